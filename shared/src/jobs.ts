@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Queue names. Job payloads carry ids only: the sealed tip waits in Redis under its own key. */
+export const QUEUE_NAMES = {
+  intake: 'intake',
+  triage: 'triage',
+  notify: 'notify',
+  relay: 'relay',
+} as const;
+
+export const JOB_NAMES = {
+  storeTip: 'store-tip',
+  triageTip: 'triage-tip',
+  notifyUnit: 'notify-unit',
+  relayMessage: 'relay-message',
+} as const;
+
+export const StoreTipJobSchema = z.object({ tipId: z.uuid() }).strict();
+export type StoreTipJob = z.infer<typeof StoreTipJobSchema>;
+
+export const TriageTipJobSchema = z.object({ tipId: z.uuid() }).strict();
+export type TriageTipJob = z.infer<typeof TriageTipJobSchema>;
+
+export const NotifyUnitJobSchema = z.object({ tipId: z.uuid(), unitId: z.uuid() }).strict();
+export type NotifyUnitJob = z.infer<typeof NotifyUnitJobSchema>;
+
+/**
+ * Default options of every TinBao job: retried with exponential backoff (1 s, 2 s, 4 s …
+ * about 4.5 hours in all), failed jobs kept for inspection, finished ones trimmed.
+ */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 15,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: false,
+} as const;
