@@ -36,7 +36,8 @@ export interface AdminUnits {
 
 export const ADMIN_UNITS_CSV = fileURLToPath(new URL('../../data/vn-admin-units-2025.csv', import.meta.url));
 
-const stripPrefix = (name: string, type: string) => (name.startsWith(`${type} `) ? name.slice(type.length + 1) : name);
+const stripPrefix = (name: string, type: string) =>
+  name.startsWith(`${type} `) ? name.slice(type.length + 1) : name;
 
 export function parseAdminUnitsCsv(csv: string): AdminUnits {
   const lines = toNfc(csv).split(/\r?\n/).filter(Boolean);
@@ -50,7 +51,15 @@ export function parseAdminUnitsCsv(csv: string): AdminUnits {
   for (const [index, line] of lines.entries()) {
     const fields = line.split(',');
     const [provinceCode, provinceName, provinceType, communeCode, communeName, communeType] = fields;
-    if (fields.length !== 6 || !provinceCode || !provinceName || !provinceType || !communeCode || !communeName || !communeType) {
+    if (
+      fields.length !== 6 ||
+      !provinceCode ||
+      !provinceName ||
+      !provinceType ||
+      !communeCode ||
+      !communeName ||
+      !communeType
+    ) {
       throw new Error(`administrative units CSV line ${index + 2} does not have six fields`);
     }
     if (!provinceByCode.has(provinceCode)) {

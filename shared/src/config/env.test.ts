@@ -12,13 +12,20 @@ const schema = z.object({
 
 describe('parseConfig', () => {
   it('applies defaults and converts values', () => {
-    const result = parseConfig(schema, { REDIS_URL: 'redis://127.0.0.1:6379', TINBAO_MASTER_KEY: 'ab'.repeat(32) });
+    const result = parseConfig(schema, {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      TINBAO_MASTER_KEY: 'ab'.repeat(32),
+    });
     expect(result).toMatchObject({ ok: true, config: { PORT: 3000 } });
     if (result.ok) expect(result.config.TINBAO_MASTER_KEY).toHaveLength(32);
   });
 
   it('lists one line per bad or missing variable, each naming it', () => {
-    const result = parseConfig(schema, { PORT: 'eighty', DATABASE_URL: 'mysql://x', TINBAO_MASTER_KEY: 'short' });
+    const result = parseConfig(schema, {
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      TINBAO_MASTER_KEY: 'short',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toHaveLength(4);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 export type Env = Record<string, string | undefined>;
 
@@ -16,7 +16,8 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Env): ConfigRes
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.length > 0 ? issue.path.join('.') : 'environment';
     const given = issue.path.length === 1 ? cleaned[String(issue.path[0])] : undefined;
-    const detail = given === undefined && issue.code === 'invalid_type' ? 'is required but not set' : issue.message;
+    const detail =
+      given === undefined && issue.code === 'invalid_type' ? 'is required but not set' : issue.message;
     return `${name}: ${detail}`;
   });
   return { ok: false, problems };

@@ -30,7 +30,7 @@ export const logLevelVariable = z
 /** A 32-byte secret given as 64 hex characters or as base64. */
 export const secretKeyVariable = z.string().transform((value, context) => {
   const bytes = decodeSecret(value);
-  if (!bytes || bytes.length !== 32) {
+  if (bytes?.length !== 32) {
     context.addIssue({ code: 'custom', message: 'must be 32 bytes as 64 hex characters or base64' });
     return z.NEVER;
   }

@@ -68,7 +68,13 @@ export async function sealEnvelope(plaintext: Uint8Array, recipients: Uint8Array
     offset += KEY_ID_BYTES + SEALED_KEY_BYTES;
   }
   header.set(nonce, offset);
-  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, header, null, nonce, dataKey);
+  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    plaintext,
+    header,
+    null,
+    nonce,
+    dataKey,
+  );
   sodium.memzero(dataKey);
   const envelope = new Uint8Array(header.length + ciphertext.length);
   envelope.set(header, 0);

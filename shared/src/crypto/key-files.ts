@@ -101,7 +101,7 @@ export async function createOrgKeys(paths: OrgKeyPaths, masterKey: Uint8Array): 
 export async function readPublicKey(path: string): Promise<Uint8Array> {
   const text = await readTextOrFail(path, 'organisation public key');
   const bytes = decodeSecret(text);
-  if (!bytes || bytes.length !== 32) throw new KeyFileError(`${path} does not hold a 32-byte public key`);
+  if (bytes?.length !== 32) throw new KeyFileError(`${path} does not hold a 32-byte public key`);
   return bytes;
 }
 
@@ -115,7 +115,7 @@ export async function readOrgKeyPair(paths: OrgKeyPaths, masterKey: Uint8Array):
 /** A 32-byte secret from a file (hex or base64), e.g. the master key or the pepper. */
 export async function readSecretFile(path: string, what: string): Promise<Uint8Array> {
   const bytes = decodeSecret(await readTextOrFail(path, what));
-  if (!bytes || bytes.length !== 32) throw new KeyFileError(`${path}: the ${what} must be 32 bytes (hex or base64)`);
+  if (bytes?.length !== 32) throw new KeyFileError(`${path}: the ${what} must be 32 bytes (hex or base64)`);
   return bytes;
 }
 

@@ -5,7 +5,11 @@ import { getSodium } from './sodium';
  * it cannot be linked back to the id; with it, the same person gets the same pseudonym,
  * which is all rate limits and "same reporter" links need.
  */
-export async function pseudonymOf(pepper: Uint8Array, scope: string, platformId: string | number): Promise<string> {
+export async function pseudonymOf(
+  pepper: Uint8Array,
+  scope: string,
+  platformId: string | number,
+): Promise<string> {
   const sodium = await getSodium();
   const digest = sodium.crypto_generichash(16, `${scope}:${platformId}`, pepper);
   return Buffer.from(digest).toString('base64url');

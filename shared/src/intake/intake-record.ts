@@ -30,7 +30,6 @@ export async function writeIntakeRecord(redis: Redis, prefix: string, record: In
   await redis.multi().hset(key, fields).expire(key, RECORD_TTL_SECONDS).exec();
 }
 
-
 export async function readIntakeRecord(
   redis: Redis,
   prefix: string,
@@ -45,7 +44,8 @@ export async function readIntakeRecord(
     return { problem: 'clear fields are not JSON' };
   }
   const clear = TipClearFieldsSchema.safeParse(clearJson);
-  if (!clear.success) return { problem: `clear fields invalid: ${clear.error.issues[0]?.message ?? 'unknown'}` };
+  if (!clear.success)
+    return { problem: `clear fields invalid: ${clear.error.issues[0]?.message ?? 'unknown'}` };
   if (clear.data.id !== tipId) return { problem: 'record belongs to another tip' };
   return {
     record: {

@@ -29,7 +29,11 @@ const REDACT = [
   'req.headers.authorization',
 ];
 
-export function createLogger(options: { name: string; level: string; destination?: DestinationStream }): Logger {
+export function createLogger(options: {
+  name: string;
+  level: string;
+  destination?: DestinationStream;
+}): Logger {
   return pino(
     {
       name: options.name,

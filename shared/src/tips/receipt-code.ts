@@ -12,11 +12,7 @@ export function createReceiptCode(): string {
 
 /** Accepts what a resident types back: any case, spaces or missing dashes, O for 0, I/L for 1. */
 export function normalizeReceiptCode(input: string): string | undefined {
-  const compact = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const compact = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   const body = compact.startsWith('TB') ? compact.slice(2) : compact;
   if (!/^[0-9A-HJKMNP-TV-Z]{10}$/.test(body)) return undefined;
   return `TB-${body.slice(0, 5)}-${body.slice(5)}`;

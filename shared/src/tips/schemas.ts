@@ -50,7 +50,9 @@ export const ProvinceCodeSchema = z.string().regex(/^\d{2}$/, 'province code is 
 export const CommuneCodeSchema = z.string().regex(/^\d{5}$/, 'commune code is five digits');
 
 export const RECEIPT_CODE_PATTERN = /^TB-[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/;
-export const ReceiptCodeSchema = z.string().regex(RECEIPT_CODE_PATTERN, 'receipt code looks like TB-XXXXX-XXXXX');
+export const ReceiptCodeSchema = z
+  .string()
+  .regex(RECEIPT_CODE_PATTERN, 'receipt code looks like TB-XXXXX-XXXXX');
 
 export const MAX_DESCRIPTION_LENGTH = 4000;
 export const MAX_PHOTOS = 5;

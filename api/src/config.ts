@@ -1,0 +1,42 @@
+import {
+  booleanVariable,
+  databaseUrlVariable,
+  logLevelVariable,
+  portVariable,
+  redisPrefixVariable,
+  redisUrlVariable,
+  secretKeyVariable,
+} from '@tinbao/shared';
+import { z } from 'zod';
+
+/** Every environment variable the api process reads, parsed once in main.ts. */
+export const ApiConfigSchema = z
+  .object({
+    PORT: portVariable(3000),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: databaseUrlVariable.optional(),
+    REDIS_URL: redisUrlVariable,
+    REDIS_PREFIX: redisPrefixVariable,
+    TINBAO_MASTER_KEY: secretKeyVariable.optional(),
+    TINBAO_MASTER_KEY_FILE: z.string().min(1).optional(),
+    TINBAO_KEYS_DIR: z.string().min(1).optional(),
+    TINBAO_ROLE: z.enum(['all', 'http', 'worker'], { message: 'must be all, http or worker' }).default('all'),
+    INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+    LOG_LEVEL: logLevelVariable,
+    SEED_ADMIN_UNITS: booleanVariable.default(true),
+  })
+  .superRefine((config, context) => {
+    if (!config.TINBAO_MASTER_KEY && !config.TINBAO_MASTER_KEY_FILE) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TINBAO_MASTER_KEY'],
+        message: 'is required but not set (or set TINBAO_MASTER_KEY_FILE to a file holding it)',
+      });
+    }
+  });
+export type ApiConfig = z.output<typeof ApiConfigSchema>;
+
+export const keysDirOf = (config: { DATA_DIR: string; TINBAO_KEYS_DIR?: string | undefined }) =>
+  config.TINBAO_KEYS_DIR ?? `${config.DATA_DIR}/keys`;

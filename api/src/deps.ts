@@ -1,0 +1,19 @@
+import type { KeyPair, Logger } from '@tinbao/shared';
+import type { Redis } from 'ioredis';
+import type { ApiConfig } from './config';
+import type { Database } from './platform/db';
+import type { Queues } from './platform/queues';
+
+/** What feature routers and services receive from the composition root (server.ts). */
+export interface ApiDeps {
+  config: ApiConfig;
+  database: Database;
+  /** Waits for Redis to come back: BullMQ and background work. */
+  redis: Redis;
+  /** Answers at once while Redis is down: request-path checks (rate limits, health). */
+  redisFast: Redis;
+  queues: Queues;
+  /** The organisation key pair, unwrapped at start-up; only the API decrypts. */
+  orgKeys: KeyPair;
+  logger: Logger;
+}

@@ -1,0 +1,126 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+/** bytea as Uint8Array on both engines (node-postgres hands back Buffer, PGlite Uint8Array). */
+export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  toDriver: (value) => Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/** Vietnam's provinces (level 'province', 2-digit code) and communes (5-digit code), 2025 structure. */
+export const adminUnits = pgTable(
+  'admin_units',
+  {
+    code: varchar('code', { length: 5 }).primaryKey(),
+    level: text('level', { enum: ['province', 'commune'] }).notNull(),
+    name: text('name').notNull(),
+    unitType: text('unit_type').notNull(),
+    parentCode: varchar('parent_code', { length: 5 }),
+    /** Folded name (no marks, đ→d, no spaces) for accent-insensitive search. */
+    searchKey: text('search_key').notNull(),
+  },
+  (table) => [index('admin_units_parent_idx').on(table.parentCode)],
+);
+
+/** Police units that receive cases: commune police, border guard stations, specialised units. */
+export const units = pgTable('units', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['commune_police', 'border_guard', 'specialised'] }).notNull(),
+  provinceCode: varchar('province_code', { length: 2 }).references(() => adminUnits.code),
+  createdAt: createdAt(),
+});
+
+export const unitCommunes = pgTable(
+  'unit_communes',
+  {
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => units.id, { onDelete: 'cascade' }),
+    communeCode: varchar('commune_code', { length: 5 })
+      .notNull()
+      .references(() => adminUnits.code),
+  },
+  (table) => [
+    primaryKey({ columns: [table.unitId, table.communeCode] }),
+    index('unit_communes_commune_idx').on(table.communeCode),
+  ],
+);
+
+/**
+ * One row per tip. The content lives only in `envelope` (ciphertext); the other columns
+ * are the few clear fields routing, sorting and statistics need.
+ */
+export const tips = pgTable(
+  'tips',
+  {
+    id: uuid('id').primaryKey(),
+    receiptCode: text('receipt_code').notNull().unique(),
+    status: text('status').notNull().default('new'),
+    category: text('category').notNull(),
+    provinceCode: varchar('province_code', { length: 2 })
+      .notNull()
+      .references(() => adminUnits.code),
+    communeCode: varchar('commune_code', { length: 5 })
+      .notNull()
+      .references(() => adminUnits.code),
+    venueType: text('venue_type').notNull(),
+    observed: text('observed').notNull(),
+    channel: text('channel').notNull(),
+    /** 2 = high (happening now, near a school, border area), 1 = normal. */
+    priority: smallint('priority').notNull().default(1),
+    submittedAt: timestamp('submitted_at', { withTimezone: true, mode: 'date' }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** A crime report must be settled within 20 days of receipt (extendable). */
+    deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'date' }).notNull(),
+    envelope: bytea('envelope').notNull(),
+    /** The resident's chat id sealed to the bot's relay key; null without follow-up consent. */
+    replyToken: bytea('reply_token'),
+    triagedAt: timestamp('triaged_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Optimistic concurrency: every state change bumps it. */
+    version: integer('version').notNull().default(0),
+  },
+  (table) => [
+    index('tips_queue_idx').on(table.status, table.priority.desc(), table.deadlineAt, table.id),
+    index('tips_commune_idx').on(table.communeCode, table.receivedAt),
+    index('tips_province_idx').on(table.provinceCode, table.receivedAt),
+    index('tips_received_idx').on(table.receivedAt),
+  ],
+);
+
+/** Append-only, hash-chained: each event carries the hash of the one before it. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    id: uuid('id').notNull().unique(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+    actorType: text('actor_type', { enum: ['system', 'user', 'resident'] }).notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    subjectType: text('subject_type'),
+    subjectId: text('subject_id'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    prevHash: varchar('prev_hash', { length: 64 }).notNull(),
+    hash: varchar('hash', { length: 64 }).notNull(),
+  },
+  (table) => [index('audit_events_subject_idx').on(table.subjectType, table.subjectId, table.seq)],
+);

@@ -1,0 +1,98 @@
+import type { Server } from 'node:http';
+import { type KeyPair, type Logger, loadAdminUnits, orgKeyPaths, readOrgKeyPair } from '@tinbao/shared';
+import type { Worker } from 'bullmq';
+import type { Express } from 'express';
+import { seedAdminUnits } from './admin-units/seed';
+import { createApp } from './app';
+import { type ApiConfig, keysDirOf } from './config';
+import type { ApiDeps } from './deps';
+import { resolveMasterKey } from './keys/master-key';
+import { type Database, openDatabase } from './platform/db';
+import { createQueues, type Queues } from './platform/queues';
+import { createRedis } from './platform/redis';
+import { featureRouters } from './routes';
+import { startWorkers } from './workers';
+
+export interface ApiProcess {
+  app: Express;
+  server?: Server;
+  database: Database;
+  queues: Queues;
+  workers: Worker[];
+  orgKeys: KeyPair;
+  /** Closes in dependency order: HTTP, workers, queues, Redis, database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the api process from its configuration: keys, database (migrated, seeded),
+ * Redis, queues, workers and the HTTP server. The only place that opens connections.
+ */
+export async function startApiProcess(
+  config: ApiConfig,
+  logger: Logger,
+  options: { listen?: boolean } = {},
+): Promise<ApiProcess> {
+  const orgKeys = await readOrgKeyPair(orgKeyPaths(keysDirOf(config)), await resolveMasterKey(config));
+
+  const database = await openDatabase(
+    config.DATABASE_URL
+      ? { engine: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+      : { engine: 'pglite', dataDir: `${config.DATA_DIR}/pglite` },
+  );
+  if (config.SEED_ADMIN_UNITS) {
+    const seeded = await seedAdminUnits(database.db, loadAdminUnits(), (done, total) => {
+      if (done === total || done % 2000 < 500) logger.info({ done, total }, 'loading administrative units');
+    });
+    if (seeded.inserted) logger.info('administrative units and commune police units loaded');
+  }
+
+  const redis = createRedis(config.REDIS_URL, 'queue', 'api');
+  const redisHealth = createRedis(config.REDIS_URL, 'fast-fail', 'api-health');
+  const queues = createQueues(redis, config.REDIS_PREFIX);
+
+  const workers =
+    config.TINBAO_ROLE === 'http'
+      ? []
+      : startWorkers(
+          {
+            db: database.db,
+            redis,
+            queueConnection: redis,
+            redisPrefix: config.REDIS_PREFIX,
+            queues,
+            logger,
+          },
+          { concurrency: config.INTAKE_CONCURRENCY, lockDurationMs: config.JOB_LOCK_MS },
+        );
+
+  const deps: ApiDeps = { config, database, redis, redisFast: redisHealth, queues, orgKeys, logger };
+  const app = createApp({ logger, routers: featureRouters(deps) });
+
+  let server: Server | undefined;
+  if (options.listen !== false && config.TINBAO_ROLE !== 'worker') {
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(config.PORT, (error?: Error) =>
+        error ? reject(error) : resolve(listening),
+      );
+    });
+    logger.info({ port: config.PORT, engine: database.engine, role: config.TINBAO_ROLE }, 'api listening');
+  }
+
+  return {
+    app,
+    ...(server ? { server } : {}),
+    database,
+    queues,
+    workers,
+    orgKeys,
+    close: async () => {
+      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(workers.map((worker) => worker.close()));
+      await queues.close();
+      redis.disconnect();
+      redisHealth.disconnect();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { type Logger, type TriageTipJob, TriageTipJobSchema } from '@tinbao/shared';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../platform/db';
+import { tips } from '../platform/schema';
+import { priorityOf } from './priority';
+
+export interface TriageDeps {
+  db: Db;
+  logger: Logger;
+}
+
+/** Triage: settles the tip's priority from its clear fields and marks it ready for moderators. */
+export function createTriageTipProcessor(deps: TriageDeps) {
+  return async (job: Job<TriageTipJob>): Promise<{ tipId: string; triaged: boolean }> => {
+    const payload = TriageTipJobSchema.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError('triage-tip job payload is not { tipId: uuid }');
+    const { tipId } = payload.data;
+    const [tip] = await deps.db
+      .select({ observed: tips.observed, venueType: tips.venueType })
+      .from(tips)
+      .where(eq(tips.id, tipId));
+    if (!tip) throw new UnrecoverableError(`tip ${tipId} does not exist`);
+    const updated = await deps.db
+      .update(tips)
+      .set({ priority: priorityOf(tip), triagedAt: new Date() })
+      .where(and(eq(tips.id, tipId), isNull(tips.triagedAt)))
+      .returning({ id: tips.id });
+    deps.logger.debug({ tipId }, 'tip triaged');
+    return { tipId, triaged: updated.length === 1 };
+  };
+}

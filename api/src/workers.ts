@@ -1,0 +1,41 @@
+import { type Logger, QUEUE_NAMES } from '@tinbao/shared';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Db } from './platform/db';
+import { type Queues, startWorker, type WorkerOptions } from './platform/queues';
+import { createStoreTipProcessor } from './tips/intake-worker';
+import { createTriageTipProcessor } from './tips/triage-worker';
+
+export interface WorkerDeps {
+  db: Db;
+  /** Connection for TinBao's own keys (intake records). */
+  redis: Redis;
+  /** Connection BullMQ workers duplicate for their blocking reads. */
+  queueConnection: Redis;
+  redisPrefix: string;
+  queues: Queues;
+  logger: Logger;
+}
+
+/** Starts every BullMQ worker of the api process; returns them for a graceful close. */
+export function startWorkers(deps: WorkerDeps, options: WorkerOptions): Worker[] {
+  const base = { connection: deps.queueConnection, redisPrefix: deps.redisPrefix, logger: deps.logger };
+  return [
+    startWorker(
+      QUEUE_NAMES.intake,
+      createStoreTipProcessor({
+        db: deps.db,
+        redis: deps.redis,
+        redisPrefix: deps.redisPrefix,
+        triageQueue: deps.queues.triage,
+        logger: deps.logger,
+      }),
+      base,
+      options,
+    ),
+    startWorker(QUEUE_NAMES.triage, createTriageTipProcessor({ db: deps.db, logger: deps.logger }), base, {
+      ...options,
+      concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
+    }),
+  ];
+}
