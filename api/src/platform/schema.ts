@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  check,
   customType,
   index,
   integer,
@@ -123,4 +124,78 @@ export const auditEvents = pgTable(
     hash: varchar('hash', { length: 64 }).notNull(),
   },
   (table) => [index('audit_events_subject_idx').on(table.subjectType, table.subjectId, table.seq)],
+);
+
+
+export const STAFF_ROLES = ['admin', 'moderator', 'unit_officer'] as const;
+
+/**
+ * Staff accounts. A unit officer belongs to exactly one unit; admins and moderators to none.
+ * The TOTP secret is stored only encrypted (nonce || XChaCha20-Poly1305 ciphertext).
+ */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Lower-case login name; unique. */
+    username: text('username').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: STAFF_ROLES }).notNull(),
+    unitId: uuid('unit_id').references(() => units.id),
+    /** argon2id string from crypto_pwhash_str (algorithm, cost and salt included). */
+    passwordHash: text('password_hash').notNull(),
+    totpSecret: bytea('totp_secret'),
+    totpEnrolledAt: timestamp('totp_enrolled_at', { withTimezone: true, mode: 'date' }),
+    /** Highest TOTP time step accepted so far: a code can be used once. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    check(
+      'users_unit_officer_has_one_unit',
+      sql`(${table.role} = 'unit_officer') = (${table.unitId} IS NOT NULL)`,
+    ),
+    index('users_unit_idx').on(table.unitId),
+  ],
+);
+
+/** Server-side sessions. The cookie holds a random token; only its SHA-256 is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: varchar('id', { length: 64 }).primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Synchronizer token the client echoes in X-CSRF-Token. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    idleExpiresAt: timestamp('idle_expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    absoluteExpiresAt: timestamp('absolute_expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [index('sessions_user_idx').on(table.userId)],
+);
+
+/**
+ * The step between a correct password and the second factor: a short-lived random token
+ * (stored as SHA-256) bound to one user, consumed by a successful TOTP check or enrolment.
+ */
+export const loginChallenges = pgTable(
+  'login_challenges',
+  {
+    id: varchar('id', { length: 64 }).primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ['totp', 'enroll'] }).notNull(),
+    /** For enrolment: the new secret, encrypted like users.totp_secret, until the first code proves it. */
+    pendingTotpSecret: bytea('pending_totp_secret'),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [index('login_challenges_user_idx').on(table.userId)],
 );
