@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
+  boolean,
   check,
   customType,
   index,
@@ -46,6 +48,10 @@ export const units = pgTable('units', {
   name: text('name').notNull(),
   kind: text('kind', { enum: ['commune_police', 'border_guard', 'specialised'] }).notNull(),
   provinceCode: varchar('province_code', { length: 2 }).references(() => adminUnits.code),
+  /** Inactive units receive no new routes. */
+  active: boolean('active').notNull().default(true),
+  /** The unit's Telegram group (a group chat id, never a resident's): where "a case arrived" goes. */
+  telegramGroupId: text('telegram_group_id'),
   createdAt: createdAt(),
 });
 
@@ -98,12 +104,19 @@ export const tips = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     /** Optimistic concurrency: every state change bumps it. */
     version: integer('version').notNull().default(0),
+    /** Why it is in its status: the reject reason (spam, false, out_of_scope, insufficient). */
+    statusReason: text('status_reason'),
+    /** For status 'duplicate': the tip it was merged into. */
+    duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => tips.id),
   },
   (table) => [
     index('tips_queue_idx').on(table.status, table.priority.desc(), table.deadlineAt, table.id),
     index('tips_commune_idx').on(table.communeCode, table.receivedAt),
     index('tips_province_idx').on(table.provinceCode, table.receivedAt),
     index('tips_received_idx').on(table.receivedAt),
+    index('tips_deadline_idx').on(table.deadlineAt, table.id),
+    index('tips_priority_deadline_idx').on(table.priority.desc(), table.deadlineAt, table.id),
+    index('tips_duplicate_of_idx').on(table.duplicateOf),
   ],
 );
 
@@ -125,7 +138,6 @@ export const auditEvents = pgTable(
   },
   (table) => [index('audit_events_subject_idx').on(table.subjectType, table.subjectId, table.seq)],
 );
-
 
 export const STAFF_ROLES = ['admin', 'moderator', 'unit_officer'] as const;
 
@@ -199,3 +211,96 @@ export const loginChallenges = pgTable(
   },
   (table) => [index('login_challenges_user_idx').on(table.userId)],
 );
+
+// ---------------------------------------------------------------- tips workflow: routing, notes, deadlines
+
+/** A tip routed to a unit: grants that unit's officers access to that tip only. */
+export const tipRoutes = pgTable(
+  'tip_routes',
+  {
+    tipId: uuid('tip_id')
+      .notNull()
+      .references(() => tips.id, { onDelete: 'cascade' }),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => units.id),
+    routedAt: timestamp('routed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    routedBy: uuid('routed_by'),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true, mode: 'date' }),
+    acknowledgedBy: uuid('acknowledged_by'),
+    outcome: text('outcome', {
+      enum: ['verified_true', 'verified_false', 'case_opened', 'arrests', 'hot_spot_cleared'],
+    }),
+    /** The officer's note on the outcome, sealed to the org key like the tip (it may quote it). */
+    outcomeNote: bytea('outcome_note'),
+    outcomeAt: timestamp('outcome_at', { withTimezone: true, mode: 'date' }),
+    outcomeBy: uuid('outcome_by'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.tipId, table.unitId] }),
+    index('tip_routes_unit_idx').on(table.unitId, table.tipId),
+  ],
+);
+
+/** Staff notes on a tip; the text is sealed to the org key (notes may quote the tip). */
+export const tipNotes = pgTable(
+  'tip_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tipId: uuid('tip_id')
+      .notNull()
+      .references(() => tips.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').notNull(),
+    createdAt: createdAt(),
+    body: bytea('body').notNull(),
+  },
+  (table) => [index('tip_notes_tip_idx').on(table.tipId, table.createdAt)],
+);
+
+/** The history of a tip's deadline: every extension with its reason. */
+export const tipDeadlineExtensions = pgTable(
+  'tip_deadline_extensions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tipId: uuid('tip_id')
+      .notNull()
+      .references(() => tips.id, { onDelete: 'cascade' }),
+    previousDeadlineAt: timestamp('previous_deadline_at', { withTimezone: true, mode: 'date' }).notNull(),
+    newDeadlineAt: timestamp('new_deadline_at', { withTimezone: true, mode: 'date' }).notNull(),
+    days: integer('days').notNull(),
+    reason: text('reason').notNull(),
+    extendedBy: uuid('extended_by').notNull(),
+    extendedAt: timestamp('extended_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [index('tip_deadline_extensions_tip_idx').on(table.tipId, table.extendedAt)],
+);
+
+/** Rules that propose units beyond the commune's own police: null conditions match anything. */
+export const routingRules = pgTable(
+  'routing_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => units.id, { onDelete: 'cascade' }),
+    enabled: boolean('enabled').notNull().default(true),
+    provinceCode: varchar('province_code', { length: 2 }).references(() => adminUnits.code),
+    communeCode: varchar('commune_code', { length: 5 }).references(() => adminUnits.code),
+    category: text('category'),
+    venueType: text('venue_type'),
+    borderAreaOnly: boolean('border_area_only').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [index('routing_rules_unit_idx').on(table.unitId)],
+);
+
+/** Communes on the border, set by admins: their tips are high priority and match border rules. */
+export const borderCommunes = pgTable('border_communes', {
+  communeCode: varchar('commune_code', { length: 5 })
+    .primaryKey()
+    .references(() => adminUnits.code),
+  addedAt: createdAt(),
+  addedBy: uuid('added_by'),
+});

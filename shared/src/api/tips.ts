@@ -1,0 +1,318 @@
+import { z } from 'zod';
+import { toNfc } from '../text/normalize';
+import {
+  ChannelSchema,
+  CommuneCodeSchema,
+  GeoPointSchema,
+  ObservedWhenSchema,
+  ProvinceCodeSchema,
+  ReceiptCodeSchema,
+  TipCategorySchema,
+  TipStatusSchema,
+  VenueTypeSchema,
+} from '../tips/schemas';
+
+/**
+ * Request and response shapes of the tips workflow API (/api/v1/tips…, /api/v1/receipts).
+ * The API validates with these and the moderation UI types its calls with them.
+ */
+
+/** Every error body of the API. `allowed` accompanies 409 illegal_transition. */
+export const ApiErrorSchema = z.object({
+  ok: z.literal(false),
+  error: z.string(),
+  message: z.string(),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+export const UuidParamsSchema = z.object({ id: z.uuid() });
+
+/** Staff-written text (notes, reasons): NFC, trimmed, bounded. */
+export const staffText = (max: number) =>
+  z
+    .string()
+    .transform(toNfc)
+    .pipe(z.string().trim().min(1, 'text is empty').max(max, `text is longer than ${max} characters`));
+
+// ---------------------------------------------------------------- state machine vocabulary
+
+export const RejectReasonSchema = z.enum(['spam', 'false', 'out_of_scope', 'insufficient']);
+export type RejectReason = z.infer<typeof RejectReasonSchema>;
+
+export const TipOutcomeSchema = z.enum([
+  'verified_true',
+  'verified_false',
+  'case_opened',
+  'arrests',
+  'hot_spot_cleared',
+]);
+export type TipOutcome = z.infer<typeof TipOutcomeSchema>;
+
+export const TipActionSchema = z.enum([
+  'start_review',
+  'validate',
+  'reject',
+  'mark_duplicate',
+  'route',
+  'acknowledge',
+  'report_outcome',
+  'close',
+]);
+export type TipAction = z.infer<typeof TipActionSchema>;
+
+/** `version` (optional) is the tip version the client saw: a stale one answers 409 version_conflict. */
+const version = z.number().int().min(0).max(2_147_483_647).optional();
+
+export const TipTransitionRequestSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('start_review'), version }).strict(),
+  z.object({ action: z.literal('validate'), version }).strict(),
+  z.object({ action: z.literal('reject'), version, reason: RejectReasonSchema }).strict(),
+  z.object({ action: z.literal('mark_duplicate'), version, duplicateOf: z.uuid() }).strict(),
+  z
+    .object({
+      action: z.literal('route'),
+      version,
+      unitIds: z.array(z.uuid()).min(1, 'choose at least one unit').max(20),
+    })
+    .strict(),
+  /** An officer acts for their own unit; a moderator or admin names the unit. */
+  z.object({ action: z.literal('acknowledge'), version, unitId: z.uuid().optional() }).strict(),
+  z
+    .object({
+      action: z.literal('report_outcome'),
+      version,
+      unitId: z.uuid().optional(),
+      outcome: TipOutcomeSchema,
+      note: staffText(4000).optional(),
+    })
+    .strict(),
+  z.object({ action: z.literal('close'), version }).strict(),
+]);
+export type TipTransitionRequest = z.infer<typeof TipTransitionRequestSchema>;
+
+// ---------------------------------------------------------------- list
+
+export const TipSortSchema = z.enum(['priority', 'deadline', 'received']);
+export type TipSort = z.infer<typeof TipSortSchema>;
+
+const csvOf = <T extends z.ZodType>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : value.split(',')).filter((v) => v !== ''))
+    .pipe(z.array(item).max(20));
+
+const booleanQuery = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const TipListQuerySchema = z
+  .object({
+    status: csvOf(TipStatusSchema).optional(),
+    category: csvOf(TipCategorySchema).optional(),
+    provinceCode: ProvinceCodeSchema.optional(),
+    communeCode: CommuneCodeSchema.optional(),
+    unitId: z.uuid().optional(),
+    /** Received at or after (ISO 8601). */
+    from: z.iso.datetime({ offset: true }).optional(),
+    /** Received before (ISO 8601). */
+    to: z.iso.datetime({ offset: true }).optional(),
+    overdue: booleanQuery.optional(),
+    priority: z.enum(['1', '2']).transform(Number).optional(),
+    sort: TipSortSchema.default('priority'),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    /** Opaque, from the previous page's nextCursor. */
+    cursor: z.string().max(300).optional(),
+  })
+  .strict();
+export type TipListQuery = z.infer<typeof TipListQuerySchema>;
+export type TipListQueryInput = z.input<typeof TipListQuerySchema>;
+
+export const TipRouteSchema = z.object({
+  unitId: z.uuid(),
+  unitCode: z.string(),
+  unitName: z.string(),
+  routedAt: z.iso.datetime(),
+  routedBy: z.string().nullable(),
+  acknowledgedAt: z.iso.datetime().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  outcome: TipOutcomeSchema.nullable(),
+  outcomeAt: z.iso.datetime().nullable(),
+  outcomeBy: z.string().nullable(),
+});
+export type TipRoute = z.infer<typeof TipRouteSchema>;
+
+/** Clear fields only: what the queue shows without decrypting anything. */
+export const TipSummarySchema = z.object({
+  id: z.uuid(),
+  receiptCode: ReceiptCodeSchema,
+  status: TipStatusSchema,
+  statusReason: z.string().nullable(),
+  duplicateOf: z.uuid().nullable(),
+  category: TipCategorySchema,
+  provinceCode: z.string(),
+  provinceName: z.string().nullable(),
+  communeCode: z.string(),
+  communeName: z.string().nullable(),
+  venueType: VenueTypeSchema,
+  observed: ObservedWhenSchema,
+  channel: ChannelSchema,
+  /** 2 = high, 1 = normal. */
+  priority: z.number().int(),
+  submittedAt: z.iso.datetime(),
+  receivedAt: z.iso.datetime(),
+  deadlineAt: z.iso.datetime(),
+  overdue: z.boolean(),
+  followUpPossible: z.boolean(),
+  version: z.number().int(),
+  routes: z.array(TipRouteSchema),
+});
+export type TipSummary = z.infer<typeof TipSummarySchema>;
+
+export const TipListResponseSchema = z.object({
+  ok: z.literal(true),
+  items: z.array(TipSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+export type TipListResponse = z.infer<typeof TipListResponseSchema>;
+
+export const TipCountsQuerySchema = z
+  .object({
+    provinceCode: ProvinceCodeSchema.optional(),
+    communeCode: CommuneCodeSchema.optional(),
+    unitId: z.uuid().optional(),
+  })
+  .strict();
+
+export const TipCountsResponseSchema = z.object({
+  ok: z.literal(true),
+  byStatus: z.record(TipStatusSchema, z.number().int()),
+  overdue: z.number().int(),
+  total: z.number().int(),
+});
+export type TipCountsResponse = z.infer<typeof TipCountsResponseSchema>;
+
+// ---------------------------------------------------------------- detail
+
+export const TipPhotoInfoSchema = z.object({
+  index: z.number().int(),
+  mimeType: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  /** GET this path (same session) for the decrypted image. */
+  url: z.string(),
+});
+
+/** The decrypted content, photos replaced by their metadata (each photo is fetched on its own). */
+export const TipDecryptedContentSchema = z.object({
+  description: z.string(),
+  location: GeoPointSchema.nullable(),
+  photos: z.array(TipPhotoInfoSchema),
+  followUpConsent: z.boolean(),
+  reporterPseudonym: z.string(),
+});
+
+export const DeadlineExtensionSchema = z.object({
+  id: z.uuid(),
+  previousDeadlineAt: z.iso.datetime(),
+  newDeadlineAt: z.iso.datetime(),
+  days: z.number().int(),
+  reason: z.string(),
+  extendedAt: z.iso.datetime(),
+  extendedBy: z.string(),
+});
+export type DeadlineExtension = z.infer<typeof DeadlineExtensionSchema>;
+
+export const TipDetailResponseSchema = z.object({
+  ok: z.literal(true),
+  tip: TipSummarySchema,
+  content: TipDecryptedContentSchema,
+  deadlineExtensions: z.array(DeadlineExtensionSchema),
+  /** Tips marked as duplicates of this one (merged into it). */
+  duplicates: z.array(z.uuid()),
+  /** Actions this user may take now: drives the buttons. */
+  allowedActions: z.array(TipActionSchema),
+});
+export type TipDetailResponse = z.infer<typeof TipDetailResponseSchema>;
+
+export const TipPhotoParamsSchema = z.object({ id: z.uuid(), index: z.coerce.number().int().min(0).max(9) });
+
+// ---------------------------------------------------------------- actions
+
+export const TipTransitionResponseSchema = z.object({
+  ok: z.literal(true),
+  tip: TipSummarySchema,
+  allowedActions: z.array(TipActionSchema),
+});
+export type TipTransitionResponse = z.infer<typeof TipTransitionResponseSchema>;
+
+/** 409 body of an illegal transition: the status the tip is in and what may be done now. */
+export const IllegalTransitionErrorSchema = ApiErrorSchema.extend({
+  error: z.enum(['illegal_transition', 'version_conflict']),
+  status: TipStatusSchema.optional(),
+  allowed: z.array(TipActionSchema),
+});
+
+export const TipNoteCreateSchema = z.object({ body: staffText(4000) }).strict();
+export type TipNoteCreate = z.infer<typeof TipNoteCreateSchema>;
+
+export const TipNoteSchema = z.object({
+  id: z.uuid(),
+  authorId: z.string(),
+  authorName: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  body: z.string(),
+});
+export type TipNote = z.infer<typeof TipNoteSchema>;
+
+export const TipNoteListResponseSchema = z.object({ ok: z.literal(true), notes: z.array(TipNoteSchema) });
+export const TipNoteCreatedResponseSchema = z.object({ ok: z.literal(true), note: TipNoteSchema });
+
+export const DeadlineExtensionCreateSchema = z
+  .object({
+    days: z.number().int().min(1).max(60),
+    reason: staffText(1000),
+    version,
+  })
+  .strict();
+export type DeadlineExtensionCreate = z.infer<typeof DeadlineExtensionCreateSchema>;
+
+export const DeadlineExtensionResponseSchema = z.object({
+  ok: z.literal(true),
+  tip: TipSummarySchema,
+  extension: DeadlineExtensionSchema,
+});
+
+export const RoutingProposalSchema = z.object({
+  unitId: z.uuid(),
+  unitCode: z.string(),
+  unitName: z.string(),
+  kind: z.enum(['commune_police', 'border_guard', 'specialised']),
+  /** Why: 'covers_commune' or 'rule:<rule name>'. */
+  reasons: z.array(z.string()),
+  alreadyRouted: z.boolean(),
+});
+export type RoutingProposal = z.infer<typeof RoutingProposalSchema>;
+
+export const RoutingProposalsResponseSchema = z.object({
+  ok: z.literal(true),
+  borderArea: z.boolean(),
+  proposals: z.array(RoutingProposalSchema),
+});
+
+export const TimelineEventSchema = z.object({
+  seq: z.number().int(),
+  occurredAt: z.iso.datetime(),
+  actorType: z.enum(['system', 'user', 'resident']),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type TimelineEvent = z.infer<typeof TimelineEventSchema>;
+
+export const TimelineResponseSchema = z.object({ ok: z.literal(true), events: z.array(TimelineEventSchema) });
+
+// ---------------------------------------------------------------- public receipt status
+
+export const ReceiptParamsSchema = z.object({ code: ReceiptCodeSchema });
+export const ReceiptStatusSchema = z.enum(['received', 'in_progress', 'forwarded', 'closed']);
+export type ReceiptStatus = z.infer<typeof ReceiptStatusSchema>;
+export const ReceiptStatusResponseSchema = z.object({ ok: z.literal(true), status: ReceiptStatusSchema });
