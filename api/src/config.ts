@@ -26,6 +26,22 @@ export const ApiConfigSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
     LOG_LEVEL: logLevelVariable,
     SEED_ADMIN_UNITS: booleanVariable.default(true),
+    /** Secure flag of the session cookie; false only for plain http://127.0.0.1 (launcher, tests). */
+    COOKIE_SECURE: booleanVariable.default(true),
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24)
+      .default(12),
+    /** Failed login attempts allowed per client IP per 15 minutes before 429. */
+    LOGIN_IP_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
   })
   .superRefine((config, context) => {
     if (!config.TINBAO_MASTER_KEY && !config.TINBAO_MASTER_KEY_FILE) {

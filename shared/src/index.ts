@@ -4,6 +4,7 @@ export * from './config/variables';
 export * from './crypto/envelope';
 export * from './crypto/key-files';
 export * from './crypto/pseudonym';
+export * from './crypto/sodium';
 export * from './intake/intake-record';
 export * from './jobs';
 export * from './logging/logger';

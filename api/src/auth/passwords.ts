@@ -1,0 +1,50 @@
+import { getSodium, toNfc } from '@tinbao/shared';
+
+/**
+ * 'interactive': OPSLIMIT/MEMLIMIT_INTERACTIVE, the production cost (~70-100 ms).
+ * 'test': the libsodium minimum, only for test fixtures (hashes carry their own cost, so a
+ * test user's hash verifies fast while real users keep the production cost).
+ */
+export type PasswordCost = 'interactive' | 'test';
+
+/** Passwords are NFC-normalised: the same Vietnamese text typed on two keyboards matches. */
+const normalise = (password: string) => toNfc(password);
+
+export async function hashPassword(password: string, cost: PasswordCost = 'interactive'): Promise<string> {
+  const sodium = await getSodium();
+  const [ops, mem] =
+    cost === 'test'
+      ? [sodium.crypto_pwhash_OPSLIMIT_MIN, sodium.crypto_pwhash_MEMLIMIT_MIN]
+      : [sodium.crypto_pwhash_OPSLIMIT_INTERACTIVE, sodium.crypto_pwhash_MEMLIMIT_INTERACTIVE];
+  return sodium.crypto_pwhash_str(normalise(password), ops, mem);
+}
+
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  const sodium = await getSodium();
+  try {
+    return sodium.crypto_pwhash_str_verify(hash, normalise(password));
+  } catch {
+    // A malformed stored hash must read as "wrong password", never as a crash.
+    return false;
+  }
+}
+
+const dummyHashes = new Map<PasswordCost, Promise<string>>();
+
+/**
+ * Spends the same time as a real check for a user who does not exist, so the answer's
+ * timing does not reveal whether a username is taken.
+ */
+export async function verifyDummyPassword(
+  password: string,
+  cost: PasswordCost = 'interactive',
+): Promise<void> {
+  let hash = dummyHashes.get(cost);
+  if (!hash) {
+    hash = hashPassword('tinbao dummy password, never matches', cost);
+    dummyHashes.set(cost, hash);
+  }
+  await verifyPassword(await hash, password);
+}
+
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '@tinbao/shared/api/auth';
