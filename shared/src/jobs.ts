@@ -34,3 +34,6 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: false,
 } as const;
+
+/** BullMQ keys live under `<prefix>:bull`, beside TinBao's own keys under `<prefix>:`. */
+export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:bull`;

@@ -1,4 +1,5 @@
 import {
+  bullPrefix,
   type Logger,
   type NotifyUnitJob,
   QUEUE_NAMES,
@@ -15,8 +16,8 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/** BullMQ keys live under `<prefix>:bull`, beside TinBao's own keys under `<prefix>:`. */
-export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:bull`;
+// The rule lives in shared so the bot's producer and the api's workers agree on it.
+export { bullPrefix };
 
 export function createQueues(connection: Redis, redisPrefix: string): Queues {
   const options = { connection, prefix: bullPrefix(redisPrefix) };

@@ -1,0 +1,44 @@
+import {
+  logLevelVariable,
+  portVariable,
+  redisPrefixVariable,
+  redisUrlVariable,
+  secretKeyVariable,
+} from '@tinbao/shared';
+import { z } from 'zod';
+
+/** Every environment variable the bot process reads, parsed once in main.ts. */
+export const BotConfigSchema = z
+  .object({
+    TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF…'),
+    TELEGRAM_API_ROOT: z.url({ message: 'must be a URL, e.g. http://127.0.0.1:8081' }).optional(),
+    TELEGRAM_WEBHOOK_URL: z.url({ message: 'must be an https:// URL Telegram can reach' }).optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 letters, digits, _ or -')
+      .optional(),
+    BOT_WEBHOOK_PORT: portVariable(8443),
+    REDIS_URL: redisUrlVariable,
+    REDIS_PREFIX: redisPrefixVariable,
+    DATA_DIR: z.string().min(1).default('./data'),
+    TINBAO_KEYS_DIR: z.string().min(1).optional(),
+    TINBAO_ORG_PUBLIC_KEY: secretKeyVariable.optional(),
+    TINBAO_BOT_DRAFT_KEY: secretKeyVariable.optional(),
+    TINBAO_BOT_PEPPER: secretKeyVariable.optional(),
+    TINBAO_BOT_RELAY_KEY: secretKeyVariable.optional(),
+    LOG_LEVEL: logLevelVariable,
+  })
+  .superRefine((config, context) => {
+    if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'is required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it back on every call)',
+      });
+    }
+  });
+export type BotProcessConfig = z.output<typeof BotConfigSchema>;
+
+export const keysDirOf = (config: { DATA_DIR: string; TINBAO_KEYS_DIR?: string | undefined }) =>
+  config.TINBAO_KEYS_DIR ?? `${config.DATA_DIR}/keys`;
+export const botKeysDirOf = (config: { DATA_DIR: string }) => `${config.DATA_DIR}/bot-keys`;

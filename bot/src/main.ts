@@ -1,0 +1,73 @@
+import {
+  bullPrefix,
+  createLogger,
+  loadAdminUnits,
+  loadConfigOrExit,
+  QUEUE_NAMES,
+  type StoreTipJob,
+} from '@tinbao/shared';
+import { Queue } from 'bullmq';
+import { BOT_COMMANDS, createBot } from './bot';
+import { BotConfigSchema } from './config';
+import { createBotRedis } from './redis';
+import { startBotRuntime } from './runtime';
+import { loadBotSecrets } from './secrets';
+
+/** Composition root of the bot process: config → keys → Redis, queue → createBot → start. */
+const config = loadConfigOrExit(BotConfigSchema, process.env, 'bot');
+const logger = createLogger({ name: 'bot', level: config.LOG_LEVEL });
+
+const secrets = await loadBotSecrets(config).catch((error: Error) => {
+  console.error(`tinbao bot: ${error.message}`);
+  process.exit(1);
+});
+const redis = createBotRedis(config.REDIS_URL);
+const intakeQueue = new Queue<StoreTipJob>(QUEUE_NAMES.intake, {
+  connection: redis,
+  prefix: bullPrefix(config.REDIS_PREFIX),
+});
+intakeQueue.on('error', () => {});
+
+const bot = createBot({
+  token: config.TELEGRAM_BOT_TOKEN,
+  ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/$/, '') } : {}),
+  redis,
+  redisPrefix: config.REDIS_PREFIX,
+  intakeQueue,
+  orgPublicKey: secrets.orgPublicKey,
+  relayPublicKey: secrets.relayPublicKey,
+  draftKey: secrets.draftKey,
+  pepper: secrets.pepper,
+  units: loadAdminUnits(),
+  logger,
+});
+
+const runtime = await startBotRuntime(bot, {
+  logger,
+  ...(config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
+    ? {
+        webhook: {
+          url: config.TELEGRAM_WEBHOOK_URL,
+          secret: config.TELEGRAM_WEBHOOK_SECRET,
+          port: config.BOT_WEBHOOK_PORT,
+        },
+      }
+    : {}),
+});
+await bot.api
+  .setMyCommands(BOT_COMMANDS)
+  .catch((error: Error) => logger.warn({ err: error.name }, 'could not set the command menu'));
+logger.info({ mode: runtime.mode }, 'bot started');
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'bot stopping');
+  await runtime.stop().catch(() => {});
+  await intakeQueue.close().catch(() => {});
+  redis.disconnect();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,19 @@
+import { Redis } from 'ioredis';
+
+/**
+ * The bot's one Redis connection. It fails fast while Redis is down (no offline queue,
+ * short timeouts): a resident pressing "Gửi" is told at once to try again, never left waiting.
+ */
+export function createBotRedis(url: string): Redis {
+  const redis = new Redis(url, {
+    connectionName: 'tinbao-bot',
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    commandTimeout: 3000,
+    retryStrategy: (times) => Math.min(200 * times, 2000),
+  });
+  // Failures surface through commands; an unhandled 'error' event would crash the process.
+  redis.on('error', () => {});
+  return redis;
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createReceiptCode,
+  pseudonymOf,
+  type StoreTipJob,
+  sealEnvelope,
+  sealJson,
+  splitSubmission,
+  submitSealedTip,
+  TipSubmissionSchema,
+} from '@tinbao/shared';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { PhotoStore } from '../drafts/draft-store';
+import type { Draft } from './draft';
+
+/** At most this many confirmed tips per resident per hour. */
+export const TIPS_PER_HOUR = 5;
+
+export interface SubmitDeps {
+  /** Fails fast while Redis is down (no offline queue), so the resident is answered at once. */
+  redis: Redis;
+  redisPrefix: string;
+  intakeQueue: Queue<StoreTipJob>;
+  orgPublicKey: Uint8Array;
+  relayPublicKey: Uint8Array;
+  pepper: Uint8Array;
+  photos: PhotoStore;
+}
+
+export type SubmitOutcome =
+  | { kind: 'sent'; receiptCode: string }
+  | { kind: 'rate_limited' }
+  | { kind: 'invalid'; problem: string };
+
+// A scope of its own, so the rate-limit key in Redis does not equal the pseudonym sealed in tips.
+const rateKey = async (deps: SubmitDeps, userId: number) =>
+  `${deps.redisPrefix}:bot:rate:${await pseudonymOf(deps.pepper, 'telegram-rate', userId)}`;
+
+export async function isRateLimited(deps: SubmitDeps, userId: number): Promise<boolean> {
+  const count = Number((await deps.redis.get(await rateKey(deps, userId))) ?? '0');
+  return count >= TIPS_PER_HOUR;
+}
+
+export async function countSubmission(deps: SubmitDeps, userId: number): Promise<void> {
+  const key = await rateKey(deps, userId);
+  await deps.redis.multi().incr(key).expire(key, 3600, 'NX').exec();
+}
+
+/** Gives the draft its tip id and receipt code once; a retry after a failure reuses them. */
+export function ensurePending(draft: Draft): NonNullable<Draft['pending']> {
+  draft.pending ??= {
+    tipId: randomUUID(),
+    receiptCode: createReceiptCode(),
+    submittedAt: new Date().toISOString(),
+  };
+  return draft.pending;
+}
+
+/**
+ * Validates the draft with the shared schema, seals it to the organisation's public key
+ * (and the chat id to the bot's relay key, only with consent) and hands it to the intake
+ * queue. Idempotent by tip id. Throws when Redis fails: the caller keeps the draft.
+ */
+export async function submitDraft(
+  deps: SubmitDeps,
+  draft: Draft,
+  who: { userId: number; chatId: number },
+): Promise<SubmitOutcome> {
+  const pending = ensurePending(draft);
+  const photos = [];
+  for (const photo of draft.photos) {
+    const bytes = await deps.photos.get(photo.id);
+    if (!bytes) return { kind: 'invalid', problem: 'photo_expired' };
+    photos.push({
+      mimeType: 'image/jpeg' as const,
+      width: photo.width,
+      height: photo.height,
+      dataBase64: Buffer.from(bytes).toString('base64'),
+    });
+  }
+  const parsed = TipSubmissionSchema.safeParse({
+    id: pending.tipId,
+    receiptCode: pending.receiptCode,
+    channel: 'telegram',
+    submittedAt: pending.submittedAt,
+    category: draft.category,
+    provinceCode: draft.provinceCode,
+    communeCode: draft.communeCode,
+    venueType: draft.venueType,
+    observed: draft.observed,
+    description: draft.description,
+    ...(draft.location ? { location: draft.location } : {}),
+    photos,
+    followUpConsent: draft.followUpConsent,
+    reporterPseudonym: await pseudonymOf(deps.pepper, 'telegram', who.userId),
+  });
+  if (!parsed.success)
+    return { kind: 'invalid', problem: parsed.error.issues[0]?.path.join('.') ?? 'unknown' };
+
+  const { clear, content } = splitSubmission(parsed.data);
+  const envelope = await sealJson(content, [deps.orgPublicKey]);
+  const replyToken = content.followUpConsent
+    ? await sealEnvelope(
+        new TextEncoder().encode(JSON.stringify({ channel: 'telegram', chatId: who.chatId })),
+        [deps.relayPublicKey],
+      )
+    : undefined;
+  await submitSealedTip(
+    { redis: deps.redis, redisPrefix: deps.redisPrefix, intakeQueue: deps.intakeQueue },
+    { clear, envelope, ...(replyToken ? { replyToken } : {}) },
+  );
+  await countSubmission(deps, who.userId);
+  return { kind: 'sent', receiptCode: pending.receiptCode };
+}
