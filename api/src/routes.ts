@@ -1,8 +1,14 @@
 import type { Router } from 'express';
+import { authRouter } from './auth/routes';
 import type { ApiDeps } from './deps';
 import { healthRouter } from './health/routes';
+import { usersRouter } from './users/routes';
 
 /** Every feature router of the HTTP API, in mounting order. Features add their line here. */
 export function featureRouters(deps: ApiDeps): Router[] {
-  return [healthRouter({ database: deps.database, redisHealth: deps.redisFast })];
+  return [
+    healthRouter({ database: deps.database, redisHealth: deps.redisFast }),
+    authRouter(deps),
+    usersRouter(deps),
+  ];
 }

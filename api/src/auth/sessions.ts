@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, lte, or } from 'drizzle-orm';
+import { and, eq, lte, ne, or } from 'drizzle-orm';
 import type { CookieOptions, Request, Response } from 'express';
 import type { DbOrTx } from '../platform/db';
 import { sessions, users } from '../platform/schema';
@@ -109,8 +109,19 @@ export async function deleteSession(db: DbOrTx, id: string): Promise<void> {
 }
 
 /** Disabling a user, a 2FA reset or a password reset ends every session they have. */
-export async function deleteUserSessions(db: DbOrTx, userId: string): Promise<number> {
-  const deleted = await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+export async function deleteUserSessions(
+  db: DbOrTx,
+  userId: string,
+  exceptSessionId?: string,
+): Promise<number> {
+  const deleted = await db
+    .delete(sessions)
+    .where(
+      exceptSessionId
+        ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId))
+        : eq(sessions.userId, userId),
+    )
+    .returning({ id: sessions.id });
   return deleted.length;
 }
 

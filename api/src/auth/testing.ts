@@ -95,7 +95,7 @@ export type TestAgent = ReturnType<typeof supertest.agent>;
 export async function loginAgent(
   app: Express,
   user: TestUser,
-  options: { csrf?: boolean } = {},
+  options: { csrf?: boolean /** the app's clock, when a test injects one */; now?: Date } = {},
 ): Promise<{ agent: TestAgent; csrfToken: string; sessionToken: string }> {
   const db = databaseOf.get(user);
   if (db)
@@ -112,7 +112,7 @@ export async function loginAgent(
   }
   const second = await agent
     .post('/api/v1/auth/login/totp')
-    .send({ challenge: first.body.challenge, code: totpCode(user) });
+    .send({ challenge: first.body.challenge, code: totpCode(user, options.now) });
   if (second.status !== 200) {
     throw new Error(`loginAgent: TOTP step answered ${second.status} ${JSON.stringify(second.body)}`);
   }

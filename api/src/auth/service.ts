@@ -1,0 +1,286 @@
+import { and, eq, lt } from 'drizzle-orm';
+import type { Response } from 'express';
+import { appendAuditEvent } from '../audit/audit-log';
+import type { Tx } from '../platform/db';
+import { AppError } from '../platform/errors';
+import { loginChallenges, users } from '../platform/schema';
+import type { AuthDeps, StaffRole } from './middleware';
+import {
+  hashPassword,
+  type PasswordCost,
+  passwordProblem,
+  verifyDummyPassword,
+  verifyPassword,
+} from './passwords';
+import { createSession, deleteUserSessions, randomToken, tokenId } from './sessions';
+import {
+  decryptTotpSecret,
+  encryptTotpSecret,
+  enrolmentOf,
+  generateTotpSecret,
+  matchTotpStep,
+  totpKeyOf,
+} from './totp';
+
+export const MAX_CONSECUTIVE_FAILURES = 5;
+export const LOCK_MINUTES = 15;
+export const CHALLENGE_MINUTES = 5;
+
+export type LoginFailureReason = 'bad_password' | 'bad_totp' | 'locked' | 'unknown_user' | 'disabled';
+
+export interface LoginServiceDeps extends AuthDeps {
+  /** Cost of the dummy hash checked for unknown users; match the cost of real hashes. */
+  passwordCost?: PasswordCost;
+}
+
+/** The one answer for every failed login, whatever the cause: no user enumeration. */
+export const invalidCredentials = () =>
+  new AppError(401, 'invalid_credentials', 'wrong username, password or code');
+export const invalidChallenge = () =>
+  new AppError(401, 'invalid_challenge', 'the login step expired or is not valid; start again');
+
+export interface SessionUserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  unitId: string | null;
+}
+
+type UserRow = typeof users.$inferSelect;
+
+const viewOf = (user: UserRow): SessionUserView => ({
+  id: user.id,
+  username: user.username,
+  displayName: user.displayName,
+  role: user.role,
+  unitId: user.unitId,
+});
+
+export type PasswordStepResult =
+  | { ok: true; next: 'totp'; challenge: string }
+  | { ok: true; next: 'enroll'; challenge: string; otpauthUrl: string; qrSvg: string; secret: string }
+  | { ok: false; reason: LoginFailureReason };
+
+/** Counts a failure against the account (locking it at the limit) and audits it, in `tx`. */
+async function recordFailure(
+  tx: Tx,
+  user: UserRow,
+  reason: LoginFailureReason,
+  now: Date,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  let lockedNow = false;
+  if (reason === 'bad_password' || reason === 'bad_totp') {
+    const failures = user.failedLogins + 1;
+    lockedNow = failures >= MAX_CONSECUTIVE_FAILURES;
+    await tx
+      .update(users)
+      .set(
+        lockedNow
+          ? { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) }
+          : { failedLogins: failures },
+      )
+      .where(eq(users.id, user.id));
+    // A locked account keeps no half-finished login.
+    if (lockedNow) await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+  }
+  await appendAuditEvent(tx, {
+    actorType: 'user',
+    actorId: user.id,
+    action: 'auth.login_failed',
+    subjectType: 'user',
+    subjectId: user.id,
+    details: { reason, ...(lockedNow ? { locked: true, lockMinutes: LOCK_MINUTES } : {}), ...extra },
+  });
+}
+
+const isLocked = (user: UserRow, now: Date) => user.lockedUntil !== null && user.lockedUntil > now;
+
+/**
+ * Step 1: username and password. A correct password on an active account gives a challenge
+ * for the second factor (or for enrolment when the account has no TOTP yet). Every other
+ * case — unknown user, wrong password, locked or disabled account — is one failure answer.
+ */
+export async function checkPassword(
+  deps: LoginServiceDeps,
+  username: string,
+  password: string,
+): Promise<PasswordStepResult> {
+  const now = (deps.now ?? (() => new Date()))();
+  const db = deps.database.db;
+  const [found] = await db.select().from(users).where(eq(users.username, username)).limit(1);
+  if (!found) {
+    await verifyDummyPassword(password, deps.passwordCost);
+    // No username in the event: a mistyped password in the username field must not be kept.
+    await db.transaction(async (tx) => {
+      await appendAuditEvent(tx, {
+        actorType: 'system',
+        action: 'auth.login_failed',
+        details: { reason: 'unknown_user' },
+      });
+    });
+    return { ok: false, reason: 'unknown_user' };
+  }
+  // Always verify, even for a locked account, so the answer takes the same time.
+  const passwordOk = await verifyPassword(found.passwordHash, password);
+  const key = await totpKeyOf(deps.config);
+  return db.transaction(async (tx): Promise<PasswordStepResult> => {
+    const [user] = await tx.select().from(users).where(eq(users.id, found.id)).for('update');
+    if (!user) return { ok: false, reason: 'unknown_user' };
+    if (user.disabledAt) {
+      await recordFailure(tx, user, 'disabled', now);
+      return { ok: false, reason: 'disabled' };
+    }
+    if (isLocked(user, now)) {
+      await recordFailure(tx, user, 'locked', now, { step: 'password' });
+      return { ok: false, reason: 'locked' };
+    }
+    if (!passwordOk) {
+      await recordFailure(tx, user, 'bad_password', now);
+      return { ok: false, reason: 'bad_password' };
+    }
+    // One pending login per user; expired ones go too.
+    await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+    const challenge = randomToken();
+    const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES * 60_000);
+    if (user.totpSecret && user.totpEnrolledAt) {
+      await tx
+        .insert(loginChallenges)
+        .values({ id: tokenId(challenge), userId: user.id, purpose: 'totp', expiresAt });
+      return { ok: true, next: 'totp', challenge };
+    }
+    const secret = generateTotpSecret();
+    await tx.insert(loginChallenges).values({
+      id: tokenId(challenge),
+      userId: user.id,
+      purpose: 'enroll',
+      pendingTotpSecret: await encryptTotpSecret(key, user.id, secret),
+      expiresAt,
+    });
+    return { ok: true, next: 'enroll', challenge, ...(await enrolmentOf(secret, user.username)) };
+  });
+}
+
+export type SecondStepResult =
+  | { ok: true; user: SessionUserView; csrfToken: string }
+  | { ok: false; reason: LoginFailureReason | 'invalid_challenge' };
+
+/**
+ * Step 2: the TOTP code (purpose 'totp') or the first code of a new secret (purpose
+ * 'enroll'). A code is accepted once: its time step must be later than the last one used.
+ * Success consumes the challenge, resets the failure count and opens the session.
+ */
+export async function checkSecondFactor(
+  deps: LoginServiceDeps,
+  purpose: 'totp' | 'enroll',
+  challenge: string,
+  code: string,
+  res: Response,
+): Promise<SecondStepResult> {
+  const now = (deps.now ?? (() => new Date()))();
+  const key = await totpKeyOf(deps.config);
+  return deps.database.db.transaction(async (tx): Promise<SecondStepResult> => {
+    const [pending] = await tx
+      .select()
+      .from(loginChallenges)
+      .where(and(eq(loginChallenges.id, tokenId(challenge)), eq(loginChallenges.purpose, purpose)))
+      .limit(1);
+    if (!pending || pending.expiresAt <= now) {
+      if (pending) await tx.delete(loginChallenges).where(eq(loginChallenges.id, pending.id));
+      return { ok: false, reason: 'invalid_challenge' };
+    }
+    const [user] = await tx.select().from(users).where(eq(users.id, pending.userId)).for('update');
+    if (!user) return { ok: false, reason: 'invalid_challenge' };
+    if (user.disabledAt) {
+      await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+      await recordFailure(tx, user, 'disabled', now);
+      return { ok: false, reason: 'disabled' };
+    }
+    if (isLocked(user, now)) {
+      await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+      await recordFailure(tx, user, 'locked', now, { step: 'totp' });
+      return { ok: false, reason: 'locked' };
+    }
+    const sealed = purpose === 'enroll' ? pending.pendingTotpSecret : user.totpSecret;
+    // Enrolment is only for an account without TOTP; a 2FA login needs one.
+    if (!sealed || (purpose === 'enroll') !== (user.totpEnrolledAt === null)) {
+      await tx.delete(loginChallenges).where(eq(loginChallenges.id, pending.id));
+      return { ok: false, reason: 'invalid_challenge' };
+    }
+    const secret = await decryptTotpSecret(key, user.id, sealed);
+    const step = matchTotpStep(secret, code, now);
+    const replayed = step !== null && user.totpLastStep !== null && step <= user.totpLastStep;
+    if (step === null || replayed) {
+      await recordFailure(tx, user, 'bad_totp', now, replayed ? { replay: true } : {});
+      return { ok: false, reason: 'bad_totp' };
+    }
+    await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+    await tx
+      .update(users)
+      .set({
+        totpLastStep: step,
+        failedLogins: 0,
+        lockedUntil: null,
+        lastLoginAt: now,
+        ...(purpose === 'enroll' ? { totpSecret: sealed, totpEnrolledAt: now } : {}),
+      })
+      .where(eq(users.id, user.id));
+    if (purpose === 'enroll') {
+      await appendAuditEvent(tx, {
+        actorType: 'user',
+        actorId: user.id,
+        action: 'auth.totp_enrolled',
+        subjectType: 'user',
+        subjectId: user.id,
+      });
+    }
+    const session = await createSession(tx, res, user.id, deps.config, now);
+    await appendAuditEvent(tx, {
+      actorType: 'user',
+      actorId: user.id,
+      action: 'auth.login_succeeded',
+      subjectType: 'user',
+      subjectId: user.id,
+      details: { method: purpose === 'enroll' ? 'password+totp_enrolment' : 'password+totp' },
+    });
+    return { ok: true, user: viewOf(user), csrfToken: session.csrfToken };
+  });
+}
+
+/** Removes expired login challenges (called opportunistically; they are useless once expired). */
+export async function deleteExpiredChallenges(deps: AuthDeps): Promise<void> {
+  const now = (deps.now ?? (() => new Date()))();
+  await deps.database.db.delete(loginChallenges).where(lt(loginChallenges.expiresAt, now));
+}
+
+export async function changeOwnPassword(
+  deps: LoginServiceDeps,
+  userId: string,
+  sessionId: string,
+  currentPassword: string,
+  newPassword: string,
+): Promise<void> {
+  const db = deps.database.db;
+  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) throw invalidCredentials();
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+    throw new AppError(403, 'invalid_credentials', 'the current password is wrong');
+  }
+  const problem = passwordProblem(newPassword, user.username);
+  if (problem) throw new AppError(400, 'weak_password', `new password ${problem}`);
+  const hash = await hashPassword(newPassword, deps.passwordCost);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash: hash, updatedAt: new Date() }).where(eq(users.id, userId));
+    // Other sessions end: a password change is often a reaction to a suspected leak.
+    const others = await deleteUserSessions(tx, userId, sessionId);
+    await appendAuditEvent(tx, {
+      actorType: 'user',
+      actorId: userId,
+      action: 'auth.password_changed',
+      subjectType: 'user',
+      subjectId: userId,
+      details: { otherSessionsEnded: others },
+    });
+  });
+}

@@ -1,0 +1,96 @@
+/** Test support for the auth and users tests: an app with the auth routers, an injected clock. */
+import { randomBytes } from 'node:crypto';
+import { createLogger, type Logger } from '@tinbao/shared';
+import { createLogCapture } from '@tinbao/shared/testing/log-capture';
+import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
+import { createApp } from '../app';
+import { type ApiConfig, ApiConfigSchema } from '../config';
+import { createRedis } from '../platform/redis';
+import { units } from '../platform/schema';
+import { createTestDatabase, type Engine, type TestDatabase } from '../platform/test-database';
+import { usersRouter } from '../users/routes';
+import type { PasswordCost } from './passwords';
+import { type AuthRouterDeps, authRouter } from './routes';
+
+export interface AuthHarness {
+  database: TestDatabase;
+  redis: Redis;
+  prefix: string;
+  config: ApiConfig;
+  logger: Logger;
+  logs: ReturnType<typeof createLogCapture>;
+  /** The injected clock: tests move `clock.now`. */
+  clock: { now: Date };
+  deps: AuthRouterDeps;
+  app: Express;
+  /** Another app on the same database and Redis with different settings. */
+  appWith(overrides: Record<string, string>, passwordCost?: PasswordCost): Express;
+  createUnit(code?: string): Promise<string>;
+  destroy(): Promise<void>;
+}
+
+export async function createAuthHarness(
+  engine: Engine,
+  options: { passwordCost?: PasswordCost; env?: Record<string, string> } = {},
+): Promise<AuthHarness> {
+  const database = await createTestDatabase(engine);
+  const redis = createRedis('redis://127.0.0.1:6379', 'fast-fail', 'auth-test');
+  await new Promise<void>((resolve, reject) => {
+    redis.once('ready', resolve);
+    redis.once('end', () => reject(new Error('redis not reachable')));
+  });
+  const prefix = createTestRedisPrefix();
+  const logs = createLogCapture();
+  const logger = createLogger({ name: 'api', level: 'info', destination: logs.stream });
+  const clock = { now: new Date() };
+  const masterKey = randomBytes(32).toString('hex');
+  const configOf = (overrides: Record<string, string>) =>
+    ApiConfigSchema.parse({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: prefix,
+      TINBAO_MASTER_KEY: masterKey,
+      COOKIE_SECURE: 'false',
+      LOGIN_IP_FAILURE_LIMIT: '100000',
+      ...options.env,
+      ...overrides,
+    });
+  const config = configOf({});
+  const depsOf = (cfg: ApiConfig, cost: PasswordCost): AuthRouterDeps => ({
+    database,
+    config: cfg,
+    logger,
+    redisFast: redis,
+    now: () => clock.now,
+    passwordCost: cost,
+  });
+  const appOf = (deps: AuthRouterDeps) =>
+    createApp({ logger, routers: [authRouter(deps), usersRouter(deps)] });
+  const deps = depsOf(config, options.passwordCost ?? 'test');
+  return {
+    database,
+    redis,
+    prefix,
+    config,
+    logger,
+    logs,
+    clock,
+    deps,
+    app: appOf(deps),
+    appWith: (overrides, cost) => appOf(depsOf(configOf(overrides), cost ?? options.passwordCost ?? 'test')),
+    createUnit: async (code = `CA-TEST-${randomBytes(3).toString('hex')}`) => {
+      const [row] = await database.db
+        .insert(units)
+        .values({ code, name: `Công an ${code}`, kind: 'commune_police' })
+        .returning({ id: units.id });
+      if (!row) throw new Error('no unit');
+      return row.id;
+    },
+    destroy: async () => {
+      await deleteRedisPrefix(redis, prefix);
+      redis.disconnect();
+      await database.destroy();
+    },
+  };
+}

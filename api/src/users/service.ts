@@ -1,0 +1,276 @@
+import { randomInt } from 'node:crypto';
+import type { StaffUser } from '@tinbao/shared/api/users';
+import { asc, eq } from 'drizzle-orm';
+import { appendAuditEvent } from '../audit/audit-log';
+import { hashPassword, type PasswordCost, passwordProblem } from '../auth/passwords';
+import { deleteUserSessions } from '../auth/sessions';
+import type { Db, DbOrTx } from '../platform/db';
+import { AppError, badRequest, conflict, notFound } from '../platform/errors';
+import { loginChallenges, STAFF_ROLES, units, users } from '../platform/schema';
+
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Who made a change: a logged-in admin, or the operator at the command line. */
+export type Actor = { actorType: 'user'; actorId: string } | { actorType: 'system'; actorId: 'cli' };
+
+const userColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  role: users.role,
+  unitId: users.unitId,
+  unitCode: units.code,
+  disabledAt: users.disabledAt,
+  totpEnrolledAt: users.totpEnrolledAt,
+  lockedUntil: users.lockedUntil,
+  lastLoginAt: users.lastLoginAt,
+  createdAt: users.createdAt,
+};
+
+type UserListRow = {
+  id: string;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  unitId: string | null;
+  unitCode: string | null;
+  disabledAt: Date | null;
+  totpEnrolledAt: Date | null;
+  lockedUntil: Date | null;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+};
+
+/** The API shape of a staff account: never the password hash or the TOTP secret. */
+export function presentUser(row: UserListRow, now: Date = new Date()): StaffUser {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    unitId: row.unitId,
+    unitCode: row.unitCode,
+    disabled: row.disabledAt !== null,
+    totpEnrolled: row.totpEnrolledAt !== null,
+    lockedUntil: row.lockedUntil && row.lockedUntil > now ? row.lockedUntil.toISOString() : null,
+    lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function listUsers(db: DbOrTx): Promise<StaffUser[]> {
+  const rows = await db
+    .select(userColumns)
+    .from(users)
+    .leftJoin(units, eq(units.id, users.unitId))
+    .orderBy(asc(users.username));
+  return rows.map((row) => presentUser(row));
+}
+
+export async function getUser(db: DbOrTx, id: string): Promise<StaffUser> {
+  const [row] = await db
+    .select(userColumns)
+    .from(users)
+    .leftJoin(units, eq(units.id, users.unitId))
+    .where(eq(users.id, id))
+    .limit(1);
+  if (!row) throw notFound('user');
+  return presentUser(row);
+}
+
+export async function findUnitIdByCode(db: DbOrTx, code: string): Promise<string | undefined> {
+  const [unit] = await db.select({ id: units.id }).from(units).where(eq(units.code, code)).limit(1);
+  return unit?.id;
+}
+
+async function assertUnitExists(db: DbOrTx, unitId: string): Promise<void> {
+  const [unit] = await db.select({ id: units.id }).from(units).where(eq(units.id, unitId)).limit(1);
+  if (!unit) throw new AppError(400, 'unknown_unit', 'no unit with that id');
+}
+
+// No 0/O, 1/l/I: read aloud or typed from a screen without mistakes.
+const ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/** 4 groups of 5 characters (~115 bits): shown once, changed by the user after login. */
+export function generateTemporaryPassword(): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    let group = '';
+    for (let i = 0; i < 5; i++) group += ALPHABET[randomInt(ALPHABET.length)];
+    groups.push(group);
+  }
+  return groups.join('-');
+}
+
+export interface CreateUserInput {
+  username: string;
+  displayName?: string | undefined;
+  role: StaffRole;
+  unitId?: string | null | undefined;
+  /** Without it a temporary password is generated and returned. */
+  password?: string | undefined;
+}
+
+/** Creates a staff account without TOTP: the user enrols at first login. */
+export async function createUser(
+  db: Db,
+  input: CreateUserInput,
+  actor: Actor,
+  passwordCost: PasswordCost = 'interactive',
+): Promise<{ user: StaffUser; temporaryPassword?: string }> {
+  const unitId = input.unitId ?? null;
+  if ((input.role === 'unit_officer') !== (unitId !== null)) {
+    throw badRequest('a unit_officer needs a unit; admins and moderators have none');
+  }
+  const temporaryPassword = input.password === undefined ? generateTemporaryPassword() : undefined;
+  const password = input.password ?? (temporaryPassword as string);
+  const problem = passwordProblem(password, input.username);
+  if (problem) throw new AppError(400, 'weak_password', `password ${problem}`);
+  const passwordHash = await hashPassword(password, passwordCost);
+  const id = await db.transaction(async (tx) => {
+    if (unitId) await assertUnitExists(tx, unitId);
+    const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username));
+    if (taken) throw conflict('username_taken', 'that username is already in use');
+    const [row] = await tx
+      .insert(users)
+      .values({
+        username: input.username,
+        displayName: input.displayName ?? input.username,
+        role: input.role,
+        unitId,
+        passwordHash,
+      })
+      .returning({ id: users.id });
+    if (!row) throw new Error('insert returned no row');
+    await appendAuditEvent(tx, {
+      ...actor,
+      action: 'user.created',
+      subjectType: 'user',
+      subjectId: row.id,
+      details: { role: input.role, unitId },
+    });
+    return row.id;
+  });
+  return { user: await getUser(db, id), ...(temporaryPassword ? { temporaryPassword } : {}) };
+}
+
+export interface UpdateUserInput {
+  displayName?: string | undefined;
+  role?: StaffRole | undefined;
+  unitId?: string | null | undefined;
+  disabled?: boolean | undefined;
+}
+
+/** Role, unit, display name, disabled. Disabling ends the user's sessions at once. */
+export async function updateUser(
+  db: Db,
+  id: string,
+  patch: UpdateUserInput,
+  actor: Actor,
+): Promise<StaffUser> {
+  await db.transaction(async (tx) => {
+    const [user] = await tx.select().from(users).where(eq(users.id, id)).for('update');
+    if (!user) throw notFound('user');
+    const isSelf = actor.actorType === 'user' && actor.actorId === id;
+    if (isSelf && ((patch.role && patch.role !== user.role) || patch.disabled === true)) {
+      // An admin cannot lock themselves (or the last admin) out by accident.
+      throw conflict('cannot_change_own_account', 'you cannot change your own role or disable yourself');
+    }
+    const role = patch.role ?? user.role;
+    let unitId = user.unitId;
+    if (patch.unitId !== undefined) unitId = patch.unitId;
+    else if (patch.role && patch.role !== 'unit_officer') unitId = null;
+    if ((role === 'unit_officer') !== (unitId !== null)) {
+      throw badRequest('a unit_officer needs a unit; admins and moderators have none');
+    }
+    if (unitId && unitId !== user.unitId) await assertUnitExists(tx, unitId);
+    const now = new Date();
+    const disabledAt =
+      patch.disabled === undefined ? user.disabledAt : patch.disabled ? (user.disabledAt ?? now) : null;
+    await tx
+      .update(users)
+      .set({
+        role,
+        unitId,
+        disabledAt,
+        ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
+        updatedAt: now,
+      })
+      .where(eq(users.id, id));
+    let sessionsEnded = 0;
+    if (disabledAt && !user.disabledAt) {
+      sessionsEnded = await deleteUserSessions(tx, id);
+      await tx.delete(loginChallenges).where(eq(loginChallenges.userId, id));
+    }
+    // Field names and access-relevant values only; display names stay out of the log.
+    const changes: Record<string, unknown> = {};
+    if (role !== user.role) changes.role = { from: user.role, to: role };
+    if (unitId !== user.unitId) changes.unitId = { from: user.unitId, to: unitId };
+    if ((disabledAt !== null) !== (user.disabledAt !== null)) changes.disabled = disabledAt !== null;
+    if (patch.displayName !== undefined && patch.displayName !== user.displayName) changes.displayName = true;
+    await appendAuditEvent(tx, {
+      ...actor,
+      action: changes.disabled === true ? 'user.disabled' : 'user.updated',
+      subjectType: 'user',
+      subjectId: id,
+      details: { changes, sessionsEnded },
+    });
+  });
+  return getUser(db, id);
+}
+
+/** Forgets the TOTP secret and ends every session: the user enrols again at next login. */
+export async function resetTotp(db: Db, id: string, actor: Actor): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
+    if (!user) throw notFound('user');
+    await tx
+      .update(users)
+      .set({ totpSecret: null, totpEnrolledAt: null, totpLastStep: null, updatedAt: new Date() })
+      .where(eq(users.id, id));
+    const sessionsEnded = await deleteUserSessions(tx, id);
+    await tx.delete(loginChallenges).where(eq(loginChallenges.userId, id));
+    await appendAuditEvent(tx, {
+      ...actor,
+      action: 'user.totp_reset',
+      subjectType: 'user',
+      subjectId: id,
+      details: { sessionsEnded },
+    });
+  });
+}
+
+/** A new temporary password (returned once), unlocks the account and ends its sessions. */
+export async function resetPassword(
+  db: Db,
+  id: string,
+  actor: Actor,
+  passwordCost: PasswordCost = 'interactive',
+): Promise<string> {
+  const [existing] = await db.select({ username: users.username }).from(users).where(eq(users.id, id));
+  if (!existing) throw notFound('user');
+  let temporaryPassword = generateTemporaryPassword();
+  while (passwordProblem(temporaryPassword, existing.username))
+    temporaryPassword = generateTemporaryPassword();
+  const passwordHash = await hashPassword(temporaryPassword, passwordCost);
+  await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(users)
+      .set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
+      .where(eq(users.id, id))
+      .returning({ id: users.id });
+    if (updated.length === 0) throw notFound('user');
+    const sessionsEnded = await deleteUserSessions(tx, id);
+    await tx.delete(loginChallenges).where(eq(loginChallenges.userId, id));
+    await appendAuditEvent(tx, {
+      ...actor,
+      action: 'user.password_reset',
+      subjectType: 'user',
+      subjectId: id,
+      details: { sessionsEnded },
+    });
+  });
+  return temporaryPassword;
+}
+
+export { STAFF_ROLES };
