@@ -424,11 +424,7 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
     if (ctx.session.step === 'photos' && document.mime_type?.startsWith('image/')) {
       return acceptPhoto(ctx, document.file_id, document.file_size);
     }
-    if (ctx.session.step === 'photos') {
-      await ctx.reply(TEXT.photoNotImage, { reply_markup: photosKeyboard(ctx.session.photos.length) });
-      return;
-    }
-    return hint(ctx);
+    return hint(ctx, ctx.session.step === 'photos' ? TEXT.photoNotImage : undefined);
   });
 
   async function acceptPhoto(ctx: BotContext, fileId: string, size: number | undefined): Promise<void> {

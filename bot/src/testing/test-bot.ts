@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import {
+  bullPrefix,
+  createLogger,
+  generateKeyPair,
+  type KeyPair,
+  loadAdminUnits,
+  QUEUE_NAMES,
+  type StoreTipJob,
+} from '@tinbao/shared';
+import { getSodium } from '@tinbao/shared/crypto/sodium';
+import { createLogCapture } from '@tinbao/shared/testing/log-capture';
+import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
+import { Queue } from 'bullmq';
+import type { Bot } from 'grammy';
+import type { InlineKeyboardMarkup, Update } from 'grammy/types';
+import type { Redis } from 'ioredis';
+import type { BotDeps } from '../bot';
+import type { BotContext } from '../context';
+import { createBotRedis } from '../redis';
+
+export const TEST_BOT_INFO = {
+  id: 4242,
+  is_bot: true as const,
+  first_name: 'TinBao',
+  username: 'tinbao_test_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
+};
+
+export interface SentCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+/** The keys and Redis of one test file; `createBot` can be called again to "restart" the bot. */
+export interface TestBotWorld {
+  redis: Redis;
+  prefix: string;
+  intakeQueue: Queue<StoreTipJob>;
+  org: KeyPair;
+  relay: KeyPair;
+  deps: BotDeps;
+  logs: ReturnType<typeof createLogCapture>;
+  close(): Promise<void>;
+}
+
+export async function waitForReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+}
+
+export async function createTestBotWorld(overrides: Partial<BotDeps> = {}): Promise<TestBotWorld> {
+  const redis = createBotRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  await waitForReady(redis);
+  const prefix = createTestRedisPrefix();
+  const intakeQueue = new Queue<StoreTipJob>(QUEUE_NAMES.intake, {
+    connection: redis,
+    prefix: bullPrefix(prefix),
+  });
+  intakeQueue.on('error', () => {});
+  const org = await generateKeyPair();
+  const sodium = await getSodium();
+  const relayPrivate = new Uint8Array(randomBytes(32));
+  const relay = { privateKey: relayPrivate, publicKey: sodium.crypto_scalarmult_base(relayPrivate) };
+  const logs = createLogCapture();
+  const deps: BotDeps = {
+    token: '4242:TEST-token',
+    botInfo: TEST_BOT_INFO,
+    redis,
+    redisPrefix: prefix,
+    intakeQueue,
+    orgPublicKey: org.publicKey,
+    relayPublicKey: relay.publicKey,
+    draftKey: new Uint8Array(randomBytes(32)),
+    pepper: new Uint8Array(randomBytes(32)),
+    units: loadAdminUnits(),
+    logger: createLogger({ name: 'bot', level: 'debug', destination: logs.stream }),
+    ...overrides,
+  };
+  return {
+    redis,
+    prefix,
+    intakeQueue,
+    org,
+    relay,
+    deps,
+    logs,
+    close: async () => {
+      await intakeQueue.close();
+      await deleteRedisPrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
+
+/**
+ * A bot whose Bot API calls are answered in memory (Telegram itself is the only thing faked
+ * here; Redis and the queue are real). Updates go through `bot.handleUpdate`, in order.
+ */
+export class FakeTelegramChat {
+  readonly calls: SentCall[] = [];
+  private nextUpdateId = 1;
+  private nextMessageId = 1;
+
+  constructor(
+    readonly bot: Bot<BotContext>,
+    readonly chatId: number,
+    readonly userId = chatId,
+    readonly chatType: 'private' | 'group' = 'private',
+  ) {
+    bot.api.config.use(async (_previous, method, payload) => {
+      this.calls.push({ method, payload: payload as Record<string, unknown> });
+      const result =
+        method === 'sendMessage'
+          ? {
+              message_id: this.nextMessageId++,
+              date: Math.floor(Date.now() / 1000),
+              chat: { id: this.chatId, type: this.chatType },
+              text: (payload as { text: string }).text,
+            }
+          : true;
+      // biome-ignore lint/suspicious/noExplicitAny: the transformer's result type depends on the method
+      return { ok: true, result } as any;
+    });
+  }
+
+  private base() {
+    return {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat:
+        this.chatType === 'private'
+          ? { id: this.chatId, type: 'private' as const, first_name: 'Dân' }
+          : { id: this.chatId, type: 'group' as const, title: 'Nhóm' },
+      from: { id: this.userId, is_bot: false, first_name: 'Dân' },
+    };
+  }
+
+  /** Delivers one update and returns the texts the bot sent in answer. */
+  async deliver(update: Omit<Update, 'update_id'>): Promise<SentCall[]> {
+    const before = this.calls.length;
+    await this.bot.handleUpdate({ update_id: this.nextUpdateId++, ...update } as Update);
+    return this.calls.slice(before);
+  }
+
+  async text(text: string): Promise<string[]> {
+    const entities = text.startsWith('/')
+      ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }]
+      : [];
+    return texts(await this.deliver({ message: { ...this.base(), text, entities } }));
+  }
+
+  async press(data: string): Promise<string[]> {
+    const message = { ...this.base(), from: { ...TEST_BOT_INFO }, text: 'nút' };
+    return texts(
+      await this.deliver({
+        callback_query: {
+          id: String(this.nextUpdateId),
+          from: this.base().from,
+          chat_instance: 'test',
+          message,
+          data,
+        },
+      }),
+    );
+  }
+
+  async other(kind: 'sticker' | 'voice' | 'video' | 'document'): Promise<string[]> {
+    const file = { file_id: `file-${kind}`, file_unique_id: `unique-${kind}` };
+    const content =
+      kind === 'sticker'
+        ? {
+            sticker: {
+              ...file,
+              type: 'regular',
+              width: 512,
+              height: 512,
+              is_animated: false,
+              is_video: false,
+            },
+          }
+        : kind === 'voice'
+          ? { voice: { ...file, duration: 3 } }
+          : kind === 'video'
+            ? { video: { ...file, width: 640, height: 480, duration: 3 } }
+            : { document: { ...file, file_name: 'a.pdf', mime_type: 'application/pdf' } };
+    return texts(await this.deliver({ message: { ...this.base(), ...content } as never }));
+  }
+
+  async location(latitude: number, longitude: number): Promise<string[]> {
+    return texts(await this.deliver({ message: { ...this.base(), location: { latitude, longitude } } }));
+  }
+
+  /** The callback data of every button of the last message the bot sent with a keyboard. */
+  lastButtons(): { text: string; data: string }[] {
+    for (let index = this.calls.length - 1; index >= 0; index--) {
+      const markup = this.calls[index]?.payload.reply_markup as InlineKeyboardMarkup | undefined;
+      if (this.calls[index]?.method === 'sendMessage' && markup?.inline_keyboard) {
+        return markup.inline_keyboard.flat().map((button) => ({
+          text: button.text,
+          data: 'callback_data' in button ? (button.callback_data ?? '') : '',
+        }));
+      }
+    }
+    return [];
+  }
+}
+
+function texts(calls: SentCall[]): string[] {
+  return calls.filter((call) => call.method === 'sendMessage').map((call) => String(call.payload.text ?? ''));
+}
