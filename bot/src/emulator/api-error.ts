@@ -1,0 +1,14 @@
+/** Telegram's "no": serialised as `{ ok: false, error_code, description }` with the same HTTP status. */
+export class TelegramApiError extends Error {
+  constructor(
+    readonly errorCode: number,
+    readonly description: string,
+    readonly parameters?: { retry_after?: number; migrate_to_chat_id?: number },
+  ) {
+    super(description);
+    this.name = 'TelegramApiError';
+  }
+}
+
+export const badRequest = (detail: string) => new TelegramApiError(400, `Bad Request: ${detail}`);
+export const forbidden = (detail: string) => new TelegramApiError(403, `Forbidden: ${detail}`);
