@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import { seedAdminUnits } from '@tinbao/api/admin-units/seed';
+import { createQueues, type Queues } from '@tinbao/api/platform/queues';
+import { createRedis } from '@tinbao/api/platform/redis';
+import { tips } from '@tinbao/api/platform/schema';
+import { createTestDatabase, type TestDatabase } from '@tinbao/api/platform/test-database';
+import { startWorkers } from '@tinbao/api/workers';
+import { type BotDeps, createBot } from '@tinbao/bot/bot';
+import { createEmulatorClient, type EmulatorClient, type EmulatorMessage } from '@tinbao/bot/emulator/client';
+import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/bot/emulator/server';
+import { createBotRedis } from '@tinbao/bot/redis';
+import { type BotRuntime, startBotRuntime } from '@tinbao/bot/runtime';
+import {
+  bullPrefix,
+  createLogger,
+  generateKeyPair,
+  type KeyPair,
+  loadAdminUnits,
+  QUEUE_NAMES,
+  type StoreTipJob,
+} from '@tinbao/shared';
+import { getSodium } from '@tinbao/shared/crypto/sodium';
+import { createLogCapture } from '@tinbao/shared/testing/log-capture';
+import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
+import { Queue, type Worker } from 'bullmq';
+import { eq } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+
+export const BOT_TOKEN = '7000000001:TEST-tinbao-e2e';
+
+/**
+ * Emulator + bot (long polling against it, in-process) + the api's intake workers on a
+ * PGlite database of its own, all on one Redis prefix. `restartBot` stops and rebuilds the
+ * bot on the same keys and Redis, as a process restart would.
+ */
+export interface BotWorld {
+  emulator: TelegramEmulator;
+  client: EmulatorClient;
+  database: TestDatabase;
+  prefix: string;
+  /** The api side's Redis connection (waits for Redis to come back). */
+  apiRedis: Redis;
+  /** The bot's Redis connection (fails fast). */
+  botRedis: Redis;
+  queues: Queues;
+  org: KeyPair;
+  relay: KeyPair;
+  botDeps: BotDeps;
+  logs: ReturnType<typeof createLogCapture>;
+  restartBot(): Promise<void>;
+  stopBot(): Promise<void>;
+  tipsByReceipt(receiptCode: string): Promise<(typeof tips.$inferSelect)[]>;
+  close(): Promise<void>;
+}
+
+export async function startBotWorld(
+  options: { redisUrl?: string; workers?: boolean } = {},
+): Promise<BotWorld> {
+  const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
+  const logs = createLogCapture();
+  const logger = createLogger({ name: 'e2e', level: 'debug', destination: logs.stream });
+  const emulator = await startTelegramEmulator({ port: 0 });
+  const client = createEmulatorClient(emulator.url);
+  const database = await createTestDatabase('pglite');
+  await seedAdminUnits(database.db, loadAdminUnits());
+  const prefix = createTestRedisPrefix();
+
+  const apiRedis = createRedis(redisUrl, 'queue', 'e2e-api');
+  const queues = createQueues(apiRedis, prefix);
+  const workers: Worker[] =
+    options.workers === false
+      ? []
+      : startWorkers(
+          {
+            db: database.db,
+            redis: apiRedis,
+            queueConnection: apiRedis,
+            redisPrefix: prefix,
+            queues,
+            logger,
+          },
+          { concurrency: 4, lockDurationMs: 30_000 },
+        );
+
+  const botRedis = createBotRedis(redisUrl);
+  await new Promise<void>((resolve) =>
+    botRedis.status === 'ready' ? resolve() : botRedis.once('ready', resolve),
+  );
+  const intakeQueue = new Queue<StoreTipJob>(QUEUE_NAMES.intake, {
+    connection: botRedis,
+    prefix: bullPrefix(prefix),
+  });
+  intakeQueue.on('error', () => {});
+
+  const org = await generateKeyPair();
+  const sodium = await getSodium();
+  const relayPrivate = new Uint8Array(randomBytes(32));
+  const relay = { privateKey: relayPrivate, publicKey: sodium.crypto_scalarmult_base(relayPrivate) };
+  const botDeps: BotDeps = {
+    token: BOT_TOKEN,
+    apiRoot: emulator.url,
+    redis: botRedis,
+    redisPrefix: prefix,
+    intakeQueue,
+    orgPublicKey: org.publicKey,
+    relayPublicKey: relay.publicKey,
+    draftKey: new Uint8Array(randomBytes(32)),
+    pepper: new Uint8Array(randomBytes(32)),
+    units: loadAdminUnits(),
+    logger,
+  };
+
+  let runtime: BotRuntime | undefined;
+  const startBot = async () => {
+    runtime = await startBotRuntime(createBot(botDeps), { logger, pollTimeoutSeconds: 5 });
+  };
+  const stopBot = async () => {
+    await runtime?.stop();
+    runtime = undefined;
+  };
+  await startBot();
+
+  return {
+    emulator,
+    client,
+    database,
+    prefix,
+    apiRedis,
+    botRedis,
+    queues,
+    org,
+    relay,
+    botDeps,
+    logs,
+    stopBot,
+    restartBot: async () => {
+      await stopBot();
+      await startBot();
+    },
+    tipsByReceipt: (receiptCode) => database.db.select().from(tips).where(eq(tips.receiptCode, receiptCode)),
+    close: async () => {
+      await stopBot();
+      await Promise.all(workers.map((worker) => worker.close()));
+      await intakeQueue.close();
+      await queues.close();
+      await deleteRedisPrefix(apiRedis, prefix).catch(() => {});
+      apiRedis.disconnect();
+      botRedis.disconnect();
+      await emulator.close();
+      await database.destroy();
+    },
+  };
+}
+
+/** One resident in one private chat: acts, then waits for the bot's answer(s). */
+export function resident(client: EmulatorClient, chatId: number) {
+  let lastSeen = 0;
+  const waitAfter = async (count: number, timeoutMs: number) => {
+    const messages = await client.waitForMessages(chatId, { after: lastSeen, count, timeoutMs });
+    lastSeen = messages.at(-1)?.message_id ?? lastSeen;
+    return messages;
+  };
+  const self = {
+    chatId,
+    /** Marks everything the bot sent so far as seen. */
+    async sync() {
+      lastSeen = (await client.lastMessage(chatId))?.message_id ?? 0;
+    },
+    async say(text: string, count = 1, timeoutMs = 15_000): Promise<EmulatorMessage[]> {
+      await client.sendText(chatId, text);
+      return waitAfter(count, timeoutMs);
+    },
+    /** A text delivered as a raw update: Telegram's 4,096-character limit does not apply (hostile client). */
+    async sayRaw(text: string, count = 1): Promise<EmulatorMessage[]> {
+      await client.deliverUpdate({
+        message: {
+          chat: { id: chatId, type: 'private', first_name: 'Người dân' },
+          from: { id: chatId, is_bot: false, first_name: 'Người dân' },
+          text,
+        },
+      });
+      return waitAfter(count, 15_000);
+    },
+    /** Presses the button (by its text) of the given message, or of the bot's last message with buttons. */
+    async press(label: string | RegExp, message?: EmulatorMessage, count = 1): Promise<EmulatorMessage[]> {
+      const target = message ?? (await self.lastWithButtons());
+      const button = client.findButton(target, label);
+      await client.pressButton(chatId, target.message_id, button.callback_data);
+      return waitAfter(count, 15_000);
+    },
+    async pressData(data: string, messageId: number, count = 1): Promise<EmulatorMessage[]> {
+      await client.pressButton(chatId, messageId, data);
+      return waitAfter(count, 15_000);
+    },
+    async photo(bytes: Uint8Array, contentType = 'image/jpeg'): Promise<EmulatorMessage[]> {
+      await client.sendPhoto(chatId, bytes, contentType);
+      return waitAfter(1, 15_000);
+    },
+    async location(latitude: number, longitude: number, count = 2): Promise<EmulatorMessage[]> {
+      await client.sendLocation(chatId, latitude, longitude);
+      return waitAfter(count, 15_000);
+    },
+    async other(kind: 'sticker' | 'voice' | 'video' | 'document'): Promise<EmulatorMessage[]> {
+      await client.sendOther(chatId, kind);
+      return waitAfter(1, 15_000);
+    },
+    async lastWithButtons(): Promise<EmulatorMessage> {
+      const messages = await client.messages(chatId);
+      const found = [...messages]
+        .reverse()
+        .find((message) => message.reply_markup && 'inline_keyboard' in message.reply_markup);
+      if (!found) throw new Error(`chat ${chatId}: no bot message with buttons`);
+      return found;
+    },
+  };
+  return self;
+}
+
+/** Polls the database (an external state) until the receipt's tip row exists, or fails. */
+export async function waitForTip(world: BotWorld, receiptCode: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const rows = await world.tipsByReceipt(receiptCode);
+    if (rows.length > 0) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`tip ${receiptCode} was not stored within ${timeoutMs} ms`);
+}
+
+export const receiptOf = (text: string | undefined) => /TB-[0-9A-Z]{5}-[0-9A-Z]{5}/.exec(text ?? '')?.[0];
+
+export async function cleanupPrefix(redis: Redis, prefix: string) {
+  await deleteRedisPrefix(redis, prefix);
+}
