@@ -9,7 +9,7 @@ import {
 import { Queue } from 'bullmq';
 import { BOT_COMMANDS, createBot } from './bot';
 import { BotConfigSchema } from './config';
-import { createBotRedis } from './redis';
+import { createBotRedis, waitForRedis } from './redis';
 import { startBotRuntime } from './runtime';
 import { loadBotSecrets } from './secrets';
 
@@ -22,6 +22,7 @@ const secrets = await loadBotSecrets(config).catch((error: Error) => {
   process.exit(1);
 });
 const redis = createBotRedis(config.REDIS_URL);
+while (!(await waitForRedis(redis, 10_000))) logger.warn('waiting for Redis before taking updates');
 const intakeQueue = new Queue<StoreTipJob>(QUEUE_NAMES.intake, {
   connection: redis,
   prefix: bullPrefix(config.REDIS_PREFIX),

@@ -17,3 +17,19 @@ export function createBotRedis(url: string): Redis {
   redis.on('error', () => {});
   return redis;
 }
+
+/** Resolves once the connection is ready; the bot answers no one before it can keep drafts. */
+export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      resolve(false);
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once('ready', onReady);
+  });
+}
