@@ -33,9 +33,9 @@ export interface AuthHarness {
 
 export async function createAuthHarness(
   engine: Engine,
-  options: { passwordCost?: PasswordCost; env?: Record<string, string> } = {},
+  options: { passwordCost?: PasswordCost; env?: Record<string, string>; database?: TestDatabase } = {},
 ): Promise<AuthHarness> {
-  const database = await createTestDatabase(engine);
+  const database = options.database ?? (await createTestDatabase(engine));
   const redis = createRedis('redis://127.0.0.1:6379', 'fast-fail', 'auth-test');
   await new Promise<void>((resolve, reject) => {
     redis.once('ready', resolve);
