@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Router } from 'express';
+import type { ApiDeps } from '../deps';
+
+export const DEFAULT_UI_DIST_DIR = fileURLToPath(new URL('../../../moderation-ui/dist/', import.meta.url));
+
+export interface UiDeps {
+  config: Pick<ApiDeps['config'], 'SESSION_IDLE_MINUTES'>;
+  /** The Vite build output; defaults to moderation-ui/dist. */
+  distDir?: string;
+}
+
+const IDLE_META = /(<meta name="tinbao-session-idle-minutes" content=")[^"]*(")/;
+
+/**
+ * Serves the moderation UI: hashed assets cached for a year, index.html never stored (so
+ * the back button after logout refetches it and finds no session), and the SPA fallback for
+ * every GET outside /api. Mounted last, after every API router.
+ */
+export function uiRouter(deps: UiDeps): Router {
+  const distDir = deps.distDir ?? DEFAULT_UI_DIST_DIR;
+  const router = express.Router();
+
+  router.use(
+    '/assets',
+    express.static(join(distDir, 'assets'), {
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      fallthrough: true,
+    }),
+    (_req, res) => {
+      res.status(404).type('text/plain').send('asset not found');
+    },
+  );
+  router.use(express.static(distDir, { index: false, maxAge: '1h', fallthrough: true }));
+
+  router.use(async (req, res, next) => {
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      req.path === '/api' ||
+      req.path.startsWith('/api/')
+    ) {
+      next();
+      return;
+    }
+    const indexFile = join(distDir, 'index.html');
+    if (!existsSync(indexFile)) {
+      res
+        .status(503)
+        .set('Cache-Control', 'no-store')
+        .type('text/plain')
+        .send('The moderation UI is not built: run npm run build -w moderation-ui\n');
+      return;
+    }
+    try {
+      // The client's idle timer must match the server's idle expiry; a <meta> needs no inline script.
+      const html = (await readFile(indexFile, 'utf8')).replace(
+        IDLE_META,
+        `$1${deps.config.SESSION_IDLE_MINUTES}$2`,
+      );
+      res.set('Cache-Control', 'no-store').type('html').send(html);
+    } catch (error) {
+      next(error);
+    }
+  });
+  return router;
+}

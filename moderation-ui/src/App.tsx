@@ -1,0 +1,73 @@
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { LoginPage } from './auth/LoginPage';
+import { SessionProvider, useSession } from './auth/session';
+import { I18nProvider, useI18n } from './i18n/i18n';
+import { AppShell } from './layout/AppShell';
+import { matchPath, navigate, useLocation } from './layout/router';
+import { Loading, PageTitle } from './layout/ui';
+import { QueuePage } from './tips/QueuePage';
+import { TipDetailPage } from './tips/TipDetailPage';
+
+// Admin and statistics pages load on demand: the first load carries the daily work only.
+const InboxPage = lazy(() => import('./inbox/InboxPage').then((m) => ({ default: m.InboxPage })));
+const StatsPage = lazy(() => import('./stats/StatsPage').then((m) => ({ default: m.StatsPage })));
+const UsersPage = lazy(() => import('./admin/UsersPage').then((m) => ({ default: m.UsersPage })));
+const UnitsPage = lazy(() => import('./admin/UnitsPage').then((m) => ({ default: m.UnitsPage })));
+const RoutingRulesPage = lazy(() =>
+  import('./admin/RoutingRulesPage').then((m) => ({ default: m.RoutingRulesPage })),
+);
+
+function NotFound() {
+  const { t } = useI18n();
+  return <PageTitle>{t.errors.pageNotFound}</PageTitle>;
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function AuthenticatedRoutes({ role }: { role: 'admin' | 'moderator' | 'unit_officer' }) {
+  const { pathname } = useLocation();
+  const staff = role === 'admin' || role === 'moderator';
+  const tipParams = matchPath('/tips/:id', pathname);
+  const caseParams = matchPath('/inbox/:id', pathname);
+  let page: ReactNode;
+  if (pathname === '/' || pathname === '/login') page = <Redirect to={staff ? '/tips' : '/inbox'} />;
+  else if (pathname === '/tips' && staff) page = <QueuePage />;
+  else if (tipParams && staff) page = <TipDetailPage key={tipParams.id} id={tipParams.id!} context="queue" />;
+  else if (pathname === '/inbox' && role === 'unit_officer') page = <InboxPage />;
+  else if (caseParams && role === 'unit_officer')
+    page = <TipDetailPage key={caseParams.id} id={caseParams.id!} context="inbox" />;
+  else if (pathname === '/stats') page = <StatsPage />;
+  else if (pathname === '/admin/users' && role === 'admin') page = <UsersPage />;
+  else if (pathname === '/admin/units' && role === 'admin') page = <UnitsPage />;
+  else if (pathname === '/admin/rules' && role === 'admin') page = <RoutingRulesPage />;
+  else page = <NotFound />;
+  return (
+    <AppShell>
+      <Suspense fallback={<Loading />}>{page}</Suspense>
+    </AppShell>
+  );
+}
+
+function Routes() {
+  const { state } = useSession();
+  const { pathname } = useLocation();
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'anonymous') {
+    if (pathname !== '/login') return <Redirect to="/login" />;
+    return <LoginPage />;
+  }
+  return <AuthenticatedRoutes role={state.user.role} />;
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <SessionProvider>
+        <Routes />
+      </SessionProvider>
+    </I18nProvider>
+  );
+}

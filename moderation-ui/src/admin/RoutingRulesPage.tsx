@@ -1,0 +1,224 @@
+import type { RoutingRule } from '@tinbao/shared/api/units';
+import { TipCategorySchema, VenueTypeSchema } from '@tinbao/shared/tips/schemas';
+import { type FormEvent, useEffect, useState } from 'react';
+import { type CommuneOption, loadCommunes, loadProvinces, type ProvinceOption } from '../api/admin-units';
+import { api } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+import { Button, ErrorNotice, Field, Loading, Notice, PageTitle } from '../layout/ui';
+import { useApi } from '../layout/use-api';
+import { UnitPicker } from './UnitPicker';
+
+/** Routing rules: which units are proposed for which tips, on top of the commune's police. */
+export function RoutingRulesPage() {
+  const { t } = useI18n();
+  const rules = useApi((signal) => api<{ rules: RoutingRule[] }>('/routing-rules', { signal }), []);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const act = async (work: () => Promise<unknown>) => {
+    setError(undefined);
+    setNotice(null);
+    try {
+      await work();
+      setNotice(t.admin.updated);
+      rules.reload();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  const describe = (rule: RoutingRule) =>
+    [
+      rule.provinceCode ? `${t.queue.province} ${rule.provinceCode}` : null,
+      rule.communeCode ? `${t.queue.commune} ${rule.communeCode}` : null,
+      rule.category ? t.category[rule.category] : null,
+      rule.venueType ? t.venue[rule.venueType] : null,
+      rule.borderAreaOnly ? t.admin.ruleBorder : null,
+    ]
+      .filter(Boolean)
+      .join(' · ') || t.admin.ruleAnyCommune;
+
+  return (
+    <>
+      <PageTitle>{t.admin.rulesTitle}</PageTitle>
+      <p className="muted">{t.admin.ruleDefault}</p>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <ErrorNotice error={error} />
+      <section className="card" aria-labelledby="rules-list">
+        <h2 id="rules-list">{t.admin.rulesTitle}</h2>
+        {rules.loading && !rules.data ? <Loading /> : null}
+        <ErrorNotice error={rules.error} onRetry={rules.reload} />
+        {rules.data && rules.data.rules.length === 0 ? <p className="muted">{t.none}</p> : null}
+        {rules.data && rules.data.rules.length > 0 ? (
+          <table className="table" data-testid="rules-table">
+            <thead>
+              <tr>
+                <th scope="col">{t.admin.ruleName}</th>
+                <th scope="col">{t.admin.ruleMatch}</th>
+                <th scope="col">{t.admin.ruleTarget}</th>
+                <th scope="col">{t.admin.enabledRule}</th>
+                <th scope="col">{t.tip.actions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rules.data.rules.map((rule) => (
+                <tr key={rule.id} data-testid="rule-row">
+                  <td data-label={t.admin.ruleName}>{rule.name}</td>
+                  <td data-label={t.admin.ruleMatch}>{describe(rule)}</td>
+                  <td data-label={t.admin.ruleTarget}>{rule.unitName}</td>
+                  <td data-label={t.admin.enabledRule}>
+                    <label className="check">
+                      <input
+                        type="checkbox"
+                        checked={rule.enabled}
+                        onChange={(event) =>
+                          void act(() =>
+                            api(`/routing-rules/${rule.id}`, {
+                              method: 'PATCH',
+                              body: { enabled: event.target.checked },
+                            }),
+                          )
+                        }
+                      />
+                      <span className="visually-hidden">
+                        {t.admin.enabledRule}: {rule.name}
+                      </span>
+                    </label>
+                  </td>
+                  <td data-label={t.tip.actions}>
+                    <Button
+                      className="btn-small"
+                      variant="danger"
+                      onClick={() => void act(() => api(`/routing-rules/${rule.id}`, { method: 'DELETE' }))}
+                    >
+                      {t.admin.deleteRule}
+                      <span className="visually-hidden"> {rule.name}</span>
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+      <CreateRuleForm onCreate={(body) => act(() => api('/routing-rules', { method: 'POST', body }))} />
+    </>
+  );
+}
+
+function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>): Promise<void> }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [unitId, setUnitId] = useState('');
+  const [provinceCode, setProvinceCode] = useState('');
+  const [communeCode, setCommuneCode] = useState('');
+  const [category, setCategory] = useState('');
+  const [venueType, setVenueType] = useState('');
+  const [borderAreaOnly, setBorderAreaOnly] = useState(false);
+  const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
+  const [communes, setCommunes] = useState<CommuneOption[]>([]);
+  useEffect(() => {
+    loadProvinces().then(setProvinces, () => undefined);
+  }, []);
+  useEffect(() => {
+    if (provinceCode) loadCommunes(provinceCode).then(setCommunes, () => setCommunes([]));
+    else setCommunes([]);
+  }, [provinceCode]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await onCreate({
+      name,
+      unitId,
+      provinceCode: provinceCode || null,
+      communeCode: communeCode || null,
+      category: category || null,
+      venueType: venueType || null,
+      borderAreaOnly,
+    });
+    setName('');
+  };
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="new-rule" data-testid="create-rule">
+      <h2 id="new-rule">{t.admin.newRule}</h2>
+      <div className="form-grid">
+        <Field label={t.admin.ruleName}>
+          {(id) => <input id={id} value={name} required onChange={(event) => setName(event.target.value)} />}
+        </Field>
+        <Field label={t.queue.province}>
+          {(id) => (
+            <select
+              id={id}
+              value={provinceCode}
+              onChange={(event) => {
+                setProvinceCode(event.target.value);
+                setCommuneCode('');
+              }}
+            >
+              <option value="">{t.all}</option>
+              {provinces.map((province) => (
+                <option key={province.code} value={province.code}>
+                  {province.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t.queue.commune}>
+          {(id) => (
+            <select
+              id={id}
+              value={communeCode}
+              disabled={!provinceCode}
+              onChange={(event) => setCommuneCode(event.target.value)}
+            >
+              <option value="">{t.all}</option>
+              {communes.map((commune) => (
+                <option key={commune.code} value={commune.code}>
+                  {commune.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t.queue.category}>
+          {(id) => (
+            <select id={id} value={category} onChange={(event) => setCategory(event.target.value)}>
+              <option value="">{t.all}</option>
+              {TipCategorySchema.options.map((value) => (
+                <option key={value} value={value}>
+                  {t.category[value]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t.tip.venue}>
+          {(id) => (
+            <select id={id} value={venueType} onChange={(event) => setVenueType(event.target.value)}>
+              <option value="">{t.all}</option>
+              {VenueTypeSchema.options.map((value) => (
+                <option key={value} value={value}>
+                  {t.venue[value]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <label className="check field">
+          <input
+            type="checkbox"
+            checked={borderAreaOnly}
+            onChange={(event) => setBorderAreaOnly(event.target.checked)}
+          />
+          {t.admin.ruleBorder}
+        </label>
+      </div>
+      <UnitPicker label={t.admin.ruleTarget} value={unitId} onChange={setUnitId} />
+      <Button type="submit" variant="primary" disabled={!unitId || !name.trim()}>
+        {t.admin.newRule}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,192 @@
+import type { StaffRole } from '@tinbao/shared/api/auth';
+import { STAFF_ROLE_VALUES } from '@tinbao/shared/api/auth';
+import type { CreateUserResponse, StaffUser } from '@tinbao/shared/api/users';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/client';
+import { useUser } from '../auth/session';
+import { useI18n } from '../i18n/i18n';
+import { Button, ErrorNotice, Field, Loading, Notice, PageTitle } from '../layout/ui';
+import { useApi } from '../layout/use-api';
+import { UnitPicker } from './UnitPicker';
+
+/** Staff accounts: create, change role or unit, disable, reset the password or the 2FA. */
+export function UsersPage() {
+  const { t, formatDateTime } = useI18n();
+  const me = useUser();
+  const users = useApi((signal) => api<{ users: StaffUser[] }>('/users', { signal }), []);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const act = async (work: () => Promise<string | undefined>) => {
+    setError(undefined);
+    setNotice(null);
+    try {
+      const message = await work();
+      setNotice(message ?? t.admin.updated);
+      users.reload();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle>{t.admin.usersTitle}</PageTitle>
+      {notice ? <Notice tone="success">{notice}</Notice> : null}
+      <ErrorNotice error={error} />
+      <CreateUserForm
+        onCreate={(request) =>
+          act(async () => {
+            const created = await api<CreateUserResponse>('/users', { method: 'POST', body: request });
+            return `${t.admin.created} ${t.admin.password}: ${created.temporaryPassword}`;
+          })
+        }
+      />
+      <section className="card" aria-labelledby="users-list" style={{ marginTop: '1rem' }}>
+        <h2 id="users-list">{t.admin.usersTitle}</h2>
+        {users.loading && !users.data ? <Loading /> : null}
+        <ErrorNotice error={users.error} onRetry={users.reload} />
+        {users.data ? (
+          <table className="table" data-testid="users-table">
+            <thead>
+              <tr>
+                <th scope="col">{t.admin.username}</th>
+                <th scope="col">{t.admin.displayName}</th>
+                <th scope="col">{t.admin.role}</th>
+                <th scope="col">{t.admin.totp}</th>
+                <th scope="col">{t.admin.active}</th>
+                <th scope="col">{t.tip.actions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.users.map((user) => (
+                <tr key={user.id} data-testid="user-row" data-username={user.username}>
+                  <td data-label={t.admin.username}>
+                    <code>{user.username}</code>
+                  </td>
+                  <td data-label={t.admin.displayName}>{user.displayName}</td>
+                  <td data-label={t.admin.role}>
+                    {t.roles[user.role]}
+                    {user.unitCode ? ` · ${user.unitCode}` : ''}
+                  </td>
+                  <td data-label={t.admin.totp}>
+                    {user.totpEnrolled ? t.admin.totpEnrolled : t.admin.totpPending}
+                  </td>
+                  <td data-label={t.admin.active}>
+                    {user.disabled ? t.admin.disabled : t.admin.enabled}
+                    {user.lastLoginAt ? <div className="hint">{formatDateTime(user.lastLoginAt)}</div> : null}
+                  </td>
+                  <td data-label={t.tip.actions}>
+                    <div className="row">
+                      <Button
+                        className="btn-small"
+                        disabled={!user.totpEnrolled}
+                        onClick={() => {
+                          if (window.confirm(t.admin.reset2faConfirm(user.username)))
+                            void act(async () => {
+                              await api(`/users/${user.id}/reset-2fa`, { method: 'POST', body: {} });
+                              return undefined;
+                            });
+                        }}
+                        data-testid="reset-2fa"
+                      >
+                        {t.admin.reset2fa}
+                      </Button>
+                      {user.id !== me.id ? (
+                        <Button
+                          className="btn-small"
+                          variant={user.disabled ? 'secondary' : 'danger'}
+                          onClick={() =>
+                            void act(async () => {
+                              await api(`/users/${user.id}`, {
+                                method: 'PATCH',
+                                body: { disabled: !user.disabled },
+                              });
+                              return undefined;
+                            })
+                          }
+                        >
+                          {user.disabled ? t.admin.enable : t.admin.disable}
+                        </Button>
+                      ) : null}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </>
+  );
+}
+
+function CreateUserForm({
+  onCreate,
+}: {
+  onCreate(request: {
+    username: string;
+    displayName?: string;
+    role: StaffRole;
+    unitId: string | null;
+  }): Promise<void>;
+}) {
+  const { t } = useI18n();
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [role, setRole] = useState<StaffRole>('moderator');
+  const [unitId, setUnitId] = useState('');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await onCreate({
+      username,
+      ...(displayName.trim() ? { displayName } : {}),
+      role,
+      unitId: role === 'unit_officer' ? unitId || null : null,
+    });
+    setUsername('');
+    setDisplayName('');
+  };
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="new-user" data-testid="create-user">
+      <h2 id="new-user">{t.admin.newUser}</h2>
+      <div className="form-grid">
+        <Field label={t.admin.username}>
+          {(id) => (
+            <input
+              id={id}
+              value={username}
+              required
+              autoComplete="off"
+              onChange={(event) => setUsername(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t.admin.displayName}>
+          {(id) => (
+            <input id={id} value={displayName} onChange={(event) => setDisplayName(event.target.value)} />
+          )}
+        </Field>
+        <Field label={t.admin.role}>
+          {(id) => (
+            <select id={id} value={role} onChange={(event) => setRole(event.target.value as StaffRole)}>
+              {STAFF_ROLE_VALUES.map((value) => (
+                <option key={value} value={value}>
+                  {t.roles[value]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      {role === 'unit_officer' ? (
+        <UnitPicker label={t.admin.unit} value={unitId} onChange={setUnitId} />
+      ) : null}
+      <Button type="submit" variant="primary">
+        {t.admin.newUser}
+      </Button>
+    </form>
+  );
+}

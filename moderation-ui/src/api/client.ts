@@ -1,0 +1,108 @@
+/**
+ * The one way the UI talks to the API: same-origin JSON under /api/v1, never cached, the
+ * CSRF token on every state-changing request, `{ ok:false, error, message }` turned into
+ * an ApiError, and a 401 anywhere ends the session in the UI.
+ */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The request never reached the API (offline, DNS, server down). */
+export class NetworkError extends Error {
+  constructor() {
+    super('network error');
+    this.name = 'NetworkError';
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined | null | readonly string[]>;
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  query?: Query;
+  signal?: AbortSignal;
+}
+
+let csrfToken: string | null = null;
+let onUnauthorized: (() => void) | null = null;
+
+/** Set after login and from /auth/me; cleared on logout. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** The session layer registers what a 401 means (clear everything, show login). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+export function buildUrl(path: string, query?: Query): string {
+  // Paths the API hands out (photo URLs) are already absolute.
+  const url = new URL(path.startsWith('/api/') ? path : `/api/v1${path}`, window.location.origin);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, item);
+    else url.searchParams.set(key, String(value));
+  }
+  return url.pathname + url.search;
+}
+
+async function send(path: string, options: RequestOptions): Promise<Response> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, options.query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new NetworkError();
+  }
+  if (!response.ok) throw await toApiError(response, path);
+  return response;
+}
+
+async function toApiError(response: Response, path: string): Promise<ApiError> {
+  let body: Record<string, unknown> = {};
+  try {
+    body = (await response.json()) as Record<string, unknown>;
+  } catch {
+    // Not JSON (a proxy error page): keep the status only.
+  }
+  const code = typeof body.error === 'string' ? body.error : `http_${response.status}`;
+  const message = typeof body.message === 'string' ? body.message : response.statusText;
+  // Login endpoints answer 401 for a wrong password: that is not a lost session.
+  if (response.status === 401 && !path.startsWith('/auth/login')) onUnauthorized?.();
+  return new ApiError(response.status, code, message, body);
+}
+
+/** JSON request; resolves with the parsed body. */
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(path, options);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+/** Binary request (photos): the caller makes an object URL and revokes it on leave. */
+export async function apiBlob(path: string, options: RequestOptions = {}): Promise<Blob> {
+  const response = await send(path, options);
+  return response.blob();
+}

@@ -1,0 +1,110 @@
+import type { LoginResponse, SessionResponse, SessionUser } from '@tinbao/shared/api/auth';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { ApiError, api, setCsrfToken, setUnauthorizedHandler } from '../api/client';
+
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'anonymous' }
+  | { status: 'authenticated'; user: SessionUser };
+
+export type LogoutReason = 'user' | 'idle' | 'expired';
+
+interface SessionValue {
+  state: SessionState;
+  login(username: string, password: string): Promise<LoginResponse>;
+  completeLogin(step: 'totp' | 'enroll', challenge: string, code: string): Promise<void>;
+  logout(reason?: LogoutReason): Promise<void>;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+/**
+ * Ends the page: a full navigation to /login drops every byte of decrypted content held in
+ * memory, and replace() keeps the page we leave out of the history entry we are on.
+ */
+function leaveToLogin(reason: LogoutReason): void {
+  setCsrfToken(null);
+  window.location.replace(`/login?reason=${reason}`);
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+
+  useEffect(() => {
+    // A 401 on any call means the server ended the session (idle or absolute expiry).
+    setUnauthorizedHandler(() => {
+      setState((current) => {
+        if (current.status === 'authenticated') leaveToLogin('expired');
+        return { status: 'anonymous' };
+      });
+    });
+    const controller = new AbortController();
+    api<SessionResponse>('/auth/me', { signal: controller.signal }).then(
+      (session) => {
+        setCsrfToken(session.csrfToken);
+        setState({ status: 'authenticated', user: session.user });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        if (!(error instanceof ApiError) || error.status !== 401) console.warn('session check failed');
+        setState({ status: 'anonymous' });
+      },
+    );
+    return () => {
+      controller.abort();
+      setUnauthorizedHandler(null);
+    };
+  }, []);
+
+  // Pages restored from the back/forward cache would show old content: reload them.
+  useEffect(() => {
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) window.location.reload();
+    };
+    window.addEventListener('pageshow', onPageShow);
+    return () => window.removeEventListener('pageshow', onPageShow);
+  }, []);
+
+  const login = useCallback(
+    (username: string, password: string) =>
+      api<LoginResponse>('/auth/login', { method: 'POST', body: { username, password } }),
+    [],
+  );
+
+  const completeLogin = useCallback(async (step: 'totp' | 'enroll', challenge: string, code: string) => {
+    const session = await api<SessionResponse>(`/auth/login/${step}`, {
+      method: 'POST',
+      body: { challenge, code },
+    });
+    setCsrfToken(session.csrfToken);
+    setState({ status: 'authenticated', user: session.user });
+  }, []);
+
+  const logout = useCallback(async (reason: LogoutReason = 'user') => {
+    try {
+      await api('/auth/logout', { method: 'POST', body: {} });
+    } catch {
+      // The session may already be gone on the server; the page is wiped either way.
+    }
+    leaveToLogin(reason);
+  }, []);
+
+  const value = useMemo(
+    () => ({ state, login, completeLogin, logout }),
+    [state, login, completeLogin, logout],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside SessionProvider');
+  return value;
+}
+
+/** The signed-in user; only used below the authenticated shell. */
+export function useUser(): SessionUser {
+  const { state } = useSession();
+  if (state.status !== 'authenticated') throw new Error('useUser without a session');
+  return state.user;
+}

@@ -1,0 +1,88 @@
+import type { ReactNode } from 'react';
+import { useSession, useUser } from '../auth/session';
+import { useIdleLogout } from '../auth/use-idle-logout';
+import { useI18n } from '../i18n/i18n';
+import { LanguageSwitch } from './LanguageSwitch';
+import { Link, useLocation } from './router';
+
+/** Read from a <meta> the API fills in from SESSION_IDLE_MINUTES, so both ends agree. */
+function idleTimeoutMs(): number {
+  const minutes = Number(
+    document.querySelector('meta[name="tinbao-session-idle-minutes"]')?.getAttribute('content'),
+  );
+  return (Number.isFinite(minutes) && minutes > 0 ? minutes : 30) * 60_000;
+}
+
+interface NavItem {
+  to: string;
+  label: string;
+  testId: string;
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const user = useUser();
+  const { logout } = useSession();
+  const { pathname } = useLocation();
+  useIdleLogout(idleTimeoutMs(), () => void logout('idle'));
+
+  const items: NavItem[] = [];
+  if (user.role === 'moderator' || user.role === 'admin')
+    items.push({ to: '/tips', label: t.nav.queue, testId: 'nav-queue' });
+  if (user.role === 'unit_officer') items.push({ to: '/inbox', label: t.nav.inbox, testId: 'nav-inbox' });
+  items.push({ to: '/stats', label: t.nav.stats, testId: 'nav-stats' });
+  if (user.role === 'admin') {
+    items.push({ to: '/admin/users', label: t.nav.users, testId: 'nav-users' });
+    items.push({ to: '/admin/units', label: t.nav.units, testId: 'nav-units' });
+    items.push({ to: '/admin/rules', label: t.nav.rules, testId: 'nav-rules' });
+  }
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        {t.skipToContent}
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand-link" aria-label={t.appName}>
+          <span className="brand" aria-hidden="true">
+            TB
+          </span>
+          <span className="brand-name">{t.appName}</span>
+        </Link>
+        <nav aria-label={t.nav.main} className="nav">
+          <ul>
+            {items.map((item) => {
+              const current = pathname === item.to || pathname.startsWith(`${item.to}/`);
+              return (
+                <li key={item.to}>
+                  <Link to={item.to} aria-current={current ? 'page' : undefined} data-testid={item.testId}>
+                    {item.label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div className="topbar-user">
+          <span className="user-name" data-testid="current-user">
+            <span className="visually-hidden">{t.nav.signedInAs} </span>
+            {user.displayName || user.username}
+            <span className="user-role"> · {t.roles[user.role]}</span>
+          </span>
+          <LanguageSwitch />
+          <button
+            type="button"
+            className="btn btn-ghost"
+            onClick={() => void logout('user')}
+            data-testid="logout"
+          >
+            {t.nav.logout}
+          </button>
+        </div>
+      </header>
+      <main id="main" className="content">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+import type { StatsResponse } from '@tinbao/shared/api/stats';
+import { type FormEvent, useState } from 'react';
+import { api, buildUrl } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+import { ErrorNotice, Field, Loading, PageTitle } from '../layout/ui';
+import { useApi } from '../layout/use-api';
+import { BarChart, ColumnChart } from './BarChart';
+
+const dayInput = (date: Date) => date.toISOString().slice(0, 10);
+
+/** Statistics from the stats API only (clear fields and outcomes), with a CSV export. */
+export function StatsPage() {
+  const { t, formatNumber } = useI18n();
+  const [from, setFrom] = useState(() => dayInput(new Date(Date.now() - 365 * 86_400_000)));
+  const [to, setTo] = useState(() => dayInput(new Date(Date.now() + 86_400_000)));
+  const [applied, setApplied] = useState({ from, to });
+  const query = {
+    from: new Date(`${applied.from}T00:00:00+07:00`).toISOString(),
+    to: new Date(`${applied.to}T00:00:00+07:00`).toISOString(),
+  };
+  const stats = useApi(
+    (signal) => api<StatsResponse>('/stats', { query, signal }),
+    [applied.from, applied.to],
+  );
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setApplied({ from, to });
+  };
+
+  const data = stats.data;
+  const outcomes: Partial<Record<string, number>> = data?.outcomes ?? {};
+  return (
+    <>
+      <PageTitle
+        actions={
+          <a className="btn" href={buildUrl('/stats/export.csv', query)} download data-testid="stats-export">
+            {t.stats.export}
+          </a>
+        }
+      >
+        {t.stats.title}
+      </PageTitle>
+      <p className="muted">{t.stats.intro}</p>
+      <form className="card form-grid" onSubmit={submit} style={{ marginBottom: '1rem' }}>
+        <Field label={t.stats.from}>
+          {(id) => (
+            <input id={id} type="date" value={from} onChange={(event) => setFrom(event.target.value)} />
+          )}
+        </Field>
+        <Field label={t.stats.to}>
+          {(id) => <input id={id} type="date" value={to} onChange={(event) => setTo(event.target.value)} />}
+        </Field>
+        <div className="field">
+          <button type="submit" className="btn btn-primary">
+            {t.stats.apply}
+          </button>
+        </div>
+      </form>
+      <ErrorNotice error={stats.error} onRetry={stats.reload} />
+      {stats.loading && !data ? <Loading /> : null}
+      {data ? (
+        <div data-testid="stats">
+          <div className="kpis">
+            <Kpi label={t.stats.total} value={formatNumber(data.total)} testId="kpi-total" />
+            <Kpi label={t.deadline.overdue} value={formatNumber(data.overdue)} testId="kpi-overdue" />
+            <Kpi
+              label={t.stats.casesOpened}
+              value={formatNumber(outcomes.case_opened ?? 0)}
+              testId="kpi-cases-opened"
+            />
+            <Kpi label={t.stats.arrests} value={formatNumber(outcomes.arrests ?? 0)} testId="kpi-arrests" />
+            <Kpi
+              label={t.stats.hotSpotsCleared}
+              value={formatNumber(outcomes.hot_spot_cleared ?? 0)}
+              testId="kpi-hot-spots"
+            />
+            <Kpi
+              label={t.stats.medianRoute}
+              value={data.medianHoursToRoute === null ? '–' : t.stats.hours(data.medianHoursToRoute)}
+              testId="kpi-median-route"
+            />
+            <Kpi
+              label={t.stats.medianAck}
+              value={
+                data.medianHoursToAcknowledge === null ? '–' : t.stats.hours(data.medianHoursToAcknowledge)
+              }
+              testId="kpi-median-ack"
+            />
+          </div>
+          <div className="grid-2">
+            <section className="card" aria-labelledby="by-status">
+              <h2 id="by-status">{t.stats.byStatus}</h2>
+              <Chart
+                title={t.stats.byStatus}
+                rows={data.byStatus.map((row) => ({ label: t.status[row.key] ?? row.key, value: row.count }))}
+                testId="chart-status"
+              />
+            </section>
+            <section className="card" aria-labelledby="by-category">
+              <h2 id="by-category">{t.stats.byCategory}</h2>
+              <Chart
+                title={t.stats.byCategory}
+                rows={data.byCategory.map((row) => ({
+                  label: t.category[row.key] ?? row.key,
+                  value: row.count,
+                }))}
+                testId="chart-category"
+              />
+            </section>
+            <section className="card" aria-labelledby="by-month">
+              <h2 id="by-month">{t.stats.byMonth}</h2>
+              {data.byMonth.length === 0 ? (
+                <p className="muted">{t.stats.noData}</p>
+              ) : (
+                <ColumnChart
+                  title={t.stats.byMonth}
+                  rows={data.byMonth.map((row) => ({ label: row.key, value: row.count }))}
+                  testId="chart-month"
+                />
+              )}
+            </section>
+            <section className="card" aria-labelledby="by-commune">
+              <h2 id="by-commune">{t.stats.byCommune}</h2>
+              <Chart
+                title={t.stats.byCommune}
+                rows={data.byCommune
+                  .slice(0, 10)
+                  .map((row) => ({ label: row.communeName ?? row.communeCode, value: row.count }))}
+                testId="chart-commune"
+              />
+            </section>
+            <section className="card" aria-labelledby="outcomes">
+              <h2 id="outcomes">{t.stats.outcomes}</h2>
+              <Chart
+                title={t.stats.outcomes}
+                rows={Object.entries(outcomes).map(([key, value]) => ({
+                  label: t.outcome[key] ?? key,
+                  value: value ?? 0,
+                }))}
+                testId="chart-outcomes"
+              />
+            </section>
+          </div>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function Chart({
+  title,
+  rows,
+  testId,
+}: {
+  title: string;
+  rows: { label: string; value: number }[];
+  testId: string;
+}) {
+  const { t } = useI18n();
+  if (rows.length === 0 || rows.every((row) => row.value === 0))
+    return <p className="muted">{t.stats.noData}</p>;
+  return <BarChart title={title} rows={rows} testId={testId} />;
+}
+
+function Kpi({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div className="kpi">
+      <div className="value" data-testid={testId}>
+        {value}
+      </div>
+      <div className="label">{label}</div>
+    </div>
+  );
+}

@@ -1,0 +1,264 @@
+import type { TipAction, TipRoute, TipTransitionRequest } from '@tinbao/shared/api/tips';
+import { RejectReasonSchema, TipOutcomeSchema } from '@tinbao/shared/api/tips';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { useI18n } from '../i18n/i18n';
+import { Button, Dialog, ErrorNotice, Field } from '../layout/ui';
+
+type Submit = (request: TipTransitionRequest) => Promise<void>;
+
+function DialogForm({
+  title,
+  open,
+  onClose,
+  onSubmit,
+  children,
+  testId,
+}: {
+  title: string;
+  open: boolean;
+  onClose(): void;
+  onSubmit(): Promise<void>;
+  children: ReactNode;
+  testId: string;
+}) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onSubmit();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open={open} title={title} onClose={onClose} testId={testId}>
+      <form onSubmit={submit}>
+        <ErrorNotice error={error} />
+        {children}
+        <div className="row">
+          <Button variant="ghost" onClick={onClose}>
+            {t.cancel}
+          </Button>
+          <Button type="submit" variant="primary" busy={busy} data-testid={`${testId}-submit`}>
+            {t.confirm}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Lets a moderator or admin name the unit an acknowledgement or outcome is recorded for. */
+function UnitChoice({
+  routes,
+  value,
+  onChange,
+}: {
+  routes: TipRoute[];
+  value: string;
+  onChange(v: string): void;
+}) {
+  const { t } = useI18n();
+  return (
+    <Field label={t.queue.unit}>
+      {(id) => (
+        <select id={id} value={value} onChange={(event) => onChange(event.target.value)} required>
+          {routes.map((route) => (
+            <option key={route.unitId} value={route.unitId}>
+              {route.unitName} ({route.unitCode})
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+export function ActionDialog({
+  action,
+  version,
+  routes,
+  officer,
+  onClose,
+  onSubmit,
+}: {
+  action: TipAction | null;
+  version: number;
+  routes: TipRoute[];
+  officer: boolean;
+  onClose(): void;
+  onSubmit: Submit;
+}) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState<string>('spam');
+  const [duplicateOf, setDuplicateOf] = useState('');
+  const [outcome, setOutcome] = useState<string>('verified_true');
+  const [note, setNote] = useState('');
+  const [unitId, setUnitId] = useState(routes[0]?.unitId ?? '');
+  const unit = officer || !unitId ? {} : { unitId };
+
+  if (action === 'reject')
+    return (
+      <DialogForm
+        title={t.tip.rejectTitle}
+        open
+        onClose={onClose}
+        testId="reject-dialog"
+        onSubmit={() => onSubmit({ action: 'reject', version, reason: RejectReasonSchema.parse(reason) })}
+      >
+        <Field label={t.tip.rejectReason}>
+          {(id) => (
+            <select
+              id={id}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              data-testid="reject-reason"
+            >
+              {RejectReasonSchema.options.map((value) => (
+                <option key={value} value={value}>
+                  {t.rejectReason[value]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </DialogForm>
+    );
+  if (action === 'mark_duplicate')
+    return (
+      <DialogForm
+        title={t.tip.duplicateTitle}
+        open
+        onClose={onClose}
+        testId="duplicate-dialog"
+        onSubmit={() => onSubmit({ action: 'mark_duplicate', version, duplicateOf: duplicateOf.trim() })}
+      >
+        <Field label={t.tip.duplicateOf}>
+          {(id) => (
+            <input
+              id={id}
+              value={duplicateOf}
+              required
+              spellCheck={false}
+              onChange={(event) => setDuplicateOf(event.target.value)}
+            />
+          )}
+        </Field>
+      </DialogForm>
+    );
+  if (action === 'acknowledge')
+    return (
+      <DialogForm
+        title={t.transition.acknowledged ?? ''}
+        open
+        onClose={onClose}
+        testId="acknowledge-dialog"
+        onSubmit={() => onSubmit({ action: 'acknowledge', version, ...unit })}
+      >
+        <UnitChoice routes={routes} value={unitId} onChange={setUnitId} />
+      </DialogForm>
+    );
+  if (action === 'report_outcome')
+    return (
+      <DialogForm
+        title={t.tip.outcomeTitle}
+        open
+        onClose={onClose}
+        testId="outcome-dialog"
+        onSubmit={() =>
+          onSubmit({
+            action: 'report_outcome',
+            version,
+            outcome: TipOutcomeSchema.parse(outcome),
+            ...(note.trim() ? { note: note.trim() } : {}),
+            ...unit,
+          })
+        }
+      >
+        {officer ? null : <UnitChoice routes={routes} value={unitId} onChange={setUnitId} />}
+        <Field label={t.tip.outcomeKind}>
+          {(id) => (
+            <select
+              id={id}
+              value={outcome}
+              onChange={(event) => setOutcome(event.target.value)}
+              data-testid="outcome-kind"
+            >
+              {TipOutcomeSchema.options.map((value) => (
+                <option key={value} value={value}>
+                  {t.outcome[value]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t.tip.outcomeNote}>
+          {(id) => (
+            <textarea
+              id={id}
+              value={note}
+              maxLength={4000}
+              onChange={(event) => setNote(event.target.value)}
+              data-testid="outcome-note"
+            />
+          )}
+        </Field>
+      </DialogForm>
+    );
+  return null;
+}
+
+export function ExtendDeadlineDialog({
+  open,
+  onClose,
+  onSubmit,
+}: {
+  open: boolean;
+  onClose(): void;
+  onSubmit(days: number, reason: string): Promise<void>;
+}) {
+  const { t } = useI18n();
+  const [days, setDays] = useState(10);
+  const [reason, setReason] = useState('');
+  return (
+    <DialogForm
+      title={t.tip.extendTitle}
+      open={open}
+      onClose={onClose}
+      testId="extend-dialog"
+      onSubmit={() => onSubmit(days, reason)}
+    >
+      <Field label={t.tip.extendDays}>
+        {(id) => (
+          <input
+            id={id}
+            type="number"
+            min={1}
+            max={60}
+            value={days}
+            onChange={(event) => setDays(Number(event.target.value))}
+            data-testid="extend-days"
+          />
+        )}
+      </Field>
+      <Field label={t.tip.reason}>
+        {(id) => (
+          <textarea
+            id={id}
+            value={reason}
+            required
+            maxLength={1000}
+            onChange={(event) => setReason(event.target.value)}
+            data-testid="extend-reason"
+          />
+        )}
+      </Field>
+    </DialogForm>
+  );
+}

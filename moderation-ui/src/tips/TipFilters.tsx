@@ -1,0 +1,192 @@
+import type { Unit } from '@tinbao/shared/api/units';
+import { TipCategorySchema } from '@tinbao/shared/tips/schemas';
+import { useEffect, useState } from 'react';
+import { type CommuneOption, loadCommunes, loadProvinces, type ProvinceOption } from '../api/admin-units';
+import { api } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+import { Button, Field } from '../layout/ui';
+
+export interface QueueFilters {
+  status?: string;
+  category?: string;
+  provinceCode?: string;
+  communeCode?: string;
+  unitId?: string;
+  period?: string;
+  overdue?: boolean;
+}
+
+const FILTER_KEYS = ['status', 'category', 'provinceCode', 'communeCode', 'unitId', 'period'] as const;
+
+/** Filters live in the URL, so back/forward and reload keep them (they hold no tip content). */
+export function filtersFromSearch(search: URLSearchParams): QueueFilters {
+  const filters: QueueFilters = {};
+  for (const key of FILTER_KEYS) {
+    const value = search.get(key);
+    if (value) filters[key] = value;
+  }
+  if (search.get('overdue') === 'true') filters.overdue = true;
+  return filters;
+}
+
+export function filtersToSearch(filters: QueueFilters): string {
+  const search = new URLSearchParams();
+  for (const key of FILTER_KEYS) {
+    const value = filters[key];
+    if (value) search.set(key, value);
+  }
+  if (filters.overdue) search.set('overdue', 'true');
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** `period` (days) → the `from` bound of the list query. */
+export function periodStart(period: string | undefined): string | undefined {
+  const days = Number(period);
+  if (!period || !Number.isFinite(days) || days <= 0) return undefined;
+  return new Date(Date.now() - days * 86_400_000).toISOString();
+}
+
+export function TipFilters({
+  filters,
+  onChange,
+  showUnit = true,
+}: {
+  filters: QueueFilters;
+  onChange(next: QueueFilters): void;
+  showUnit?: boolean;
+}) {
+  const { t } = useI18n();
+  const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
+  const [communes, setCommunes] = useState<CommuneOption[]>([]);
+  const [units, setUnits] = useState<Unit[]>([]);
+
+  useEffect(() => {
+    loadProvinces().then(setProvinces, () => setProvinces([]));
+  }, []);
+  useEffect(() => {
+    if (!filters.provinceCode) {
+      setCommunes([]);
+      setUnits([]);
+      return;
+    }
+    loadCommunes(filters.provinceCode).then(setCommunes, () => setCommunes([]));
+    if (showUnit)
+      api<{ units: Unit[] }>('/units', { query: { provinceCode: filters.provinceCode, limit: 200 } }).then(
+        (body) => setUnits(body.units),
+        () => setUnits([]),
+      );
+  }, [filters.provinceCode, showUnit]);
+
+  const set = (patch: Partial<QueueFilters>) => {
+    const next: QueueFilters = { ...filters, ...patch };
+    for (const [key, value] of Object.entries(next))
+      if (value === '' || value === false) delete next[key as keyof QueueFilters];
+    onChange(next);
+  };
+
+  return (
+    <section className="card filters" aria-labelledby="filters-title" data-testid="filters">
+      <h2 id="filters-title">{t.queue.filters}</h2>
+      <Field label={t.queue.category}>
+        {(id) => (
+          <select
+            id={id}
+            value={filters.category ?? ''}
+            onChange={(event) => set({ category: event.target.value })}
+            data-testid="filter-category"
+          >
+            <option value="">{t.all}</option>
+            {TipCategorySchema.options.map((category) => (
+              <option key={category} value={category}>
+                {t.category[category]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label={t.queue.province}>
+        {(id) => (
+          <select
+            id={id}
+            value={filters.provinceCode ?? ''}
+            onChange={(event) => set({ provinceCode: event.target.value, communeCode: '', unitId: '' })}
+            data-testid="filter-province"
+          >
+            <option value="">{t.all}</option>
+            {provinces.map((province) => (
+              <option key={province.code} value={province.code}>
+                {province.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label={t.queue.commune}>
+        {(id) => (
+          <select
+            id={id}
+            value={filters.communeCode ?? ''}
+            disabled={!filters.provinceCode}
+            onChange={(event) => set({ communeCode: event.target.value })}
+            data-testid="filter-commune"
+          >
+            <option value="">{t.all}</option>
+            {communes.map((commune) => (
+              <option key={commune.code} value={commune.code}>
+                {commune.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {showUnit ? (
+        <Field label={t.queue.unit}>
+          {(id) => (
+            <select
+              id={id}
+              value={filters.unitId ?? ''}
+              disabled={!filters.provinceCode}
+              onChange={(event) => set({ unitId: event.target.value })}
+              data-testid="filter-unit"
+            >
+              <option value="">{t.all}</option>
+              {units.map((unit) => (
+                <option key={unit.id} value={unit.id}>
+                  {unit.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      ) : null}
+      <Field label={t.queue.period}>
+        {(id) => (
+          <select
+            id={id}
+            value={filters.period ?? ''}
+            onChange={(event) => set({ period: event.target.value })}
+            data-testid="filter-period"
+          >
+            <option value="">{t.queue.periodAll}</option>
+            <option value="7">{t.queue.period7}</option>
+            <option value="30">{t.queue.period30}</option>
+            <option value="90">{t.queue.period90}</option>
+          </select>
+        )}
+      </Field>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={filters.overdue ?? false}
+          onChange={(event) => set({ overdue: event.target.checked })}
+          data-testid="filter-overdue"
+        />
+        {t.queue.overdueOnly}
+      </label>
+      <Button variant="ghost" onClick={() => onChange({})} data-testid="clear-filters">
+        {t.queue.clearFilters}
+      </Button>
+    </section>
+  );
+}

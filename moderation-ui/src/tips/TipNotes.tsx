@@ -1,0 +1,64 @@
+import type { TipNote } from '@tinbao/shared/api/tips';
+import { type FormEvent, useState } from 'react';
+import { useI18n } from '../i18n/i18n';
+import { Button, ErrorNotice, Field } from '../layout/ui';
+
+export function TipNotes({ notes, onAdd }: { notes: TipNote[]; onAdd(body: string): Promise<void> }) {
+  const { t, formatDateTime } = useI18n();
+  const [body, setBody] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!body.trim()) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onAdd(body);
+      setBody('');
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div>
+      {notes.length === 0 ? (
+        <p className="muted">{t.tip.noNotes}</p>
+      ) : (
+        <ul className="notes" data-testid="tip-notes">
+          {notes.map((note) => (
+            <li key={note.id} data-testid="tip-note">
+              <div className="meta">
+                {note.authorName ?? note.authorId} ·{' '}
+                <time dateTime={note.createdAt}>{formatDateTime(note.createdAt)}</time>
+              </div>
+              <div style={{ whiteSpace: 'pre-wrap' }}>{note.body}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={submit}>
+        <ErrorNotice error={error} />
+        <Field label={t.tip.noteLabel}>
+          {(id) => (
+            <textarea
+              id={id}
+              value={body}
+              maxLength={4000}
+              placeholder={t.tip.notePlaceholder}
+              onChange={(event) => setBody(event.target.value)}
+              data-testid="note-input"
+            />
+          )}
+        </Field>
+        <Button type="submit" busy={busy} disabled={!body.trim()} data-testid="note-submit">
+          {t.tip.addNote}
+        </Button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The API serves dist/ in production; in development Vite proxies /api to a running api.
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // The polyfill would be inlined into index.html; the CSP allows only 'self' scripts.
+    modulePreload: { polyfill: false },
+    sourcemap: false,
+    reportCompressedSize: true,
+  },
+  server: {
+    proxy: { '/api': process.env.TINBAO_API_URL ?? 'http://127.0.0.1:3000' },
+  },
+});
