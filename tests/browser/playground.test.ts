@@ -1,0 +1,110 @@
+import { jpegWithGps } from '@tinbao/bot/testing/photos';
+import { openJson, TipContentSchema } from '@tinbao/shared';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BotWorld, receiptOf, startBotWorld, waitForTip } from '../support/bot-world';
+
+const CHAT_ID = 5_550_441_234;
+const DESCRIPTION = 'Có người bán ma túy trước cổng chợ vào buổi sáng. MARKER-browser-2290';
+
+let world: BotWorld;
+let browser: Browser;
+
+beforeAll(async () => {
+  world = await startBotWorld();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await world?.close();
+});
+
+/** Waits for the bot's latest message containing `text`. */
+const botSays = (page: Page, text: string | RegExp) =>
+  page.getByTestId('bot-message').filter({ hasText: text }).last().waitFor({ timeout: 15_000 });
+
+/** Clicks the newest inline button with exactly this label. */
+const tap = (page: Page, label: string) =>
+  page
+    .getByTestId('inline-button')
+    .filter({ hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) })
+    .last()
+    .click();
+
+async function type(page: Page, text: string) {
+  await page.getByTestId('chat-input').fill(text);
+  await page.getByTestId('chat-send').click();
+}
+
+describe('the /playground web chat', () => {
+  it('completes a tip with buttons, typing, a location and a photo', async () => {
+    const context = await browser.newContext({
+      geolocation: { latitude: 16.62, longitude: 106.91 },
+      permissions: ['geolocation'],
+      viewport: { width: 390, height: 800 },
+    });
+    const page = await context.newPage();
+    await page.goto(`${world.emulator.url}/playground?chat=${CHAT_ID}`);
+
+    await type(page, '/start');
+    await botSays(page, 'Đây là TinBao');
+    await tap(page, 'Gửi tin báo');
+    await botSays(page, 'Bước 1/8');
+    await tap(page, 'Mua bán ma túy');
+    await botSays(page, 'Bước 2/8');
+    await type(page, 'quang tri');
+    await botSays(page, 'Bước 3/8');
+    await page.getByTestId('location-button').click();
+    await botSays(page, 'Đã nhận vị trí');
+    await type(page, 'dakrong');
+    await botSays(page, 'Chọn xã, phường đúng');
+    await tap(page, 'Xã Đakrông (Quảng Trị)');
+    await botSays(page, 'Bước 4/8');
+    await tap(page, 'Nơi công cộng');
+    await botSays(page, 'Bước 5/8');
+    await tap(page, 'Hôm nay');
+    await botSays(page, 'Bước 6/8');
+    await type(page, DESCRIPTION);
+    await botSays(page, 'Bước 7/8');
+    await page
+      .getByTestId('photo-input')
+      .setInputFiles({ name: 'cho.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps(640, 480) });
+    await botSays(page, 'Đã nhận ảnh 1/5');
+    await tap(page, 'Xong');
+    await botSays(page, 'Bước 8/8');
+    await tap(page, 'Không');
+    await botSays(page, 'Vui lòng xem lại tin báo');
+    await tap(page, 'Gửi');
+    await botSays(page, 'Mã tin báo của bạn');
+
+    const last = await page.getByTestId('bot-message').last().innerText();
+    const receiptCode = receiptOf(last);
+    expect(receiptCode, last).toBeDefined();
+    const [row] = await waitForTip(world, receiptCode!);
+    const content = TipContentSchema.parse(await openJson(new Uint8Array(row!.envelope), world.org));
+    expect(content).toMatchObject({
+      category: 'mua_ban',
+      communeCode: '19564',
+      venueType: 'noi_cong_cong',
+      observed: 'hom_nay',
+      description: DESCRIPTION,
+      location: { latitude: 16.62, longitude: 106.91 },
+      followUpConsent: false,
+    });
+    expect(content.photos).toHaveLength(1);
+    expect(row!.replyToken).toBeNull();
+    await context.close();
+  });
+});
