@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { authRouter } from './auth/routes';
 import type { ApiDeps } from './deps';
 import { healthRouter } from './health/routes';
+import { workflowRouter } from './openapi/registry';
 import { usersRouter } from './users/routes';
 
 /** Every feature router of the HTTP API, in mounting order. Features add their line here. */
@@ -10,5 +11,6 @@ export function featureRouters(deps: ApiDeps): Router[] {
     healthRouter({ database: deps.database, redisHealth: deps.redisFast }),
     authRouter(deps),
     usersRouter(deps),
+    workflowRouter(deps),
   ];
 }

@@ -95,7 +95,8 @@ export type TipTransitionRequest = z.infer<typeof TipTransitionRequestSchema>;
 export const TipSortSchema = z.enum(['priority', 'deadline', 'received']);
 export type TipSort = z.infer<typeof TipSortSchema>;
 
-const csvOf = <T extends z.ZodType>(item: T) =>
+/** `?status=new,in_review` or `?status=new&status=in_review`. */
+const csvOf = <T extends z.ZodType<string, string>>(item: T) =>
   z
     .union([z.string(), z.array(z.string())])
     .transform((value) => (Array.isArray(value) ? value : value.split(',')).filter((v) => v !== ''))

@@ -1,0 +1,43 @@
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../platform/db';
+import { notFound } from '../platform/errors';
+import { tipRoutes, tips } from '../platform/schema';
+import type { TipRow } from './repository';
+import type { StaffRole } from './state-machine';
+
+/** The part of the signed-in user that authorisation needs (AuthContext satisfies it). */
+export interface Actor {
+  userId: string;
+  role: StaffRole;
+  /** Set for unit officers only. */
+  unitId: string | null;
+}
+
+/** "Routed to this unit": the only way a unit officer reaches a tip. */
+export function routedToUnit(unitId: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${tipRoutes} WHERE ${tipRoutes.tipId} = ${tips.id} AND ${tipRoutes.unitId} = ${unitId})`;
+}
+
+/** The tips this actor may see at all; undefined means every tip. */
+export function visibilityCondition(actor: Actor): SQL | undefined {
+  if (actor.role !== 'unit_officer') return undefined;
+  // An officer without a unit sees nothing (the users table forbids it, but fail closed).
+  return actor.unitId ? routedToUnit(actor.unitId) : sql`false`;
+}
+
+/**
+ * Loads a tip the actor may see, or answers 404 — the same 404 whether the tip does not
+ * exist or belongs to another unit, so an officer cannot learn that it exists.
+ */
+export async function loadVisibleTip(
+  db: DbOrTx,
+  actor: Actor,
+  tipId: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<TipRow> {
+  const condition = and(eq(tips.id, tipId), visibilityCondition(actor));
+  const query = db.select().from(tips).where(condition).limit(1);
+  const [row] = options.forUpdate ? await query.for('update') : await query;
+  if (!row) throw notFound('tip');
+  return row;
+}

@@ -1,0 +1,111 @@
+import type { TipStatus } from '@tinbao/shared';
+import type { ReceiptStatus, TipRoute, TipSummary } from '@tinbao/shared/api/tips';
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../platform/db';
+import { adminUnits, tipRoutes, units } from '../platform/schema';
+import type { TipRow } from './repository';
+import { OPEN_STATUSES } from './state-machine';
+
+export function isOverdue(tip: Pick<TipRow, 'status' | 'deadlineAt'>, now: Date): boolean {
+  return OPEN_STATUSES.includes(tip.status as TipStatus) && tip.deadlineAt.getTime() < now.getTime();
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+/** Clear fields of tips with their routes and place names; two queries for a whole page. */
+export async function presentTipSummaries(db: DbOrTx, rows: TipRow[], now: Date): Promise<TipSummary[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const codes = [...new Set(rows.flatMap((row) => [row.provinceCode, row.communeCode]))];
+  const [routeRows, nameRows] = await Promise.all([
+    db
+      .select({
+        tipId: tipRoutes.tipId,
+        unitId: tipRoutes.unitId,
+        unitCode: units.code,
+        unitName: units.name,
+        routedAt: tipRoutes.routedAt,
+        routedBy: tipRoutes.routedBy,
+        acknowledgedAt: tipRoutes.acknowledgedAt,
+        acknowledgedBy: tipRoutes.acknowledgedBy,
+        outcome: tipRoutes.outcome,
+        outcomeAt: tipRoutes.outcomeAt,
+        outcomeBy: tipRoutes.outcomeBy,
+      })
+      .from(tipRoutes)
+      .innerJoin(units, eq(units.id, tipRoutes.unitId))
+      .where(inArray(tipRoutes.tipId, ids))
+      .orderBy(asc(tipRoutes.routedAt), asc(units.code)),
+    db
+      .select({ code: adminUnits.code, name: adminUnits.name })
+      .from(adminUnits)
+      .where(inArray(adminUnits.code, codes)),
+  ]);
+  const names = new Map(nameRows.map((row) => [row.code, row.name]));
+  const routesByTip = new Map<string, TipRoute[]>();
+  for (const route of routeRows) {
+    const list = routesByTip.get(route.tipId) ?? [];
+    list.push({
+      unitId: route.unitId,
+      unitCode: route.unitCode,
+      unitName: route.unitName,
+      routedAt: route.routedAt.toISOString(),
+      routedBy: route.routedBy,
+      acknowledgedAt: iso(route.acknowledgedAt),
+      acknowledgedBy: route.acknowledgedBy,
+      outcome: route.outcome,
+      outcomeAt: iso(route.outcomeAt),
+      outcomeBy: route.outcomeBy,
+    });
+    routesByTip.set(route.tipId, list);
+  }
+  return rows.map((row) => presentTipSummary(row, routesByTip.get(row.id) ?? [], names, now));
+}
+
+export function presentTipSummary(
+  row: TipRow,
+  routes: TipRoute[],
+  names: Map<string, string>,
+  now: Date,
+): TipSummary {
+  return {
+    id: row.id,
+    receiptCode: row.receiptCode,
+    status: row.status as TipSummary['status'],
+    statusReason: row.statusReason,
+    duplicateOf: row.duplicateOf,
+    category: row.category as TipSummary['category'],
+    provinceCode: row.provinceCode,
+    provinceName: names.get(row.provinceCode) ?? null,
+    communeCode: row.communeCode,
+    communeName: names.get(row.communeCode) ?? null,
+    venueType: row.venueType as TipSummary['venueType'],
+    observed: row.observed as TipSummary['observed'],
+    channel: row.channel as TipSummary['channel'],
+    priority: row.priority,
+    submittedAt: row.submittedAt.toISOString(),
+    receivedAt: row.receivedAt.toISOString(),
+    deadlineAt: row.deadlineAt.toISOString(),
+    overdue: isOverdue(row, now),
+    followUpPossible: row.replyToken !== null,
+    version: row.version,
+    routes,
+  };
+}
+
+/** What a resident may learn from a receipt code: a coarse stage, nothing about units or outcomes. */
+export function receiptStatusOf(status: string): ReceiptStatus {
+  switch (status) {
+    case 'new':
+      return 'received';
+    case 'in_review':
+    case 'validated':
+      return 'in_progress';
+    case 'routed':
+    case 'acknowledged':
+    case 'outcome_reported':
+      return 'forwarded';
+    default:
+      return 'closed';
+  }
+}
