@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createOrgKeys, decodeSecret, ensureSecretFile, KeyFileError, orgKeyPaths } from '@tinbao/shared';
-import { USERS_USAGE, usersCommand } from '../users/cli';
+import { USERS_USAGE, usersCommand } from './users';
 
 /**
  * Admin command line: `npm run tinbao -- <command>`.

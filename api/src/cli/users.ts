@@ -15,7 +15,7 @@ import {
   resetPassword,
   resetTotp,
   updateUser,
-} from './service';
+} from '../users/service';
 
 export const USERS_USAGE = `  users add --username <name> --role admin|moderator|unit_officer [--unit <unit code>]
             [--display-name <text>] [--password-stdin]
