@@ -37,6 +37,15 @@ export interface Delivered {
   callback_query_id?: string;
 }
 
+export interface EmulatorStatus {
+  polling: boolean;
+  pending_update_count: number;
+  webhook_url: string;
+  chat_count: number;
+  file_count: number;
+  file_bytes: number;
+}
+
 /** A bot action was missing or the emulator said no; the message tells what did arrive. */
 export class EmulatorClientError extends Error {
   constructor(message: string) {
@@ -248,6 +257,9 @@ export function createEmulatorClient(url: string) {
         'GET',
         `/callback-answers/${encodeURIComponent(callbackQueryId)}${query({ wait: options.waitMs === undefined ? undefined : Math.min(60, options.waitMs / 1000) })}`,
       ),
+
+    /** Whether a getUpdates long poll is waiting right now, and queue and storage sizes. */
+    status: () => call<EmulatorStatus>('GET', '/status'),
 
     clearChat: (chatId: number) => call<boolean>('DELETE', chatPath(chatId, '')),
 

@@ -359,6 +359,21 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
     }),
   );
 
+  router.get('/files/:fileId', (request, response) => {
+    const file = state.files.get(String(request.params.fileId));
+    if (!file) {
+      response.status(404).json({ ok: false, error: 'file_not_found', message: 'unknown file_id' });
+      return;
+    }
+    // Only raster images render inline: an uploaded HTML or SVG file must not run on this origin.
+    const inline = /^image\/(jpeg|png|gif|webp)$/i.test(file.contentType);
+    response.setHeader('content-type', inline ? file.contentType : 'application/octet-stream');
+    if (!inline) response.setHeader('content-disposition', 'attachment');
+    response.setHeader('content-length', String(file.bytes.length));
+    response.setHeader('x-content-type-options', 'nosniff');
+    response.end(file.bytes);
+  });
+
   router.get(
     '/chats/:chatId',
     asyncRoute((request, response) => {
@@ -383,9 +398,11 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
       const after = numberQuery(request, 'after', 0);
       const wait = numberQuery(request, 'wait', 0, MAX_WAIT_SECONDS);
       const count = Math.max(1, numberQuery(request, 'count', 1));
+      // from=all adds the resident's own messages (the playground shows both sides).
+      const everyone = request.query.from === 'all';
       const botMessages = () =>
         [...(state.chat(chatId)?.messages.values() ?? [])]
-          .filter((entry) => entry.fromBot && entry.message.message_id > after)
+          .filter((entry) => (everyone || entry.fromBot) && entry.message.message_id > after)
           .map((entry) => entry.message)
           .sort((a, b) => a.message_id - b.message_id);
       await waitUntil(state.activity, () => botMessages().length >= count, wait * 1000, abortOf(response));
@@ -434,6 +451,20 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
       response.json({ ok: true, result: true });
     }),
   );
+
+  router.get('/status', (_request, response) => {
+    response.json({
+      ok: true,
+      result: {
+        polling: state.activePoll !== undefined,
+        pending_update_count: state.pendingUpdates.length,
+        webhook_url: state.webhook?.url ?? '',
+        chat_count: state.chats.size,
+        file_count: state.files.size,
+        file_bytes: state.fileBytes,
+      },
+    });
+  });
 
   router.post('/reset', (_request, response) => {
     state.reset();

@@ -41,6 +41,15 @@ async function rawCall(method: string, body: unknown, token = TOKEN) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** Observes the emulator until a getUpdates long poll is waiting (polling external state with a deadline). */
+async function untilPolling(): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await client.status()).polling) {
+    if (Date.now() > deadline) throw new Error('no getUpdates long poll arrived');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 beforeAll(async () => {
   emulator = await startTelegramEmulator({ port: 0 });
   client = createEmulatorClient(emulator.url);
@@ -172,14 +181,14 @@ describe('Bot API over HTTP', () => {
   });
 
   it('long-polls getUpdates until an update arrives, and offset confirms earlier updates', async () => {
-    const started = Date.now();
     const poll = rawCall('getUpdates', { timeout: 20 });
-    // Delivered only once the poll is waiting: the request is on the wire before this resolves.
-    await new Promise((resolve) => setImmediate(resolve));
+    await untilPolling();
+    const started = Date.now();
     const chatId = newChatId();
     const delivered = await client.sendText(chatId, 'một');
     const { body } = await poll;
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Answered as the update arrived, far before the 20 s timeout.
+    expect(Date.now() - started).toBeLessThan(2000);
     const updates = body.result as { update_id: number; message: { text: string } }[];
     expect(updates.map((update) => update.update_id)).toContain(delivered.update_id);
     const second = await client.sendText(chatId, 'hai');
@@ -196,7 +205,7 @@ describe('Bot API over HTTP', () => {
 
   it('terminates an older getUpdates with 409 when a second poller arrives', async () => {
     const first = rawCall('getUpdates', { timeout: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await untilPolling();
     const second = rawCall('getUpdates', { timeout: 0 });
     expect(await first).toMatchObject({ status: 409, body: { ok: false, error_code: 409 } });
     expect((await second).status).toBe(200);

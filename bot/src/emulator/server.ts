@@ -108,6 +108,8 @@ export async function startTelegramEmulator(options: {
     }
     response.setHeader('content-type', file.contentType);
     response.setHeader('content-length', String(file.bytes.length));
+    response.setHeader('x-content-type-options', 'nosniff');
+    response.setHeader('content-security-policy', "default-src 'none'");
     response.end(file.bytes);
   });
 
@@ -116,6 +118,10 @@ export async function startTelegramEmulator(options: {
       response.redirect('/playground');
       return;
     }
+    response.setHeader(
+      'content-security-policy',
+      "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+    );
     response.sendFile('playground.html', { root: PUBLIC_DIR });
   });
   app.use('/playground', express.static(PUBLIC_DIR, { index: false }));
