@@ -39,7 +39,7 @@ function AuthenticatedRoutes({ role }: { role: 'admin' | 'moderator' | 'unit_off
   else if (pathname === '/inbox' && role === 'unit_officer') page = <InboxPage />;
   else if (caseParams && role === 'unit_officer')
     page = <TipDetailPage key={caseParams.id} id={caseParams.id!} context="inbox" />;
-  else if (pathname === '/stats') page = <StatsPage />;
+  else if (pathname === '/stats' && staff) page = <StatsPage />;
   else if (pathname === '/admin/users' && role === 'admin') page = <UsersPage />;
   else if (pathname === '/admin/units' && role === 'admin') page = <UnitsPage />;
   else if (pathname === '/admin/rules' && role === 'admin') page = <RoutingRulesPage />;

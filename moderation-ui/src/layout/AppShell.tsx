@@ -27,10 +27,11 @@ export function AppShell({ children }: { children: ReactNode }) {
   useIdleLogout(idleTimeoutMs(), () => void logout('idle'));
 
   const items: NavItem[] = [];
-  if (user.role === 'moderator' || user.role === 'admin')
-    items.push({ to: '/tips', label: t.nav.queue, testId: 'nav-queue' });
+  const staff = user.role === 'moderator' || user.role === 'admin';
+  if (staff) items.push({ to: '/tips', label: t.nav.queue, testId: 'nav-queue' });
   if (user.role === 'unit_officer') items.push({ to: '/inbox', label: t.nav.inbox, testId: 'nav-inbox' });
-  items.push({ to: '/stats', label: t.nav.stats, testId: 'nav-stats' });
+  // Statistics cover every unit: the stats API serves moderators and admins only.
+  if (staff) items.push({ to: '/stats', label: t.nav.stats, testId: 'nav-stats' });
   if (user.role === 'admin') {
     items.push({ to: '/admin/users', label: t.nav.users, testId: 'nav-users' });
     items.push({ to: '/admin/units', label: t.nav.units, testId: 'nav-units' });

@@ -1,4 +1,5 @@
 import type {
+  DeadlineExtension,
   RoutingProposal,
   TimelineEvent,
   TipAction,
@@ -7,6 +8,7 @@ import type {
   TipListQueryInput,
   TipListResponse,
   TipNote,
+  TipSummary,
   TipTransitionRequest,
   TipTransitionResponse,
 } from '@tinbao/shared/api/tips';
@@ -43,10 +45,15 @@ export const tipsApi = {
       signal ? { signal } : {},
     ),
   extendDeadline: (id: string, days: number, reason: string, version?: number) =>
-    api<TipTransitionResponse>(`/tips/${encodeURIComponent(id)}/deadline-extensions`, {
+    api<DeadlineExtensionResponse>(`/tips/${encodeURIComponent(id)}/deadline-extensions`, {
       method: 'POST',
       body: { days, reason, ...(version !== undefined ? { version } : {}) },
     }),
 };
 
 export type { TipAction };
+export interface DeadlineExtensionResponse {
+  ok: true;
+  tip: TipSummary;
+  extension: DeadlineExtension;
+}

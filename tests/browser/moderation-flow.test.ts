@@ -1,0 +1,193 @@
+import type { TestUser } from '@tinbao/api/auth/testing';
+import { tips } from '@tinbao/api/platform/schema';
+import { communePoliceUnitId, createTestTip } from '@tinbao/api/tips/testing';
+import { eq } from 'drizzle-orm';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginThroughUi, type ModerationWorld, startModerationWorld } from './moderation-harness';
+
+// Xã Đakrông and Phường Đồng Hới, Quảng Trị (44).
+const COMMUNE = '19564';
+const OTHER_COMMUNE = '18880';
+const MARKER = 'MARKER-ui-flow-7731';
+
+let world: ModerationWorld;
+let moderator: TestUser;
+let officer: TestUser;
+let otherOfficer: TestUser;
+let tipId: string;
+
+let otherTipId: string;
+const cspErrors: string[] = [];
+
+beforeAll(async () => {
+  world = await startModerationWorld();
+  const db = world.api.database.db;
+  const unitId = await communePoliceUnitId(db, COMMUNE);
+  const otherUnitId = await communePoliceUnitId(db, OTHER_COMMUNE);
+  moderator = await world.createUser({ role: 'moderator', displayName: 'Nguyễn Thị Lan' });
+  officer = await world.createUser({ role: 'unit_officer', unitId, displayName: 'Trần Văn Minh' });
+  otherOfficer = await world.createUser({ role: 'unit_officer', unitId: otherUnitId });
+  const tip = await createTestTip(db, world.api.orgKeys.publicKey, {
+    communeCode: COMMUNE,
+    observed: 'dang_dien_ra',
+    description: `Có người bán ma túy ở quán karaoke đầu ngõ, tối nay vẫn đang bán. ${MARKER}`,
+  });
+  tipId = tip.id;
+
+  // Routed to another commune's unit: our officer must never see it.
+  const other = await createTestTip(db, world.api.orgKeys.publicKey, {
+    communeCode: OTHER_COMMUNE,
+    status: 'routed',
+    routedTo: [otherUnitId],
+    description: 'Tụ tập sử dụng ma túy ở nhà nghỉ gần chợ. SECRET-other-unit',
+  });
+  otherTipId = other.id;
+  await createTestTip(db, world.api.orgKeys.publicKey, { communeCode: OTHER_COMMUNE, category: 'tu_diem' });
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+function watchCsp(page: Page) {
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
+  });
+}
+
+async function openPage(width = 1366, height = 900) {
+  const { context, page } = await world.newPage({ width, height });
+  watchCsp(page);
+  return { context, page };
+}
+
+describe('moderation UI: from a new tip to a reported outcome', () => {
+  it('a moderator logs in with TOTP and takes a new tip through review to routed', async () => {
+    const { context, page } = await openPage();
+    await loginThroughUi(world, page, moderator);
+    await expect.poll(() => page.url()).toMatch(/\/tips$/);
+    const row = page.locator(`[data-testid="tip-row"][data-tip-id="${tipId}"]`);
+    await row.waitFor();
+    await expect(row.getByTestId('priority-badge').textContent()).resolves.toContain('Ưu tiên cao');
+    expect(await page.getByTestId('count-value-new').textContent()).toBe('2');
+
+    // Keyboard: j selects rows, Enter opens the selected one.
+    await page.locator('body').click({ position: { x: 5, y: 400 } });
+    const rows = page.getByTestId('tip-row');
+    const index = await rows.evaluateAll(
+      (elements, id) => elements.findIndex((e) => e.getAttribute('data-tip-id') === id),
+      tipId,
+    );
+    for (let step = 0; step <= index; step++) await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('tip-description').waitFor();
+    expect(page.url()).toContain(`/tips/${tipId}`);
+    expect(await page.getByTestId('tip-description').textContent()).toContain(MARKER);
+
+    await page.getByTestId('action-start_review').click();
+    await page.getByTestId('action-validate').waitFor();
+    await page.getByTestId('action-validate').click();
+    await page.getByTestId('action-route').waitFor();
+    await page.getByTestId('action-route').click();
+    const dialog = page.getByTestId('routing-dialog');
+    const proposal = dialog.locator(`[data-testid="routing-proposal"][data-unit-code="CA-${COMMUNE}"]`);
+    await proposal.waitFor();
+    expect(await proposal.locator('input[type="checkbox"]').isChecked()).toBe(true);
+    await dialog.getByTestId('routing-submit').click();
+    await page.locator(`[data-testid="tip-route"][data-unit-code="CA-${COMMUNE}"]`).waitFor();
+    await expect
+      .poll(() => page.getByTestId('tip-header').getByTestId('status-badge').textContent())
+      .toBe('Đã chuyển đơn vị');
+
+    const [row2] = await world.api.database.db
+      .select({ status: tips.status })
+      .from(tips)
+      .where(eq(tips.id, tipId));
+    expect(row2?.status).toBe('routed');
+    // The timeline shows the decryption and the transitions.
+    await expect.poll(() => page.getByTestId('timeline-event').count()).toBeGreaterThanOrEqual(3);
+    await context.close();
+  });
+
+  it('logout then the back button shows nothing of the tip', async () => {
+    const { context, page } = await openPage();
+    await loginThroughUi(world, page, moderator);
+    await page.goto(`${world.baseUrl}/tips/${tipId}`);
+    await page.getByTestId('tip-description').waitFor();
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-form').waitFor();
+    expect(page.url()).toMatch(/\/login\?reason=user$/);
+    await page.goBack();
+    await page.getByTestId('login-form').waitFor();
+    expect(await page.content()).not.toContain(MARKER);
+    expect(await page.getByTestId('tip-description').count()).toBe(0);
+    // Nothing of the session or the tip was kept in web storage.
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    expect(stored).not.toContain(MARKER);
+    expect(await page.evaluate(() => Object.keys(sessionStorage).length)).toBe(0);
+    await context.close();
+  });
+
+  it("the unit's officer sees that case and nothing else, acknowledges it and reports the outcome", async () => {
+    const { context, page } = await openPage(390, 844);
+    await loginThroughUi(world, page, officer);
+    await expect.poll(() => page.url()).toMatch(/\/inbox$/);
+    await page.getByTestId('tip-list').waitFor();
+    const rows = page.getByTestId('tip-row');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-tip-id')).toBe(tipId);
+    expect(await page.content()).not.toContain(otherTipId);
+
+    // Another unit's tip is as good as nonexistent.
+    await page.goto(`${world.baseUrl}/inbox/${otherTipId}`);
+    await page.getByTestId('error-notice').waitFor();
+    expect(await page.content()).not.toContain('SECRET-other-unit');
+
+    await page.goto(`${world.baseUrl}/inbox`);
+    await page.getByTestId('tip-row').first().click();
+    await page.getByTestId('tip-description').waitFor();
+    await page.getByTestId('action-acknowledge').click();
+    await page.getByTestId('action-report_outcome').waitFor();
+    await page.getByTestId('action-report_outcome').click();
+    const dialog = page.getByTestId('outcome-dialog');
+    await dialog.getByTestId('outcome-kind').selectOption('case_opened');
+    await dialog.getByTestId('outcome-note').fill('Đã khởi tố vụ án, 2 đối tượng bị tạm giữ.');
+    await dialog.getByTestId('outcome-dialog-submit').click();
+    await expect
+      .poll(() => page.getByTestId('tip-header').getByTestId('status-badge').textContent())
+      .toBe('Đã báo kết quả');
+    await context.close();
+
+    // The officer of another unit sees an empty inbox.
+    const second = await openPage(390, 844);
+    await loginThroughUi(world, second.page, otherOfficer);
+    await second.page.getByTestId('tip-list').waitFor();
+    expect(await second.page.getByTestId('tip-row').count()).toBe(1);
+    expect(await second.page.getByTestId('tip-row').first().getAttribute('data-tip-id')).toBe(otherTipId);
+    await second.context.close();
+  });
+
+  it('the statistics page reflects it', async () => {
+    const { context, page } = await openPage();
+    await loginThroughUi(world, page, moderator);
+    await page.getByTestId('nav-stats').click();
+    await page.getByTestId('stats').waitFor();
+    expect(await page.getByTestId('kpi-total').textContent()).toBe('3');
+    expect(await page.getByTestId('kpi-cases-opened').textContent()).toBe('1');
+    expect(await page.getByTestId('kpi-median-route').textContent()).not.toBe('–');
+    expect(await page.getByTestId('kpi-median-ack').textContent()).not.toBe('–');
+    await page.getByTestId('chart-outcomes').waitFor();
+    const csv = await page.evaluate(
+      async (href) => (await fetch(href)).text(),
+      await page.getByTestId('stats-export').getAttribute('href'),
+    );
+    expect(csv.split('\n').length).toBeGreaterThan(1);
+    expect(csv).not.toContain(MARKER);
+    await context.close();
+  });
+
+  it('the UI broke no Content-Security-Policy rule', () => {
+    expect(cspErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * The world of the moderation UI browser tests: the production build of the UI, the api
+ * process in-process (its own PostgreSQL database, Redis prefix and keys), a Chromium, and
+ * helpers to log in, take screenshots and run axe-core.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestUser, type TestUser, totpCode } from '@tinbao/api/auth/testing';
+import { type ApiConfig, ApiConfigSchema } from '@tinbao/api/config';
+import { users } from '@tinbao/api/platform/schema';
+import {
+  createScratchPostgresDatabase,
+  dropScratchPostgresDatabase,
+} from '@tinbao/api/platform/test-database';
+import { type ApiProcess, startApiProcess } from '@tinbao/api/server';
+import { seedTestAdminUnits } from '@tinbao/api/tips/testing';
+import { createLogger, createOrgKeys, orgKeyPaths } from '@tinbao/shared';
+import { createLogCapture } from '@tinbao/shared/testing/log-capture';
+import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
+import { eq } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { freePort, REPO_ROOT } from '../support/processes';
+
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1366, height: 900 };
+export const SCREENSHOT_DIR = join(REPO_ROOT, 'tests/artifacts/screenshots');
+
+const UI_DIR = join(REPO_ROOT, 'moderation-ui');
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** Builds the UI once when dist/ is missing or older than its sources (or the shared schemas). */
+export function ensureUiBuilt(): void {
+  const index = join(UI_DIR, 'dist/index.html');
+  const sources = Math.max(
+    newestMtime(join(UI_DIR, 'src')),
+    newestMtime(join(UI_DIR, 'index.html')),
+    newestMtime(join(REPO_ROOT, 'shared/src/api')),
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  console.log('building the moderation UI (npm run build -w moderation-ui)…');
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  execFileSync('npm', ['run', 'build', '-w', 'moderation-ui'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+}
+
+export interface ModerationWorld {
+  api: ApiProcess;
+  config: ApiConfig;
+  baseUrl: string;
+  browser: Browser;
+  logs: ReturnType<typeof createLogCapture>;
+  createUser(options: Parameters<typeof createTestUser>[2]): Promise<TestUser>;
+  /** A fresh browser context (own cookies) at the given viewport. */
+  newPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+export async function startModerationWorld(): Promise<ModerationWorld> {
+  ensureUiBuilt();
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const dataDir = await mkdtemp(join(tmpdir(), 'tinbao-ui-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  const masterKey = randomBytes(32);
+  await createOrgKeys(orgKeyPaths(`${dataDir}/keys`), masterKey);
+  const databaseUrl = await createScratchPostgresDatabase();
+  cleanups.push(() => dropScratchPostgresDatabase(databaseUrl));
+  const prefix = createTestRedisPrefix('test-ui');
+  cleanups.push(async () => {
+    const redis = new Redis('redis://127.0.0.1:6379');
+    await deleteRedisPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  const port = await freePort();
+  const config = ApiConfigSchema.parse({
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: prefix,
+    TINBAO_MASTER_KEY: masterKey.toString('hex'),
+    COOKIE_SECURE: 'false',
+    LOGIN_IP_FAILURE_LIMIT: '100000',
+    SEED_ADMIN_UNITS: 'false',
+    LOG_LEVEL: 'info',
+  });
+  const logs = createLogCapture();
+  const logger = createLogger({ name: 'api', level: 'info', destination: logs.stream });
+  const api = await startApiProcess(config, logger);
+  cleanups.push(() => api.close());
+  // Quảng Trị (44) only: all 3,321 communes would cost seconds and show nothing more.
+  await seedTestAdminUnits(api.database.db, ['44']);
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  cleanups.push(() => browser.close());
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+
+  return {
+    api,
+    config,
+    baseUrl: `http://127.0.0.1:${port}`,
+    browser,
+    logs,
+    createUser: (options) => createTestUser(api.database.db, { config }, options),
+    newPage: async (viewport = DESKTOP) => {
+      const context = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+      const page = await context.newPage();
+      page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+      return { context, page };
+    },
+    close: async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(error));
+    },
+  };
+}
+
+/** Logs in through the UI: password, then the TOTP code (the replay marker cleared first). */
+export async function loginThroughUi(world: ModerationWorld, page: Page, user: TestUser): Promise<void> {
+  await world.api.database.db.update(users).set({ totpLastStep: null }).where(eq(users.id, user.id));
+  await page.goto(`${world.baseUrl}/login`);
+  await page.getByTestId('login-username').fill(user.username);
+  await page.getByTestId('login-password').fill(user.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('totp-form').waitFor();
+  await page.getByTestId('login-code').fill(totpCode(user));
+  await page.getByTestId('login-verify').click();
+  await page.getByTestId('current-user').waitFor();
+}
+
+/** A full-page screenshot at phone and desktop width: tests/artifacts/screenshots/<name>-{phone,desktop}.png. */
+export async function screenshotBoth(page: Page, name: string): Promise<void> {
+  const original = page.viewportSize() ?? DESKTOP;
+  for (const [label, viewport] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: true });
+  }
+  await page.setViewportSize(original);
+}
+
+const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** Runs axe-core in the page (WCAG 2.1 A/AA rules); returns the serious and critical violations. */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  const loaded = await page.evaluate(() => 'axe' in window);
+  if (!loaded) await page.addScriptTag({ content: axeSource });
+  const result = (await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
+    const axe = (window as any).axe;
+    return axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+  })) as { violations: AxeViolation[] };
+  return result.violations.filter(
+    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
+  );
+}
+
+/** Screenshots at both widths and axe at both widths: no serious or critical violation. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await screenshotBoth(page, name);
+  for (const viewport of [PHONE, DESKTOP]) {
+    await page.setViewportSize(viewport);
+    const violations = await seriousAxeViolations(page);
+    expect(
+      violations.map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+      ),
+      `${name} at ${viewport.width}px`,
+    ).toEqual([]);
+  }
+  await page.setViewportSize(DESKTOP);
+}
