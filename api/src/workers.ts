@@ -1,6 +1,7 @@
 import { type Logger, QUEUE_NAMES } from '@tinbao/shared';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createNotifyUnitProcessor } from './notifications/notify-unit-worker';
 import type { Db } from './platform/db';
 import { type Queues, startWorker, type WorkerOptions } from './platform/queues';
 import { createStoreTipProcessor } from './tips/intake-worker';
@@ -37,5 +38,11 @@ export function startWorkers(deps: WorkerDeps, options: WorkerOptions): Worker[]
       ...options,
       concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
     }),
+    startWorker(
+      QUEUE_NAMES.notify,
+      createNotifyUnitProcessor({ db: deps.db, relayQueue: deps.queues.relay, logger: deps.logger }),
+      base,
+      { ...options, concurrency: Math.max(1, Math.floor(options.concurrency / 4)) },
+    ),
   ];
 }

@@ -13,6 +13,7 @@ export const JOB_NAMES = {
   triageTip: 'triage-tip',
   notifyUnit: 'notify-unit',
   relayMessage: 'relay-message',
+  sendUnitGroupMessage: 'send-unit-group-message',
 } as const;
 
 export const StoreTipJobSchema = z.object({ tipId: z.uuid() }).strict();
@@ -23,6 +24,19 @@ export type TriageTipJob = z.infer<typeof TriageTipJobSchema>;
 
 export const NotifyUnitJobSchema = z.object({ tipId: z.uuid(), unitId: z.uuid() }).strict();
 export type NotifyUnitJob = z.infer<typeof NotifyUnitJobSchema>;
+
+/**
+ * On the relay queue (the bot sends it): a fixed text to a unit's Telegram group — a group
+ * of police officers, never a resident — saying a case arrived, with no tip content.
+ */
+export const UnitGroupMessageJobSchema = z
+  .object({
+    unitId: z.uuid(),
+    chatId: z.string().regex(/^-\d{5,20}$/),
+    text: z.string().min(1).max(1000),
+  })
+  .strict();
+export type UnitGroupMessageJob = z.infer<typeof UnitGroupMessageJobSchema>;
 
 /**
  * Default options of every TinBao job: retried with exponential backoff (1 s, 2 s, 4 s …

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createOrgKeys, decodeSecret, ensureSecretFile, KeyFileError, orgKeyPaths } from '@tinbao/shared';
+import { AUDIT_USAGE, auditCommand } from './audit';
 import { USERS_USAGE, usersCommand } from './users';
 
 /**
@@ -13,7 +14,7 @@ commands:
   keys init [--if-missing]   create the organisation key pair; prints the public key
                              master key: TINBAO_MASTER_KEY, or the file TINBAO_MASTER_KEY_FILE
                              (created, mode 0600, when neither is set: DATA_DIR/keys/master.key)
-${USERS_USAGE}`;
+${USERS_USAGE}${AUDIT_USAGE}`;
 
 async function keysInit(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'if-missing': { type: 'boolean' } } });
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
   if (group === 'keys' && command === 'init') return keysInit(rest);
   if (group === 'users') return usersCommand(command === undefined ? [] : [command, ...rest]);
+  if (group === 'audit') return auditCommand(command === undefined ? [] : [command, ...rest]);
   console.error(USAGE);
   return group === undefined || group === 'help' || group === '--help' ? 0 : 2;
 }

@@ -5,6 +5,7 @@ import {
   QUEUE_NAMES,
   type StoreTipJob,
   type TriageTipJob,
+  type UnitGroupMessageJob,
 } from '@tinbao/shared';
 import { type Processor, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -13,6 +14,8 @@ export interface Queues {
   intake: Queue<StoreTipJob>;
   triage: Queue<TriageTipJob>;
   notify: Queue<NotifyUnitJob>;
+  /** Messages the bot sends (unit group notices here; the bot may add its own job names). */
+  relay: Queue<UnitGroupMessageJob>;
   close(): Promise<void>;
 }
 
@@ -24,13 +27,15 @@ export function createQueues(connection: Redis, redisPrefix: string): Queues {
   const intake = new Queue<StoreTipJob>(QUEUE_NAMES.intake, options);
   const triage = new Queue<TriageTipJob>(QUEUE_NAMES.triage, options);
   const notify = new Queue<NotifyUnitJob>(QUEUE_NAMES.notify, options);
-  for (const queue of [intake, triage, notify]) queue.on('error', () => {});
+  const relay = new Queue<UnitGroupMessageJob>(QUEUE_NAMES.relay, options);
+  for (const queue of [intake, triage, notify, relay]) queue.on('error', () => {});
   return {
     intake,
     triage,
     notify,
+    relay,
     close: async () => {
-      await Promise.all([intake.close(), triage.close(), notify.close()]);
+      await Promise.all([intake.close(), triage.close(), notify.close(), relay.close()]);
     },
   };
 }

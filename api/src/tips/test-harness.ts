@@ -1,5 +1,8 @@
 /** Test support for the tips workflow: an app with auth + workflow routes, users of every role, units. */
-import { generateKeyPair, type KeyPair } from '@tinbao/shared';
+import { createLogger, generateKeyPair, type KeyPair } from '@tinbao/shared';
+import { createLogCapture } from '@tinbao/shared/testing/log-capture';
+import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
+import { asc, like } from 'drizzle-orm';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import { createApp } from '../app';
@@ -9,7 +12,9 @@ import { createTestUser, loginAgent, type TestAgent, type TestUser } from '../au
 import { workflowRouter } from '../openapi/registry';
 import { createQueues, type Queues } from '../platform/queues';
 import { createRedis } from '../platform/redis';
-import type { Engine } from '../platform/test-database';
+import { units as unitsTable } from '../platform/schema';
+import { createTestDatabase, type Engine, type TestDatabase } from '../platform/test-database';
+import type { TipsDeps } from './service';
 import { communePoliceUnitId, seedTestAdminUnits } from './testing';
 
 /** Xã Đakrông and a neighbour in Quảng Trị (province 44). */
@@ -80,6 +85,52 @@ export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHar
       await queues.close();
       queueRedis.disconnect();
       await auth.destroy();
+    },
+  };
+}
+
+export interface ServiceHarness {
+  database: TestDatabase;
+  orgKeys: KeyPair;
+  queues: Queues;
+  queueRedis: Redis;
+  prefix: string;
+  deps: TipsDeps;
+  logs: ReturnType<typeof createLogCapture>;
+  /** Commune police units of province 44, by commune code order. */
+  units: string[];
+  destroy(): Promise<void>;
+}
+
+/** Services without HTTP: a migrated database with province 44, org keys, real queues on a prefix of its own. */
+export async function createServiceHarness(engine: Engine): Promise<ServiceHarness> {
+  const database = await createTestDatabase(engine);
+  await seedTestAdminUnits(database.db, ['44']);
+  const orgKeys = await generateKeyPair();
+  const prefix = createTestRedisPrefix();
+  const queueRedis = createRedis('redis://127.0.0.1:6379', 'queue', 'tips-service-test');
+  const queues = createQueues(queueRedis, prefix);
+  const logs = createLogCapture();
+  const logger = createLogger({ name: 'api', level: 'debug', destination: logs.stream });
+  const unitRows = await database.db
+    .select({ id: unitsTable.id })
+    .from(unitsTable)
+    .where(like(unitsTable.code, 'CA-%'))
+    .orderBy(asc(unitsTable.code));
+  return {
+    database,
+    orgKeys,
+    queues,
+    queueRedis,
+    prefix,
+    logs,
+    deps: { db: database.db, orgKeys, notifyQueue: queues.notify, logger },
+    units: unitRows.map((u) => u.id),
+    destroy: async () => {
+      await queues.close();
+      await deleteRedisPrefix(queueRedis, prefix);
+      queueRedis.disconnect();
+      await database.destroy();
     },
   };
 }
