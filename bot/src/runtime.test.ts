@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot } from './bot';
+import { createEmulatorClient } from './emulator/client';
+import { startTelegramEmulator, type TelegramEmulator } from './emulator/server';
+import { startBotRuntime } from './runtime';
+import { createTestBotWorld, type TestBotWorld } from './testing/test-bot';
+import { TEXT } from './tips/messages';
+
+let emulator: TelegramEmulator;
+let world: TestBotWorld;
+
+beforeAll(async () => {
+  emulator = await startTelegramEmulator({ port: 0 });
+  world = await createTestBotWorld();
+});
+afterAll(async () => {
+  await world?.close();
+  await emulator?.close();
+});
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('bot runtime', () => {
+  it('takes updates by webhook, checked by the secret token', async () => {
+    const port = await freePort();
+    const secret = 'webhook-secret-0123456789';
+    const bot = createBot({ ...world.deps, apiRoot: emulator.url, botInfo: undefined });
+    const runtime = await startBotRuntime(bot, {
+      logger: world.deps.logger,
+      webhook: { url: `http://127.0.0.1:${port}/telegram`, secret, port },
+    });
+    try {
+      expect(runtime.mode).toBe('webhook');
+      const client = createEmulatorClient(emulator.url);
+      await client.sendText(610_000_001, '/trogiup');
+      const [answer] = await client.waitForMessages(610_000_001, { count: 1, timeoutMs: 10_000 });
+      expect(answer?.text).toBe(TEXT.help);
+
+      const forged = await fetch(`http://127.0.0.1:${port}/telegram`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'X-Telegram-Bot-Api-Secret-Token': 'wrong-secret-000000',
+        },
+        body: JSON.stringify({
+          update_id: 1,
+          message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: '/start' },
+        }),
+      });
+      expect(forged.status).toBe(401);
+    } finally {
+      await runtime.stop();
+    }
+  });
+
+  it('takes updates by long polling by default', async () => {
+    const bot = createBot({ ...world.deps, apiRoot: emulator.url, botInfo: undefined });
+    const runtime = await startBotRuntime(bot, { logger: world.deps.logger, pollTimeoutSeconds: 2 });
+    try {
+      expect(runtime.mode).toBe('polling');
+      const client = createEmulatorClient(emulator.url);
+      await client.sendText(610_000_002, '/trogiup');
+      const [answer] = await client.waitForMessages(610_000_002, { count: 1, timeoutMs: 10_000 });
+      expect(answer?.text).toBe(TEXT.help);
+    } finally {
+      await runtime.stop();
+    }
+  });
+});
