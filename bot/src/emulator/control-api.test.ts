@@ -25,7 +25,12 @@ async function drainUpdates(): Promise<Update[]> {
   return updates;
 }
 
-async function control(method: string, path: string, body?: string | Uint8Array<ArrayBuffer>, contentType = 'application/json') {
+async function control(
+  method: string,
+  path: string,
+  body?: string | Uint8Array<ArrayBuffer>,
+  contentType = 'application/json',
+) {
   const response = await fetch(`${emulator.url}/_emulator${path}`, {
     method,
     ...(body === undefined ? {} : { body, headers: { 'content-type': contentType } }),

@@ -405,7 +405,12 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
           .filter((entry) => (everyone || entry.fromBot) && entry.message.message_id > after)
           .map((entry) => entry.message)
           .sort((a, b) => a.message_id - b.message_id);
-      await waitUntil(state.activity, () => botMessages().length >= count, wait * 1000, abortOf(response));
+      await waitUntil(
+        state.chatActivity(chatId),
+        () => botMessages().length >= count,
+        wait * 1000,
+        abortOf(response),
+      );
       if (!response.writable) return;
       response.json({ ok: true, result: botMessages() });
     }),
@@ -418,7 +423,7 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
       const after = numberQuery(request, 'after', 0);
       const wait = numberQuery(request, 'wait', 0, MAX_WAIT_SECONDS);
       const events = () => (state.chat(chatId)?.events ?? []).filter((event) => event.seq > after);
-      await waitUntil(state.activity, () => events().length > 0, wait * 1000, abortOf(response));
+      await waitUntil(state.chatActivity(chatId), () => events().length > 0, wait * 1000, abortOf(response));
       if (!response.writable) return;
       response.json({ ok: true, result: events() });
     }),

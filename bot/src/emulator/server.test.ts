@@ -264,6 +264,36 @@ describe('Bot API over HTTP', () => {
     }
   });
 
+  it('runs a Bot API call returned in the webhook response, like Telegram', async () => {
+    const hook: Server = createServer((request, response) => {
+      let raw = '';
+      request.on('data', (chunk: Buffer) => {
+        raw += chunk.toString('utf8');
+      });
+      request.on('end', () => {
+        const update = JSON.parse(raw) as { message: { chat: { id: number } } };
+        response.setHeader('content-type', 'application/json');
+        response.end(
+          JSON.stringify({
+            method: 'sendMessage',
+            chat_id: update.message.chat.id,
+            text: 'trả lời qua webhook',
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      await newBot().api.setWebhook(`http://127.0.0.1:${(hook.address() as AddressInfo).port}/`);
+      const chatId = newChatId();
+      const sent = await client.sendText(chatId, 'xin chào');
+      const [reply] = await client.waitForMessages(chatId, { after: sent.message_id });
+      expect(reply?.text).toBe('trả lời qua webhook');
+    } finally {
+      await new Promise((resolve) => hook.close(resolve));
+    }
+  });
+
   it('round-trips a multipart sendPhoto through getFile and the /file download', async () => {
     const chatId = newChatId();
     await client.sendText(chatId, 'gửi ảnh');

@@ -49,6 +49,10 @@ export class Signal {
   notify(): void {
     for (const waiter of [...this.waiters]) waiter();
   }
+
+  get waiting(): number {
+    return this.waiters.size;
+  }
 }
 
 /** Waits until `ready()` is true or the deadline passes, re-checking on every signal. */
@@ -117,8 +121,8 @@ export class EmulatorState {
   private fileCounter = 0;
   readonly callbackQueries = new Map<string, CallbackQueryRecord>();
   readonly callbackSignal = new Signal();
-  /** Notified on every bot action in any chat; the control API's long polls wait on it. */
-  readonly activity = new Signal();
+  /** One signal per chat id, notified on every bot action there; the control API's long polls wait on it. */
+  private readonly chatSignals = new Map<number, Signal>();
   readonly commands = new Map<string, unknown[]>();
   readonly descriptions = new Map<string, string>();
   readonly shortDescriptions = new Map<string, string>();
@@ -136,7 +140,7 @@ export class EmulatorState {
     this.webhook = undefined;
     this.webhookGeneration += 1;
     this.webhookSignal.notify();
-    this.activity.notify();
+    for (const signal of this.chatSignals.values()) signal.notify();
   }
 
   /** Queues an update for getUpdates or the webhook; assigns update_id when missing. */
@@ -201,14 +205,14 @@ export class EmulatorState {
       const oldest = chat.messages.keys().next().value;
       if (oldest !== undefined) chat.messages.delete(oldest);
     }
-    this.activity.notify();
+    this.chatSignals.get(chat.chat.id)?.notify();
   }
 
   recordEvent(chat: ChatState, type: BotEventType, details: Omit<BotEvent, 'seq' | 'type' | 'date'>): void {
     chat.lastSeq += 1;
     chat.events.push({ seq: chat.lastSeq, type, date: nowSeconds(), ...details });
     if (chat.events.length > LIMITS.eventsPerChat) chat.events.shift();
-    this.activity.notify();
+    this.chatSignals.get(chat.chat.id)?.notify();
   }
 
   clearChat(chatId: number): void {
@@ -217,7 +221,21 @@ export class EmulatorState {
     // Ids keep increasing after a clear so a waiter's "after" never sees an old id again.
     chat.messages.clear();
     chat.events = [];
-    this.activity.notify();
+    this.chatSignals.get(chatId)?.notify();
+  }
+
+  /** The signal of a chat, which may not exist yet (a test can wait before the first update). */
+  chatActivity(chatId: number): Signal {
+    let signal = this.chatSignals.get(chatId);
+    if (!signal) {
+      if (this.chatSignals.size >= LIMITS.chats) {
+        // Forget idle signals only: a waiter keeps the signal object it waits on.
+        for (const [id, idle] of this.chatSignals) if (idle.waiting === 0) this.chatSignals.delete(id);
+      }
+      signal = new Signal();
+      this.chatSignals.set(chatId, signal);
+    }
+    return signal;
   }
 
   /** Stores bytes and returns their Telegram-like identifiers; the oldest files go first beyond the total cap. */
