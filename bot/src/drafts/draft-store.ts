@@ -73,7 +73,12 @@ export function createDraftStorage(deps: DraftCrypto): StorageAdapter<Draft> {
     async write(chatKey, draft) {
       const name = draftKeyName(deps.redisPrefix, chatKey);
       const value = await encryptValue(deps.draftKey, name, Buffer.from(JSON.stringify(draft), 'utf8'));
-      await deps.redis.set(name, value, 'EX', DRAFT_TTL_SECONDS);
+      // The draft's photos live as long as the draft itself: both expire 24 h after the last step.
+      const transaction = deps.redis.multi().set(name, value, 'EX', DRAFT_TTL_SECONDS);
+      for (const photo of draft.photos) {
+        transaction.expire(photoKeyName(deps.redisPrefix, photo.id), DRAFT_TTL_SECONDS);
+      }
+      await transaction.exec();
     },
     async delete(chatKey) {
       await deps.redis.del(draftKeyName(deps.redisPrefix, chatKey));
