@@ -107,10 +107,14 @@ describe('the /playground web chat', () => {
     await page.close();
   });
 
-  it('uses the reply keyboard and hides a one-time keyboard after use', async () => {
+  it('works from the keyboard, uses the reply keyboard and hides a one-time keyboard after use', async () => {
     const page = await openChat(700_003);
     await page.getByTestId('start-button').click();
-    await page.getByTestId('inline-button').filter({ hasText: 'Chọn A' }).click();
+    // Keyboard only: Enter on a button; the bot's edit replaces it and focus moves on, not lost.
+    await page.getByTestId('inline-button').filter({ hasText: 'Chọn A' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Bạn đã chọn A').waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'chat-input');
     const keyboard = page.getByTestId('reply-keyboard');
     await keyboard.waitFor();
     await keyboard.getByTestId('reply-button').filter({ hasText: 'Bỏ qua' }).click();

@@ -119,7 +119,7 @@ function formattedText(
 ): { text: string; entities: MessageEntity[]; parseMode?: string } | undefined {
   const source = optionalString(context.params, field);
   if (source === undefined) return undefined;
-  const parseMode = optionalString(context.params, field === 'text' ? 'parse_mode' : 'parse_mode');
+  const parseMode = optionalString(context.params, 'parse_mode');
   const given = optionalJson(context.params, field === 'text' ? 'entities' : 'caption_entities');
   const parsed =
     Array.isArray(given) && parseMode === undefined
@@ -212,18 +212,14 @@ function inputFile(context: MethodContext, field: string, kind: string): StoredF
       throw new TelegramApiError(413, 'Request Entity Too Large');
     }
     if (kind === 'photo' && !imageSize(upload.bytes)) throw badRequest('IMAGE_PROCESS_FAILED');
+    // Telegram re-encodes photos; the emulator keeps the bytes and labels them by what they are.
     const contentType =
       kind === 'photo'
-        ? 'image/jpeg'
+        ? (sniffImageType(upload.bytes) ?? 'image/jpeg')
         : upload.contentType !== 'application/octet-stream'
           ? upload.contentType
           : guessType(upload.fileName);
-    return context.state.storeFile(
-      upload.bytes,
-      kind === 'photo' ? (sniffImageType(upload.bytes) ?? contentType) : contentType,
-      kind,
-      upload.fileName,
-    );
+    return context.state.storeFile(upload.bytes, contentType, kind, upload.fileName);
   }
   if (typeof value !== 'string' || value === '') throw badRequest(`there is no ${field} in the request`);
   const stored = context.state.files.get(value);
@@ -532,7 +528,7 @@ const METHODS: Record<string, Method> = {
       markup === undefined,
     );
     if (!caption) delete edited.caption;
-    context.state.recordEvent(chat, 'editMessageText', {
+    context.state.recordEvent(chat, 'editMessageCaption', {
       message_id: edited.message_id,
       ...(edited.caption !== undefined ? { text: edited.caption } : {}),
       ...(edited.reply_markup ? { reply_markup: edited.reply_markup } : {}),

@@ -21,6 +21,12 @@ try {
     host: config.TELEGRAM_EMULATOR_HOST,
   });
   logger.info(`Telegram emulator on ${emulator.url} — web chat: ${emulator.url}/playground`);
+  if (!/^(127\.|::1$|localhost$)/.test(config.TELEGRAM_EMULATOR_HOST)) {
+    // The control API has no authentication: anyone who reaches the port reads every chat.
+    logger.warn(
+      'the Telegram emulator listens beyond this machine; its control API is open to anyone who can reach it',
+    );
+  }
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) process.exit(1);

@@ -102,6 +102,7 @@ export interface EmulatorMessage {
 export type BotEventType =
   | 'sendMessage'
   | 'editMessageText'
+  | 'editMessageCaption'
   | 'editMessageReplyMarkup'
   | 'answerCallbackQuery'
   | 'sendPhoto'

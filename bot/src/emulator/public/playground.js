@@ -213,16 +213,20 @@ function renderInlineButton(messageId, button) {
   element.textContent = button.text;
   element.dataset.testid = 'inline-button';
   if (button.callback_data !== undefined) element.dataset.callbackData = button.callback_data;
+  let busy = false;
   element.addEventListener('click', async () => {
-    if (button.callback_data === undefined) return;
-    element.disabled = true;
+    // Not `disabled`: a disabled button drops keyboard focus.
+    if (button.callback_data === undefined || busy) return;
+    busy = true;
+    element.setAttribute('aria-busy', 'true');
     clearError();
     try {
       await postJson(`${chatPath}/callback`, { messageId, data: button.callback_data });
     } catch (error) {
       showError(`Không gửi được lựa chọn: ${error.message}`);
     } finally {
-      element.disabled = false;
+      busy = false;
+      element.removeAttribute('aria-busy');
     }
   });
   return element;
@@ -280,6 +284,7 @@ async function refresh() {
   const messages = await callControl(`${chatPath}/messages?from=all`);
   const stickToBottom =
     elements.scroller.scrollHeight - elements.scroller.scrollTop - elements.scroller.clientHeight < 80;
+  const focusWasInChat = elements.messages.contains(document.activeElement);
   const seen = new Set();
   let previous = null;
   for (const message of messages) {
@@ -311,6 +316,17 @@ async function refresh() {
   elements.empty.hidden = messageCount > 0;
   renderReplyKeyboard(messages);
   if (stickToBottom) elements.scroller.scrollTop = elements.scroller.scrollHeight;
+  if (focusWasInChat && !elements.messages.contains(document.activeElement)) restoreFocus();
+}
+
+/** A pressed button can be replaced by the bot's edit: keyboard users continue at the newest choices. */
+function restoreFocus() {
+  const buttons = elements.messages.querySelectorAll(
+    '[data-testid="bot-message"] [data-testid="inline-button"]',
+  );
+  const last = buttons[buttons.length - 1];
+  const firstOfLast = last?.closest('.inline-keyboard')?.querySelector('[data-testid="inline-button"]');
+  (firstOfLast ?? elements.input).focus();
 }
 
 // ---- sending --------------------------------------------------------------------------------
