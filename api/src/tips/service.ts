@@ -9,6 +9,7 @@ import {
   type TipContent,
   TipContentSchema,
   type TipStatus,
+  TipStatusSchema,
 } from '@tinbao/shared';
 import {
   type DeadlineExtension,
@@ -28,7 +29,7 @@ import type { Queue } from 'bullmq';
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, notInArray, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { appendAuditEvent } from '../audit/audit-log';
-import type { Db, Tx } from '../platform/db';
+import type { Db, DbOrTx, Tx } from '../platform/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../platform/errors';
 import { tipDeadlineExtensions, tipNotes, tipRoutes, tips, units, users } from '../platform/schema';
 import { type Actor, loadVisibleTip, routedToUnit, visibilityCondition } from './access';
@@ -157,7 +158,11 @@ export async function countTips(
       .from(tips)
       .where(and(...conditions, overdueCondition(now))),
   ]);
-  const byStatus = Object.fromEntries(rows.map((row) => [row.status, row.n])) as Record<TipStatus, number>;
+  const byStatus = Object.fromEntries(TipStatusSchema.options.map((status) => [status, 0])) as Record<
+    TipStatus,
+    number
+  >;
+  for (const row of rows) byStatus[row.status as TipStatus] = row.n;
   return {
     ok: true,
     byStatus,
@@ -198,9 +203,31 @@ async function auditedVisibleTip(
   });
 }
 
-/** Allowed actions for this actor on this tip, including route-level checks for officers. */
-function allowedActionsOf(actor: Actor, row: TipRow): TipAction[] {
-  return actionsFor(actor.role, row.status as TipStatus);
+type RouteState = { unitId: string; acknowledgedAt: Date | string | null; outcome: string | null };
+
+/**
+ * The actions this actor may take now: the transition map for the role, narrowed by the
+ * routes (an officer acknowledges once and reports once, for their own unit only).
+ */
+function allowedActionsOf(actor: Actor, row: TipRow, routes: RouteState[]): TipAction[] {
+  const mine = actor.role === 'unit_officer' ? routes.filter((r) => r.unitId === actor.unitId) : routes;
+  return actionsFor(actor.role, row.status as TipStatus).filter((action) => {
+    if (action === 'acknowledge') return mine.some((r) => !r.acknowledgedAt);
+    if (action === 'report_outcome') return mine.some((r) => r.acknowledgedAt && !r.outcome);
+    return true;
+  });
+}
+
+async function allowedActionsNow(db: DbOrTx, actor: Actor, row: TipRow): Promise<TipAction[]> {
+  const routes = await db
+    .select({
+      unitId: tipRoutes.unitId,
+      acknowledgedAt: tipRoutes.acknowledgedAt,
+      outcome: tipRoutes.outcome,
+    })
+    .from(tipRoutes)
+    .where(eq(tipRoutes.tipId, row.id));
+  return allowedActionsOf(actor, row, routes);
 }
 
 export async function getTipDetail(deps: TipsDeps, actor: Actor, tipId: string): Promise<TipDetailResponse> {
@@ -234,7 +261,7 @@ export async function getTipDetail(deps: TipsDeps, actor: Actor, tipId: string):
     },
     deadlineExtensions: extensions,
     duplicates: duplicates.map((d) => d.id),
-    allowedActions: allowedActionsOf(actor, row),
+    allowedActions: allowedActionsOf(actor, row, summary!.routes),
   };
 }
 
@@ -253,18 +280,34 @@ export async function getTipPhoto(
 
 // ---------------------------------------------------------------- the state machine
 
-function illegalTransition(actor: Actor, row: TipRow, action: TipAction): AppError {
+async function illegalTransition(
+  db: DbOrTx,
+  actor: Actor,
+  row: TipRow,
+  action: TipAction,
+): Promise<AppError> {
   return conflict('illegal_transition', `cannot ${action} a tip that is ${row.status}`, {
     status: row.status,
-    allowed: allowedActionsOf(actor, row),
+    allowed: await allowedActionsNow(db, actor, row),
   });
 }
 
-function versionConflict(actor: Actor, row: TipRow): AppError {
+/** Answered after the change lost the race: reads the tip as the winner left it. */
+async function versionConflict(db: DbOrTx, actor: Actor, tipId: string): Promise<AppError> {
+  const [row] = await db.select().from(tips).where(eq(tips.id, tipId));
   return conflict('version_conflict', 'the tip was changed by someone else meanwhile; reload it', {
-    status: row.status,
-    allowed: allowedActionsOf(actor, row),
+    ...(row ? { status: row.status, allowed: await allowedActionsNow(db, actor, row) } : { allowed: [] }),
   });
+}
+
+async function stateConflict(
+  db: DbOrTx,
+  actor: Actor,
+  row: TipRow,
+  code: string,
+  message: string,
+): Promise<AppError> {
+  return conflict(code, message, { status: row.status, allowed: await allowedActionsNow(db, actor, row) });
 }
 
 /** Which unit an acknowledge/outcome is for: the officer's own, or the one a moderator names. */
@@ -304,8 +347,9 @@ export async function transitionTip(
       throw forbidden(`a ${actor.role} cannot ${action} a tip`);
     }
     const to = nextStatus(action, tip.status as TipStatus);
-    if (!to) throw illegalTransition(actor, tip, action);
-    if (request.version !== undefined && request.version !== tip.version) throw versionConflict(actor, tip);
+    if (!to) throw await illegalTransition(tx, actor, tip, action);
+    if (request.version !== undefined && request.version !== tip.version)
+      throw await versionConflict(tx, actor, tipId);
 
     const changes: Partial<typeof tips.$inferInsert> = {};
     const details: Record<string, unknown> = { from: tip.status, to, role: actor.role };
@@ -346,10 +390,13 @@ export async function transitionTip(
           .returning({ unitId: tipRoutes.unitId });
         routedUnits = inserted.map((r) => r.unitId);
         if (routedUnits.length === 0) {
-          throw conflict('already_routed', 'the tip is already routed to these units', {
-            status: tip.status,
-            allowed: allowedActionsOf(actor, tip),
-          });
+          throw await stateConflict(
+            tx,
+            actor,
+            tip,
+            'already_routed',
+            'the tip is already routed to these units',
+          );
         }
         details.unitIds = routedUnits;
         break;
@@ -358,10 +405,13 @@ export async function transitionTip(
         const unitId = unitOfAction(actor, request.unitId);
         const route = await routeOf(tx, tipId, unitId);
         if (route.acknowledgedAt) {
-          throw conflict('already_acknowledged', 'this unit has already acknowledged the tip', {
-            status: tip.status,
-            allowed: allowedActionsOf(actor, tip),
-          });
+          throw await stateConflict(
+            tx,
+            actor,
+            tip,
+            'already_acknowledged',
+            'this unit has already acknowledged the tip',
+          );
         }
         await tx
           .update(tipRoutes)
@@ -374,12 +424,14 @@ export async function transitionTip(
         const unitId = unitOfAction(actor, request.unitId);
         const route = await routeOf(tx, tipId, unitId);
         if (!route.acknowledgedAt || route.outcome) {
-          throw conflict(
+          throw await stateConflict(
+            tx,
+            actor,
+            tip,
             route.outcome ? 'outcome_already_reported' : 'not_acknowledged',
             route.outcome
               ? 'this unit has already reported an outcome'
               : 'this unit must acknowledge the tip before reporting an outcome',
-            { status: tip.status, allowed: allowedActionsOf(actor, tip) },
           );
         }
         await tx
@@ -406,7 +458,7 @@ export async function transitionTip(
       .set({ ...changes, status: to, version: tip.version + 1, updatedAt: now })
       .where(and(eq(tips.id, tipId), eq(tips.version, tip.version)))
       .returning();
-    if (!updated) throw versionConflict(actor, tip);
+    if (!updated) throw await versionConflict(tx, actor, tipId);
     await appendAuditEvent(tx, {
       actorType: 'user',
       actorId: actor.userId,
@@ -432,7 +484,7 @@ export async function transitionTip(
     }
   }
   const [summary] = await presentTipSummaries(deps.db, [row], now);
-  return { ok: true, tip: summary!, allowedActions: allowedActionsOf(actor, row) };
+  return { ok: true, tip: summary!, allowedActions: allowedActionsOf(actor, row, summary!.routes) };
 }
 
 // ---------------------------------------------------------------- notes
@@ -542,19 +594,23 @@ export async function extendDeadline(
   const { row, extension } = await deps.db.transaction(async (tx) => {
     const tip = await loadVisibleTip(tx, actor, tipId);
     if (!OPEN_STATUSES.includes(tip.status as TipStatus)) {
-      throw conflict('not_open', `the deadline of a tip that is ${tip.status} cannot be extended`, {
-        status: tip.status,
-        allowed: allowedActionsOf(actor, tip),
-      });
+      throw await stateConflict(
+        tx,
+        actor,
+        tip,
+        'not_open',
+        `the deadline of a tip that is ${tip.status} cannot be extended`,
+      );
     }
-    if (request.version !== undefined && request.version !== tip.version) throw versionConflict(actor, tip);
+    if (request.version !== undefined && request.version !== tip.version)
+      throw await versionConflict(tx, actor, tipId);
     const newDeadlineAt = new Date(tip.deadlineAt.getTime() + request.days * DAY_MS);
     const [updated] = await tx
       .update(tips)
       .set({ deadlineAt: newDeadlineAt, version: tip.version + 1, updatedAt: now })
       .where(and(eq(tips.id, tipId), eq(tips.version, tip.version)))
       .returning();
-    if (!updated) throw versionConflict(actor, tip);
+    if (!updated) throw await versionConflict(tx, actor, tipId);
     const [extension] = await tx
       .insert(tipDeadlineExtensions)
       .values({

@@ -1,0 +1,277 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { loginAgent } from '../auth/testing';
+import { workflowRouteSpecs } from '../openapi/registry';
+import type { AnyRouteSpec } from '../openapi/route-spec';
+import { createRoutingRule } from '../routing/service';
+import { createUnit } from '../units/service';
+import {
+  COMMUNE_A,
+  createWorkflowHarness,
+  PERSONAS,
+  type Persona,
+  type WorkflowHarness,
+} from './test-harness';
+import { createTestTip } from './testing';
+
+/** A fake JPEG: the route streams whatever bytes the sealed tip holds. */
+const PHOTO_BYTES = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)]);
+
+let h: WorkflowHarness;
+let specs: AnyRouteSpec[];
+const adminActor = () => ({ userId: h.users.admin.id, role: 'admin' as const, unitId: null });
+
+beforeAll(async () => {
+  h = await createWorkflowHarness('pglite');
+  specs = workflowRouteSpecs({
+    config: h.config,
+    database: h.database,
+    redisFast: h.redis,
+    queues: h.queues,
+    orgKeys: h.orgKeys,
+    logger: h.logger,
+  });
+});
+afterAll(async () => {
+  await h?.destroy();
+});
+
+/** A fresh tip routed (not yet acknowledged) to unit A, with one photo. */
+async function routedTip() {
+  return createTestTip(h.database.db, h.orgKeys.publicKey, {
+    communeCode: COMMUNE_A,
+    status: 'routed',
+    routedTo: [h.unitA],
+    photos: [{ mimeType: 'image/jpeg', width: 4, height: 4, dataBase64: PHOTO_BYTES.toString('base64') }],
+  });
+}
+
+interface Prepared {
+  path: string;
+  body?: unknown;
+}
+
+/** For each operation: a valid request (fresh data per call, so mutations do not interfere). */
+const REQUESTS: Record<string, () => Promise<Prepared>> = {
+  countTips: async () => ({ path: '/api/v1/tips/counts' }),
+  listTips: async () => ({ path: '/api/v1/tips?status=routed&sort=deadline' }),
+  getTip: async () => ({ path: `/api/v1/tips/${(await routedTip()).id}` }),
+  getTipPhoto: async () => ({ path: `/api/v1/tips/${(await routedTip()).id}/photos/0` }),
+  transitionTip: async () => ({
+    path: `/api/v1/tips/${(await routedTip()).id}/transitions`,
+    body: { action: 'acknowledge', unitId: h.unitA },
+  }),
+  listTipNotes: async () => ({ path: `/api/v1/tips/${(await routedTip()).id}/notes` }),
+  addTipNote: async () => ({
+    path: `/api/v1/tips/${(await routedTip()).id}/notes`,
+    body: { body: 'Đã xác minh sơ bộ.' },
+  }),
+  extendTipDeadline: async () => ({
+    path: `/api/v1/tips/${(await routedTip()).id}/deadline-extensions`,
+    body: { days: 10, reason: 'Cần thêm thời gian xác minh.' },
+  }),
+  proposeUnits: async () => ({ path: `/api/v1/tips/${(await routedTip()).id}/routing-proposals` }),
+  getTipTimeline: async () => ({ path: `/api/v1/tips/${(await routedTip()).id}/timeline` }),
+  getReceiptStatus: async () => ({ path: `/api/v1/receipts/${(await routedTip()).receiptCode}` }),
+  listUnits: async () => ({ path: '/api/v1/units?q=dak%20rong' }),
+  getUnit: async () => ({ path: `/api/v1/units/${h.unitB}` }),
+  createUnit: async () => ({
+    path: '/api/v1/units',
+    body: {
+      code: `BP-${randomBytes(3).toString('hex').toUpperCase()}`,
+      name: 'Đồn Biên phòng La Lay',
+      kind: 'border_guard',
+    },
+  }),
+  updateUnit: async () => ({ path: `/api/v1/units/${h.unitB}`, body: { telegramGroupId: '-1001234567890' } }),
+  setUnitCommunes: async () => {
+    const unit = await createUnit(h.database.db, adminActor(), {
+      code: `SP-${randomBytes(3).toString('hex').toUpperCase()}`,
+      name: 'Phòng Cảnh sát điều tra tội phạm về ma túy',
+      kind: 'specialised',
+    });
+    return { path: `/api/v1/units/${unit.id}/communes`, body: { communeCodes: [COMMUNE_A, h.communeB] } };
+  },
+  listProvinces: async () => ({ path: '/api/v1/admin-units/provinces' }),
+  listCommunes: async () => ({ path: '/api/v1/admin-units/communes?provinceCode=44&q=dakrong' }),
+  listRoutingRules: async () => ({ path: '/api/v1/routing-rules' }),
+  createRoutingRule: async () => ({
+    path: '/api/v1/routing-rules',
+    body: { name: 'Biên giới → đồn biên phòng', unitId: h.unitB, borderAreaOnly: true },
+  }),
+  updateRoutingRule: async () => {
+    const rule = await createRoutingRule(h.database.db, adminActor(), {
+      name: 'rule',
+      unitId: h.unitB,
+      enabled: true,
+      provinceCode: null,
+      communeCode: null,
+      category: 'trong_cay',
+      venueType: null,
+      borderAreaOnly: false,
+    });
+    return { path: `/api/v1/routing-rules/${rule.id}`, body: { enabled: false } };
+  },
+  deleteRoutingRule: async () => {
+    const rule = await createRoutingRule(h.database.db, adminActor(), {
+      name: 'rule',
+      unitId: h.unitB,
+      enabled: true,
+      provinceCode: '44',
+      communeCode: null,
+      category: null,
+      venueType: null,
+      borderAreaOnly: false,
+    });
+    return { path: `/api/v1/routing-rules/${rule.id}` };
+  },
+  addBorderCommune: async () => ({ path: `/api/v1/border-communes/${h.communeB}` }),
+  removeBorderCommune: async () => ({ path: `/api/v1/border-communes/${h.communeB}` }),
+  getStats: async () => ({ path: '/api/v1/stats?provinceCode=44' }),
+  exportStatsCsv: async () => ({ path: '/api/v1/stats/export.csv' }),
+};
+
+const ROLE_OF: Record<Exclude<Persona, 'anonymous'>, 'admin' | 'moderator' | 'unit_officer'> = {
+  admin: 'admin',
+  moderator: 'moderator',
+  officerRouted: 'unit_officer',
+  officerOther: 'unit_officer',
+};
+
+/** The intended answer, from the spec's roles plus the unit scoping of tip routes. */
+function expectedStatus(spec: AnyRouteSpec, persona: Persona): number {
+  const success = spec.successStatus ?? 200;
+  if (spec.roles === 'public') return success;
+  if (persona === 'anonymous') return 401;
+  if (!spec.roles.includes(ROLE_OF[persona])) return 403;
+  // Another unit's officer learns nothing about the tip: 404, exactly as for a tip that does not exist.
+  if (spec.tipScoped && persona === 'officerOther') return 404;
+  // Routed officers see the tip but may not route it.
+  if (spec.operationId === 'proposeUnits' && persona === 'officerRouted') return 403;
+  return success;
+}
+
+function send(persona: Persona, spec: AnyRouteSpec, prepared: Prepared) {
+  const agent = h.agents[persona];
+  const request = agent[spec.method](prepared.path);
+  return prepared.body === undefined ? request : request.send(prepared.body as object);
+}
+
+describe('authorisation matrix: every route x every persona', () => {
+  it('has a request for every registered operation', () => {
+    expect(Object.keys(REQUESTS).sort()).toEqual(specs.map((spec) => spec.operationId).sort());
+  });
+
+  const matrix = () =>
+    specs.flatMap((spec) =>
+      PERSONAS.map((persona) => ({ spec, persona, name: `${spec.method.toUpperCase()} ${spec.path}` })),
+    );
+
+  it('answers each persona as intended', async () => {
+    const table: string[] = [];
+    const failures: string[] = [];
+    for (const { spec, persona, name } of matrix()) {
+      const prepared = await REQUESTS[spec.operationId]!();
+      const response = await send(persona, spec, prepared);
+      const expected = expectedStatus(spec, persona);
+      table.push(`${name.padEnd(44)} ${persona.padEnd(14)} ${response.status}`);
+      if (response.status !== expected) {
+        failures.push(
+          `${name} as ${persona}: expected ${expected}, got ${response.status} ${JSON.stringify(response.body)}`,
+        );
+        continue;
+      }
+      if (expected >= 400) {
+        expect(response.body).toMatchObject({
+          ok: false,
+          error: expect.any(String),
+          message: expect.any(String),
+        });
+      } else if (spec.response instanceof z.ZodType) {
+        // The answer matches the schema the UI types itself with (and the OpenAPI document shows).
+        const parsed = spec.response.safeParse(response.body);
+        if (!parsed.success)
+          failures.push(`${name} as ${persona}: response off schema: ${parsed.error.message}`);
+      } else {
+        expect(response.headers['content-type']).toContain(spec.response.contentType);
+        expect(response.headers['cache-control']).toBe('no-store');
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(table.length).toBe(specs.length * PERSONAS.length);
+  });
+
+  it('a photo is the decrypted bytes, not cacheable', async () => {
+    const tip = await routedTip();
+    const response = await h.agents.officerRouted.get(`/api/v1/tips/${tip.id}/photos/0`).buffer(true);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('image/jpeg');
+    expect(Buffer.compare(response.body as Buffer, PHOTO_BYTES)).toBe(0);
+    expect((await h.agents.officerRouted.get(`/api/v1/tips/${tip.id}/photos/1`)).status).toBe(404);
+  });
+
+  it("another unit's officer cannot tell its tips from tips that do not exist", async () => {
+    const tip = await routedTip();
+    for (const id of [tip.id, randomUUID()]) {
+      for (const path of [
+        `/tips/${id}`,
+        `/tips/${id}/notes`,
+        `/tips/${id}/timeline`,
+        `/tips/${id}/photos/0`,
+      ]) {
+        const response = await h.agents.officerOther.get(`/api/v1${path}`);
+        expect(response.status).toBe(404);
+        expect(response.body).toEqual({ ok: false, error: 'not_found', message: 'tip not found' });
+      }
+      for (const body of [{ action: 'acknowledge' }, { action: 'validate' }]) {
+        const response = await h.agents.officerOther.post(`/api/v1/tips/${id}/transitions`).send(body);
+        expect(response.status).toBe(404);
+      }
+    }
+    const list = await h.agents.officerOther.get('/api/v1/tips?limit=100');
+    expect(list.body.items.map((item: { id: string }) => item.id)).not.toContain(tip.id);
+    const counts = await h.agents.officerOther.get('/api/v1/tips/counts');
+    expect(counts.body.total).toBe(0);
+    const mine = await h.agents.officerRouted.get('/api/v1/tips?limit=100');
+    expect(mine.body.items.map((item: { id: string }) => item.id)).toContain(tip.id);
+  });
+
+  it('the routed officer may acknowledge and report, never validate, reject or route (403)', async () => {
+    const tip = await routedTip();
+    for (const body of [
+      { action: 'validate' },
+      { action: 'reject', reason: 'spam' },
+      { action: 'route', unitIds: [h.unitB] },
+      { action: 'close' },
+    ]) {
+      const response = await h.agents.officerRouted.post(`/api/v1/tips/${tip.id}/transitions`).send(body);
+      expect(response.status).toBe(403);
+    }
+    const ack = await h.agents.officerRouted
+      .post(`/api/v1/tips/${tip.id}/transitions`)
+      .send({ action: 'acknowledge' });
+    expect(ack.status).toBe(200);
+    expect(ack.body.tip.routes[0].acknowledgedBy).toBe(h.users.officerRouted.id);
+    const illegal = await h.agents.officerRouted
+      .post(`/api/v1/tips/${tip.id}/transitions`)
+      .send({ action: 'acknowledge' });
+    expect(illegal.status).toBe(409);
+    expect(illegal.body).toMatchObject({
+      ok: false,
+      error: 'already_acknowledged',
+      allowed: ['report_outcome'],
+    });
+  });
+
+  it('every state-changing route refuses a request without the CSRF token', async () => {
+    const { agent } = await loginAgent(h.app, h.users.admin, { csrf: false });
+    for (const spec of specs.filter((s) => s.method !== 'get' && s.roles !== 'public')) {
+      const prepared = await REQUESTS[spec.operationId]!();
+      const request = agent[spec.method](prepared.path);
+      const response = await (prepared.body === undefined ? request : request.send(prepared.body as object));
+      expect(response.status, `${spec.method} ${spec.path}`).toBe(403);
+      expect(response.body.error).toBe('csrf_failed');
+    }
+  });
+});
