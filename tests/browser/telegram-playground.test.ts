@@ -114,7 +114,7 @@ describe('the /playground web chat', () => {
     await page.getByTestId('inline-button').filter({ hasText: 'Chọn A' }).focus();
     await page.keyboard.press('Enter');
     await page.getByText('Bạn đã chọn A').waitFor();
-    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'chat-input');
+    await page.waitForFunction('document.activeElement?.getAttribute("data-testid") === "chat-input"');
     const keyboard = page.getByTestId('reply-keyboard');
     await keyboard.waitFor();
     await keyboard.getByTestId('reply-button').filter({ hasText: 'Bỏ qua' }).click();
