@@ -54,7 +54,7 @@ export interface BotWorld {
 }
 
 export async function startBotWorld(
-  options: { redisUrl?: string; workers?: boolean } = {},
+  options: { redisUrl?: string; botRedisUrl?: string; workers?: boolean } = {},
 ): Promise<BotWorld> {
   const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
   const logs = createLogCapture();
@@ -82,7 +82,7 @@ export async function startBotWorld(
           { concurrency: 4, lockDurationMs: 30_000 },
         );
 
-  const botRedis = createBotRedis(redisUrl);
+  const botRedis = createBotRedis(options.botRedisUrl ?? redisUrl);
   await new Promise<void>((resolve) =>
     botRedis.status === 'ready' ? resolve() : botRedis.once('ready', resolve),
   );

@@ -1,0 +1,227 @@
+/**
+ * `npm start`: TinBao on one machine with nothing but Node.js and redis-server.
+ * Embedded PGlite under ./data, a redis-server of its own (AOF on, ./data/redis) unless
+ * REDIS_URL is set, the local Telegram emulator and web chat unless TELEGRAM_BOT_TOKEN is
+ * set, then the api (HTTP + workers) and the bot as child processes. Ctrl-C stops them all.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createOrgKeys, ensureSecretFile, loadConfigOrExit, orgKeyPaths, portVariable } from '@tinbao/shared';
+import { z } from 'zod';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const config = loadConfigOrExit(
+  z.object({
+    PORT: portVariable(3000),
+    DATA_DIR: z.string().min(1).default('./data'),
+    REDIS_URL: z.string().optional(),
+    TINBAO_REDIS_PORT: portVariable(6390),
+    TELEGRAM_BOT_TOKEN: z.string().optional(),
+    TELEGRAM_EMULATOR_PORT: portVariable(8081),
+    TINBAO_MASTER_KEY: z.string().optional(),
+    TINBAO_MASTER_KEY_FILE: z.string().optional(),
+  }),
+  process.env,
+  'start',
+);
+const dataDir = resolve(ROOT, config.DATA_DIR);
+const children: { name: string; child: ChildProcess }[] = [];
+let stopping = false;
+
+function say(message: string) {
+  console.log(`[tinbao] ${message}`);
+}
+
+function fail(message: string): never {
+  console.error(`[tinbao] ${message}`);
+  void stopAll(1);
+  throw new Error(message);
+}
+
+/** Runs a child, prefixing each line it prints with its name. */
+function run(name: string, command: string, args: string[], env: Record<string, string | undefined> = {}) {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line) stream.write(`[${name}] ${line}\n`);
+  };
+  child.stdout?.on('data', prefix(process.stdout));
+  child.stderr?.on('data', prefix(process.stderr));
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(
+      `[tinbao] ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping TinBao`,
+    );
+    void stopAll(1);
+  });
+  children.push({ name, child });
+  return child;
+}
+
+const runTs = (name: string, entry: string, env: Record<string, string | undefined>) =>
+  // `node --import tsx`: one process per part, so signals reach the program itself.
+  run(name, process.execPath, ['--import', 'tsx', entry], env);
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 120_000): Promise<void> {
+  return new Promise((resolveWait, reject) => {
+    let seen = '';
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not start within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      seen = (seen + chunk.toString('utf8')).slice(-10_000);
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolveWait();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited during start-up`));
+    });
+  });
+}
+
+async function stopAll(exitCode: number) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  // Bot and api first (they drain their work), Redis last so nothing is lost on the way out.
+  for (const name of ['bot', 'api', 'emulator', 'redis']) {
+    const entry = children.find((c) => c.name === name);
+    if (!entry || entry.child.exitCode !== null || entry.child.signalCode !== null) continue;
+    const exited = new Promise((done) => entry.child.once('exit', done));
+    entry.child.kill('SIGTERM');
+    const timer = setTimeout(() => entry.child.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+async function main() {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19))
+    fail(`Node.js 20.19 or newer is needed (this is ${process.version})`);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  // Keys: the organisation key pair, its private half wrapped by a master key kept in a 0600 file.
+  const keysDir = `${dataDir}/keys`;
+  const masterKeyFile = config.TINBAO_MASTER_KEY
+    ? undefined
+    : (config.TINBAO_MASTER_KEY_FILE ?? `${keysDir}/master.key`);
+  const paths = orgKeyPaths(keysDir);
+  if (!existsSync(paths.wrappedPrivateKeyFile)) {
+    const masterKey = masterKeyFile
+      ? await ensureSecretFile(masterKeyFile, 'master key')
+      : new Uint8Array(
+          Buffer.from(
+            config.TINBAO_MASTER_KEY ?? '',
+            /^[0-9a-f]{64}$/i.test(config.TINBAO_MASTER_KEY ?? '') ? 'hex' : 'base64',
+          ),
+        );
+    await createOrgKeys(paths, masterKey);
+    say(
+      `created the organisation key pair in ${keysDir} (master key: ${masterKeyFile ?? 'TINBAO_MASTER_KEY'})`,
+    );
+  }
+
+  // Redis: ours, with AOF, unless one is given.
+  let redisUrl = config.REDIS_URL;
+  if (!redisUrl) {
+    if (spawnSync('redis-server', ['--version']).error) {
+      fail('redis-server is not installed: sudo apt-get install -y redis-server (or set REDIS_URL)');
+    }
+    mkdirSync(`${dataDir}/redis`, { recursive: true, mode: 0o700 });
+    const port = String(config.TINBAO_REDIS_PORT);
+    const redis = run('redis', 'redis-server', [
+      '--port',
+      port,
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      `${dataDir}/redis`,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+    ]);
+    await waitForLine(redis, /Ready to accept connections/, 'redis-server', 30_000).catch((error: Error) =>
+      fail(`${error.message}; is port ${port} taken? (set TINBAO_REDIS_PORT or REDIS_URL)`),
+    );
+    redisUrl = `redis://127.0.0.1:${port}`;
+  }
+
+  // The moderation UI, built once (and again after a change to its sources).
+  const uiDist = `${ROOT}/moderation-ui/dist/index.html`;
+  if (existsSync(`${ROOT}/moderation-ui/index.html`) && !existsSync(uiDist)) {
+    say('building the moderation UI (first start)…');
+    const build = spawnSync('npm', ['run', 'build', '-w', 'moderation-ui'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) fail('the moderation UI did not build');
+  }
+
+  // Telegram: the real one with a token, else the local emulator and its web chat.
+  let telegram: Record<string, string> = { TELEGRAM_BOT_TOKEN: config.TELEGRAM_BOT_TOKEN ?? '' };
+  let playground: string | undefined;
+  if (!config.TELEGRAM_BOT_TOKEN) {
+    const port = String(config.TELEGRAM_EMULATOR_PORT);
+    const emulator = runTs('emulator', 'bot/src/emulator/main.ts', { TELEGRAM_EMULATOR_PORT: port });
+    await waitForLine(emulator, /emulator/i, 'the Telegram emulator', 60_000).catch((error: Error) =>
+      fail(error.message),
+    );
+    telegram = {
+      TELEGRAM_BOT_TOKEN: '1000001:local-emulator',
+      TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
+    };
+    playground = `http://127.0.0.1:${port}/playground`;
+  }
+
+  const shared = {
+    DATA_DIR: dataDir,
+    REDIS_URL: redisUrl,
+    ...(masterKeyFile ? { TINBAO_MASTER_KEY_FILE: masterKeyFile } : {}),
+  };
+  const api = runTs('api', 'api/src/main.ts', {
+    ...shared,
+    PORT: String(config.PORT),
+    // Served over plain http on this machine; production sits behind TLS with secure cookies.
+    COOKIE_SECURE: process.env.COOKIE_SECURE ?? 'false',
+    TINBAO_BOOTSTRAP_ADMIN: process.env.TINBAO_BOOTSTRAP_ADMIN ?? 'true',
+  });
+  await waitForLine(api, /api listening/, 'the api', 180_000).catch((error: Error) => fail(error.message));
+  const bot = runTs('bot', 'bot/src/main.ts', {
+    ...shared,
+    ...telegram,
+    TINBAO_API_URL: `http://127.0.0.1:${config.PORT}`,
+  });
+  await waitForLine(bot, /bot (started|listening|running)|polling/i, 'the bot', 120_000).catch(
+    (error: Error) => fail(error.message),
+  );
+
+  say('TinBao is running. Ctrl-C stops it.');
+  say(`  moderation UI:  http://localhost:${config.PORT}`);
+  if (playground)
+    say(`  resident chat:  ${playground}  (local Telegram emulator; set TELEGRAM_BOT_TOKEN for Telegram)`);
+  say(`  data:           ${dataDir}`);
+}
+
+main().catch((error: Error) => {
+  if (!stopping) {
+    console.error(`[tinbao] cannot start: ${error.message}`);
+    void stopAll(1);
+  }
+});
