@@ -123,9 +123,9 @@ describe('moderation UI: from a new tip to a reported outcome', () => {
     expect(await page.content()).not.toContain(MARKER);
     expect(await page.getByTestId('tip-description').count()).toBe(0);
     // Nothing of the session or the tip was kept in web storage.
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage, ...sessionStorage })');
     expect(stored).not.toContain(MARKER);
-    expect(await page.evaluate(() => Object.keys(sessionStorage).length)).toBe(0);
+    expect(await page.evaluate<number>('Object.keys(sessionStorage).length')).toBe(0);
     await context.close();
   });
 
@@ -178,10 +178,12 @@ describe('moderation UI: from a new tip to a reported outcome', () => {
     expect(await page.getByTestId('kpi-median-route').textContent()).not.toBe('–');
     expect(await page.getByTestId('kpi-median-ack').textContent()).not.toBe('–');
     await page.getByTestId('chart-outcomes').waitFor();
-    const csv = await page.evaluate(
-      async (href) => (await fetch(href)).text(),
-      await page.getByTestId('stats-export').getAttribute('href'),
-    );
+    // The export link, fetched with the page's session cookie.
+    const href = await page.getByTestId('stats-export').getAttribute('href');
+    const exported = await context.request.get(`${world.baseUrl}${href}`);
+    expect(exported.status()).toBe(200);
+    expect(exported.headers()['content-type']).toMatch(/text\/csv/);
+    const csv = await exported.text();
     expect(csv.split('\n').length).toBeGreaterThan(1);
     expect(csv).not.toContain(MARKER);
     await context.close();

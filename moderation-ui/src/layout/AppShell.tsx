@@ -44,7 +44,7 @@ export function AppShell({ children }: { children: ReactNode }) {
         {t.skipToContent}
       </a>
       <header className="topbar">
-        <Link to="/" className="brand-link" aria-label={t.appName}>
+        <Link to="/" className="brand-link">
           <span className="brand" aria-hidden="true">
             TB
           </span>

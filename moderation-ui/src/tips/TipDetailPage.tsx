@@ -53,7 +53,12 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
   const user = useUser();
   const officer = user.role === 'unit_officer';
   const detail = useApi((signal) => tipsApi.detail(id, signal), [id]);
-  const timeline = useApi((signal) => tipsApi.timeline(id, signal), [id]);
+  // After the detail: opening the tip writes the decryption event the timeline should show.
+  const loadedVersion = detail.data?.tip.version;
+  const timeline = useApi(
+    (signal) => (loadedVersion === undefined ? Promise.resolve(undefined) : tipsApi.timeline(id, signal)),
+    [id, loadedVersion],
+  );
   const notes = useApi((signal) => tipsApi.notes(id, signal), [id]);
   const [dialog, setDialog] = useState<TipAction | 'extend' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
