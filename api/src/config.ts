@@ -26,6 +26,8 @@ export const ApiConfigSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
     LOG_LEVEL: logLevelVariable,
     SEED_ADMIN_UNITS: booleanVariable.default(true),
+    /** `npm start` sets it: create `admin` with a one-time password file when there is no staff account. */
+    TINBAO_BOOTSTRAP_ADMIN: booleanVariable.default(false),
     /** Secure flag of the session cookie; false only for plain http://127.0.0.1 (launcher, tests). */
     COOKIE_SECURE: booleanVariable.default(true),
     SESSION_IDLE_MINUTES: z.coerce

@@ -11,6 +11,7 @@ import { type Database, openDatabase } from './platform/db';
 import { createQueues, type Queues } from './platform/queues';
 import { createRedis } from './platform/redis';
 import { featureRouters } from './routes';
+import { bootstrapFirstAdmin } from './users/bootstrap-admin';
 import { startWorkers } from './workers';
 
 export interface ApiProcess {
@@ -45,6 +46,10 @@ export async function startApiProcess(
       if (done === total || done % 2000 < 500) logger.info({ done, total }, 'loading administrative units');
     });
     if (seeded.inserted) logger.info('administrative units and commune police units loaded');
+  }
+
+  if (config.TINBAO_BOOTSTRAP_ADMIN) {
+    await bootstrapFirstAdmin(database.db, `${config.DATA_DIR}/first-admin.txt`, logger);
   }
 
   const redis = createRedis(config.REDIS_URL, 'queue', 'api');
