@@ -1,0 +1,384 @@
+import type { TipSummary } from '@tinbao/shared/api/tips';
+import type { Job } from 'bullmq';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, tipNotes, tips } from '../platform/schema';
+import { createRoutingRule, setBorderCommune } from '../routing/service';
+import { createUnit } from '../units/service';
+import type { Actor } from './access';
+import { PRIORITY } from './priority';
+import { COMMUNE_A, createWorkflowHarness, type WorkflowHarness } from './test-harness';
+import { createTestTip } from './testing';
+import { createTriageTipProcessor } from './triage-worker';
+
+const DAY = 24 * 3600 * 1000;
+let h: WorkflowHarness;
+let moderator: Actor;
+
+beforeAll(async () => {
+  h = await createWorkflowHarness('postgres');
+  moderator = { userId: h.users.moderator.id, role: 'moderator', unitId: null };
+});
+afterAll(async () => {
+  await h?.destroy();
+});
+
+async function listAll(
+  query: string,
+  persona: 'moderator' | 'officerRouted' = 'moderator',
+): Promise<TipSummary[]> {
+  const items: TipSummary[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 100; page++) {
+    const response = await h.agents[persona].get(
+      `/api/v1/tips?${query}&limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    expect(response.status).toBe(200);
+    items.push(...response.body.items);
+    cursor = response.body.nextCursor;
+    if (!cursor) return items;
+  }
+  throw new Error('pagination did not end');
+}
+
+describe('the queue', () => {
+  let ids: string[];
+  beforeAll(async () => {
+    const now = Date.now();
+    ids = [];
+    // 22 tips: mixed priority, receipt times 0..21 days ago, two categories, two communes.
+    for (let index = 0; index < 22; index++) {
+      const tip = await createTestTip(h.database.db, h.orgKeys.publicKey, {
+        category: index % 3 === 0 ? 'trong_cay' : 'mua_ban',
+        communeCode: index % 2 ? COMMUNE_A : h.communeB,
+        observed: index % 4 === 0 ? 'dang_dien_ra' : 'hom_qua',
+        receivedAt: new Date(now - index * DAY - index * 1000),
+        status: index % 5 === 0 ? 'in_review' : 'new',
+        ...(index % 7 === 0 ? { routedTo: [h.unitA] } : {}),
+      });
+      ids.push(tip.id);
+    }
+  });
+
+  it.each([
+    [
+      'priority',
+      (a: TipSummary, b: TipSummary) =>
+        b.priority - a.priority || a.deadlineAt.localeCompare(b.deadlineAt) || a.id.localeCompare(b.id),
+    ],
+    [
+      'deadline',
+      (a: TipSummary, b: TipSummary) => a.deadlineAt.localeCompare(b.deadlineAt) || a.id.localeCompare(b.id),
+    ],
+    [
+      'received',
+      (a: TipSummary, b: TipSummary) => b.receivedAt.localeCompare(a.receivedAt) || b.id.localeCompare(a.id),
+    ],
+  ] as const)('pages through every tip once, sorted by %s', async (sort, compare) => {
+    const items = await listAll(`sort=${sort}`);
+    const mine = items.filter((item) => ids.includes(item.id));
+    expect(new Set(mine.map((item) => item.id)).size).toBe(ids.length);
+    expect(mine).toEqual([...mine].sort(compare));
+    if (sort === 'priority') expect(mine[0]!.priority).toBe(PRIORITY.high);
+  });
+
+  it('filters by status, category, commune, province, unit, period, priority and overdue', async () => {
+    const all = await listAll('sort=received');
+    const check = async (query: string, predicate: (item: TipSummary) => boolean) => {
+      const filtered = await listAll(query);
+      expect(filtered.map((i) => i.id).sort()).toEqual(
+        all
+          .filter(predicate)
+          .map((i) => i.id)
+          .sort(),
+      );
+      return filtered;
+    };
+    await check('status=in_review', (i) => i.status === 'in_review');
+    await check(
+      'status=new,in_review&category=trong_cay',
+      (i) => ['new', 'in_review'].includes(i.status) && i.category === 'trong_cay',
+    );
+    await check(`communeCode=${COMMUNE_A}`, (i) => i.communeCode === COMMUNE_A);
+    await check('provinceCode=44&priority=2', (i) => i.provinceCode === '44' && i.priority === 2);
+    await check(`unitId=${h.unitA}`, (i) => i.routes.some((r) => r.unitId === h.unitA));
+    const from = new Date(Date.now() - 5.5 * DAY).toISOString();
+    await check(`from=${from}`, (i) => i.receivedAt >= from);
+    const overdue = await check('overdue=true', (i) => i.overdue);
+    // Received 21 days ago and still open: past the 20-day deadline.
+    expect(overdue.map((i) => i.id)).toContain(ids[21]);
+    await check('overdue=false', (i) => !i.overdue);
+  });
+
+  it('scopes an officer to the tips routed to their unit, and counts the same way', async () => {
+    const mine = await listAll('sort=priority', 'officerRouted');
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((i) => i.routes.some((r) => r.unitId === h.unitA))).toBe(true);
+    const counts = await h.agents.officerRouted.get('/api/v1/tips/counts');
+    expect(counts.body.total).toBe(mine.length);
+  });
+
+  it('rejects a cursor from another sort or a forged one (400, not 500)', async () => {
+    const page = await h.agents.moderator.get('/api/v1/tips?limit=2&sort=priority');
+    for (const cursor of [page.body.nextCursor, 'bm90LWpzb24', Buffer.from('[1,2]').toString('base64url')]) {
+      const response = await h.agents.moderator.get(`/api/v1/tips?sort=deadline&cursor=${cursor}`);
+      expect(response.status).toBe(400);
+      expect(response.body.error).toBe('invalid_request');
+    }
+  });
+
+  it('extends an overdue deadline with a reason: history kept, audited, no longer overdue', async () => {
+    const tipId = ids[21]!;
+    const response = await h.agents.moderator
+      .post(`/api/v1/tips/${tipId}/deadline-extensions`)
+      .send({ days: 15, reason: 'Chờ kết quả giám định.' });
+    expect(response.status).toBe(201);
+    expect(response.body.tip.overdue).toBe(false);
+    expect(response.body.extension).toMatchObject({ days: 15, reason: 'Chờ kết quả giám định.' });
+    await h.agents.moderator
+      .post(`/api/v1/tips/${tipId}/deadline-extensions`)
+      .send({ days: 5, reason: 'Thêm 5 ngày.' });
+    const detail = await h.agents.moderator.get(`/api/v1/tips/${tipId}`);
+    expect(detail.body.deadlineExtensions.map((e: { days: number }) => e.days)).toEqual([15, 5]);
+    const events = await h.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, tipId), eq(auditEvents.action, 'tip.deadline_extended')));
+    expect(events).toHaveLength(2);
+  });
+});
+
+describe('decryption, notes and audit', () => {
+  it('decrypts the detail for an authorised user and audits each opening', async () => {
+    const tip = await createTestTip(h.database.db, h.orgKeys.publicKey, {
+      description: 'Bán ma túy ở quán X',
+    });
+    const detail = await h.agents.moderator.get(`/api/v1/tips/${tip.id}`);
+    expect(detail.body.content.description).toBe('Bán ma túy ở quán X');
+    expect(detail.body.allowedActions).toEqual(['start_review', 'mark_duplicate']);
+    await h.agents.admin.get(`/api/v1/tips/${tip.id}`);
+    const events = await h.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectId, tip.id), eq(auditEvents.action, 'tip.decrypted')));
+    expect(events.map((e) => e.actorId)).toEqual([h.users.moderator.id, h.users.admin.id]);
+  });
+
+  it('stores notes sealed and lists them decrypted (audited)', async () => {
+    const tip = await createTestTip(h.database.db, h.orgKeys.publicKey, {
+      routedTo: [h.unitA],
+      status: 'routed',
+    });
+    const added = await h.agents.officerRouted
+      .post(`/api/v1/tips/${tip.id}/notes`)
+      .send({ body: 'MARKER-ghi-chú đối tượng A' });
+    expect(added.status).toBe(201);
+    const [row] = await h.database.db.select().from(tipNotes).where(eq(tipNotes.tipId, tip.id));
+    expect(Buffer.from(row!.body).includes(Buffer.from('MARKER'))).toBe(false);
+    const list = await h.agents.moderator.get(`/api/v1/tips/${tip.id}/notes`);
+    expect(list.body.notes).toMatchObject([
+      { body: 'MARKER-ghi-chú đối tượng A', authorId: h.users.officerRouted.id },
+    ]);
+    const timeline = await h.agents.officerRouted.get(`/api/v1/tips/${tip.id}/timeline`);
+    expect(timeline.body.events.map((e: { action: string }) => e.action)).toEqual([
+      'tip.note_added',
+      'tip.notes_decrypted',
+    ]);
+    expect(JSON.stringify(timeline.body)).not.toContain('MARKER');
+  });
+});
+
+describe('routing', () => {
+  it('proposes the commune police, a border guard station for a border commune, and rule units', async () => {
+    const admin: Actor = { userId: h.users.admin.id, role: 'admin', unitId: null };
+    const station = await createUnit(h.database.db, admin, {
+      code: 'BP-TEST-LALAY',
+      name: 'Đồn Biên phòng La Lay',
+      kind: 'border_guard',
+      provinceCode: '44',
+      communeCodes: [COMMUNE_A],
+    });
+    const drugs = await createUnit(h.database.db, admin, {
+      code: 'PC04-44',
+      name: 'Phòng CSĐT tội phạm về ma túy',
+      kind: 'specialised',
+    });
+    await createRoutingRule(h.database.db, admin, {
+      name: 'Trồng cây → PC04',
+      unitId: drugs.id,
+      enabled: true,
+      provinceCode: '44',
+      communeCode: null,
+      category: 'trong_cay',
+      venueType: null,
+      borderAreaOnly: false,
+    });
+    await createRoutingRule(h.database.db, admin, {
+      name: 'Biên giới → PC04',
+      unitId: drugs.id,
+      enabled: true,
+      provinceCode: null,
+      communeCode: null,
+      category: null,
+      venueType: null,
+      borderAreaOnly: true,
+    });
+    const plain = await createTestTip(h.database.db, h.orgKeys.publicKey, {
+      communeCode: h.communeB,
+      category: 'mua_ban',
+    });
+    const proposals = async (id: string) =>
+      (await h.agents.moderator.get(`/api/v1/tips/${id}/routing-proposals`)).body;
+    expect((await proposals(plain.id)).proposals.map((p: { unitId: string }) => p.unitId)).toEqual([h.unitB]);
+
+    const plant = await createTestTip(h.database.db, h.orgKeys.publicKey, {
+      communeCode: COMMUNE_A,
+      category: 'trong_cay',
+    });
+    const planted = await proposals(plant.id);
+    expect(planted.borderArea).toBe(false);
+    expect(
+      planted.proposals.map((p: { unitCode: string; reasons: string[] }) => [p.unitCode, p.reasons]),
+    ).toEqual([
+      ['BP-TEST-LALAY', ['covers_commune']],
+      ['CA-19564', ['covers_commune']],
+      ['PC04-44', ['rule:Trồng cây → PC04']],
+    ]);
+
+    await setBorderCommune(h.database.db, admin, COMMUNE_A, true);
+    const border = await createTestTip(h.database.db, h.orgKeys.publicKey, {
+      communeCode: COMMUNE_A,
+      category: 'mua_ban',
+    });
+    const atBorder = await proposals(border.id);
+    expect(atBorder.borderArea).toBe(true);
+    expect(atBorder.proposals.find((p: { unitId: string }) => p.unitId === drugs.id).reasons).toEqual([
+      'rule:Biên giới → PC04',
+    ]);
+
+    // Triage raises a border commune's tip to high priority.
+    await createTriageTipProcessor({ db: h.database.db, logger: h.logger })({
+      data: { tipId: border.id },
+    } as Job<{ tipId: string }>);
+    const [row] = await h.database.db
+      .select({ priority: tips.priority })
+      .from(tips)
+      .where(eq(tips.id, border.id));
+    expect(row!.priority).toBe(PRIORITY.high);
+    await setBorderCommune(h.database.db, admin, COMMUNE_A, false);
+
+    // Confirming routes to the chosen units and queues one notify-unit job per unit.
+    await h.agents.moderator.post(`/api/v1/tips/${border.id}/transitions`).send({ action: 'start_review' });
+    await h.agents.moderator.post(`/api/v1/tips/${border.id}/transitions`).send({ action: 'validate' });
+    const routed = await h.agents.moderator
+      .post(`/api/v1/tips/${border.id}/transitions`)
+      .send({ action: 'route', unitIds: [h.unitA, station.id], version: 2 });
+    expect(routed.status).toBe(200);
+    expect(routed.body.tip.routes.map((r: { unitId: string }) => r.unitId).sort()).toEqual(
+      [h.unitA, station.id].sort(),
+    );
+    for (const unitId of [h.unitA, station.id]) {
+      const job = await h.queues.notify.getJob(`${border.id}_${unitId}`);
+      expect(job?.data).toEqual({ tipId: border.id, unitId });
+    }
+  });
+});
+
+describe('units and administrative units', () => {
+  it.each(['Đakrông', 'dakrong', 'dak rong', 'ĐAKRÔNG', 'CA-19564'])(
+    'finds the commune police of Đakrông by %s',
+    async (q) => {
+      const response = await h.agents.moderator.get(`/api/v1/units?q=${encodeURIComponent(q)}`);
+      expect(response.body.units.map((u: { code: string }) => u.code)).toContain('CA-19564');
+    },
+  );
+
+  it('searches communes without diacritics and puts exact matches first', async () => {
+    const response = await h.agents.officerRouted.get(
+      '/api/v1/admin-units/communes?provinceCode=44&q=dong hoi',
+    );
+    expect(response.body.communes[0]).toMatchObject({ name: 'Phường Đồng Hới', provinceCode: '44' });
+  });
+
+  it('rejects unknown communes and duplicate codes clearly', async () => {
+    const bad = await h.agents.admin
+      .post('/api/v1/units')
+      .send({ code: 'BP-X1', name: 'X', kind: 'border_guard', communeCodes: ['99999'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('99999');
+    const dup = await h.agents.admin
+      .post('/api/v1/units')
+      .send({ code: 'CA-19564', name: 'X', kind: 'commune_police' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error).toBe('unit_code_taken');
+  });
+});
+
+describe('statistics and the public receipt status', () => {
+  it('counts from clear fields, reports outcomes and medians, exports CSV as an audited event', async () => {
+    const tip = await createTestTip(h.database.db, h.orgKeys.publicKey, {
+      communeCode: COMMUNE_A,
+      status: 'validated',
+    });
+    await h.agents.moderator
+      .post(`/api/v1/tips/${tip.id}/transitions`)
+      .send({ action: 'route', unitIds: [h.unitA] });
+    await h.agents.officerRouted.post(`/api/v1/tips/${tip.id}/transitions`).send({ action: 'acknowledge' });
+    await h.agents.officerRouted
+      .post(`/api/v1/tips/${tip.id}/transitions`)
+      .send({ action: 'report_outcome', outcome: 'hot_spot_cleared' });
+    const stats = await h.agents.moderator.get('/api/v1/stats?provinceCode=44');
+    expect(stats.status).toBe(200);
+    expect(stats.body.outcomes.hot_spot_cleared).toBeGreaterThanOrEqual(1);
+    expect(stats.body.total).toBe(
+      stats.body.byCommune.reduce((sum: number, row: { count: number }) => sum + row.count, 0),
+    );
+    expect(stats.body.medianHoursToRoute).toEqual(expect.any(Number));
+    expect(stats.body.medianHoursToAcknowledge).toEqual(expect.any(Number));
+
+    const csv = await h.agents.admin.get('/api/v1/stats/export.csv?provinceCode=44');
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.text.split('\r\n')[0]).toBe(
+      '\uFEFFmonth,province_code,commune_code,commune_name,category,status,count',
+    );
+    expect(csv.text).toContain('"Xã Đakrông"');
+    const [exported] = await h.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'stats.exported'));
+    expect(exported).toMatchObject({ actorId: h.users.admin.id, details: { provinceCode: '44' } });
+  });
+
+  it('tells a resident a coarse status by receipt code, and rate-limits look-ups', async () => {
+    const tip = await createTestTip(h.database.db, h.orgKeys.publicKey, { status: 'acknowledged' });
+    const ok = await h.agents.anonymous.get(`/api/v1/receipts/${tip.receiptCode}`);
+    expect(ok.body).toEqual({ ok: true, status: 'forwarded' });
+    expect((await h.agents.anonymous.get('/api/v1/receipts/TB-00000-00000')).status).toBe(404);
+    expect((await h.agents.anonymous.get('/api/v1/receipts/not-a-code')).status).toBe(400);
+    let limited = 0;
+    for (let i = 0; i < 25; i++) {
+      if ((await h.agents.anonymous.get(`/api/v1/receipts/${tip.receiptCode}`)).status === 429) limited++;
+    }
+    expect(limited).toBeGreaterThan(0);
+  });
+});
+
+describe('API docs', () => {
+  it('serves an OpenAPI document with every operation, and a plain HTML list', async () => {
+    const json = await h.agents.anonymous.get('/api/docs/openapi.json');
+    expect(json.body.openapi).toBe('3.1.0');
+    const operations = Object.values(
+      json.body.paths as Record<string, Record<string, { operationId: string }>>,
+    ).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
+    expect(operations).toContain('transitionTip');
+    expect(
+      json.body.paths['/api/v1/tips/{id}/transitions'].post.requestBody.content['application/json'].schema
+        .oneOf,
+    ).toHaveLength(8);
+    const html = await h.agents.anonymous.get('/api/docs');
+    expect(html.headers['content-type']).toContain('text/html');
+    expect(html.text).toContain('/api/v1/tips/{id}/photos/{index}');
+    expect(html.text).not.toMatch(/<script|https?:\/\/(?!.*localhost)/);
+  });
+});
