@@ -163,6 +163,8 @@ export async function screenshotBoth(page: Page, name: string): Promise<void> {
     ['desktop', DESKTOP],
   ] as const) {
     await page.setViewportSize(viewport);
+    // From the top, so the sticky header is not painted in the middle of a full-page shot.
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(original);

@@ -41,7 +41,7 @@ export function TipTimeline({ events }: { events: TimelineEvent[] }) {
         return (
           <li key={event.seq} data-testid="timeline-event" data-action={event.action}>
             <div>
-              <strong>{event.action}</strong> — {actor}
+              <strong>{t.timeline.actions[event.action] ?? event.action}</strong> — {actor}
             </div>
             {details ? <div className="muted">{details}</div> : null}
             <div className="when">
