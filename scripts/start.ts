@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { createOrgKeys, ensureSecretFile, loadConfigOrExit, orgKeyPaths, portVariable } from '@tinbao/shared';
 import { z } from 'zod';
@@ -89,6 +90,31 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeout
   });
 }
 
+/** Resolves once redis-server answers PING on the port. */
+async function waitForRedis(child: ChildProcess, port: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('redis-server exited during start-up');
+    const pong = await new Promise<boolean>((resolvePing) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.setTimeout(500);
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolvePing(data.toString().startsWith('+PONG'));
+      });
+      socket.once('error', () => resolvePing(false));
+      socket.once('timeout', () => {
+        socket.destroy();
+        resolvePing(false);
+      });
+    });
+    if (pong) return;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  throw new Error('redis-server did not answer within 30 s');
+}
+
 async function stopAll(exitCode: number) {
   if (stopping) return;
   stopping = true;
@@ -159,8 +185,10 @@ async function main() {
       '',
       '--daemonize',
       'no',
+      '--loglevel',
+      'warning',
     ]);
-    await waitForLine(redis, /Ready to accept connections/, 'redis-server', 30_000).catch((error: Error) =>
+    await waitForRedis(redis, Number(port)).catch((error: Error) =>
       fail(`${error.message}; is port ${port} taken? (set TINBAO_REDIS_PORT or REDIS_URL)`),
     );
     redisUrl = `redis://127.0.0.1:${port}`;
@@ -216,6 +244,9 @@ async function main() {
   say(`  moderation UI:  http://localhost:${config.PORT}`);
   if (playground)
     say(`  resident chat:  ${playground}  (local Telegram emulator; set TELEGRAM_BOT_TOKEN for Telegram)`);
+  if (existsSync(`${dataDir}/first-admin.txt`)) {
+    say(`  first login:    user admin, one-time password in ${dataDir}/first-admin.txt`);
+  }
   say(`  data:           ${dataDir}`);
 }
 
