@@ -10,6 +10,7 @@ import { loginThroughUi, type ModerationWorld, startModerationWorld } from './mo
 const COMMUNE = '19564';
 const OTHER_COMMUNE = '18880';
 const MARKER = 'MARKER-ui-flow-7731';
+const PAGING_COMMUNE = '18871';
 
 let world: ModerationWorld;
 let moderator: TestUser;
@@ -186,6 +187,60 @@ describe('moderation UI: from a new tip to a reported outcome', () => {
     const csv = await exported.text();
     expect(csv.split('\n').length).toBeGreaterThan(1);
     expect(csv).not.toContain(MARKER);
+    await context.close();
+  });
+
+  it('an idle session ends in the browser: logged out, back on the login page', async () => {
+    const { context, page } = await openPage();
+    await page.clock.install();
+    await loginThroughUi(world, page, officer);
+    await page.getByTestId('tip-list').waitFor();
+    // The API sets the idle time in index.html from SESSION_IDLE_MINUTES (default 30).
+    expect(await page.locator('meta[name="tinbao-session-idle-minutes"]').getAttribute('content')).toBe(
+      String(world.config.SESSION_IDLE_MINUTES),
+    );
+    await page.clock.fastForward((world.config.SESSION_IDLE_MINUTES + 1) * 60_000);
+    await page.waitForURL(/\/login\?reason=idle$/);
+    await page.getByTestId('login-form').waitFor();
+    // The server session is gone too.
+    const me = await context.request.get(`${world.baseUrl}/api/v1/auth/me`);
+    expect(me.status()).toBe(401);
+    await context.close();
+  });
+
+  it('a stale action answers 409 and the page shows what is allowed now', async () => {
+    const db = world.api.database.db;
+    const fresh = await createTestTip(db, world.api.orgKeys.publicKey, { communeCode: COMMUNE });
+    const { context, page } = await openPage();
+    await loginThroughUi(world, page, moderator);
+    await page.goto(`${world.baseUrl}/tips/${fresh.id}`);
+    await page.getByTestId('action-start_review').waitFor();
+    // Another moderator started the review meanwhile.
+    await db.update(tips).set({ status: 'in_review', version: 1 }).where(eq(tips.id, fresh.id));
+    await page.getByTestId('action-start_review').click();
+    await page.getByTestId('tip-actions').getByTestId('error-notice').waitFor();
+    await page.getByTestId('action-validate').waitFor();
+    expect(await page.getByTestId('action-start_review').count()).toBe(0);
+    await context.close();
+  });
+
+  it('pages through a long queue with "Xem thêm" (keyset)', async () => {
+    const db = world.api.database.db;
+    const ids = new Set<string>();
+    for (let index = 0; index < 60; index++)
+      ids.add((await createTestTip(db, world.api.orgKeys.publicKey, { communeCode: PAGING_COMMUNE })).id);
+    const { context, page } = await openPage();
+    await loginThroughUi(world, page, moderator);
+    await page.goto(`${world.baseUrl}/tips?provinceCode=44&communeCode=${PAGING_COMMUNE}`);
+    await page.getByTestId('tip-list').waitFor();
+    await expect.poll(() => page.getByTestId('tip-row').count()).toBe(50);
+    await page.getByTestId('load-more').click();
+    await expect.poll(() => page.getByTestId('tip-row').count()).toBe(60);
+    const shown = await page
+      .getByTestId('tip-row')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-tip-id')));
+    expect(new Set(shown)).toEqual(ids);
+    expect(await page.getByTestId('load-more').count()).toBe(0);
     await context.close();
   });
 
