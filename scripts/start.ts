@@ -8,7 +8,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
-import { createOrgKeys, ensureSecretFile, loadConfigOrExit, orgKeyPaths, portVariable } from '@tinbao/shared';
+import { loadConfigOrExit, portVariable } from '@tinbao/shared';
 import { z } from 'zod';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -146,21 +146,20 @@ async function main() {
   const masterKeyFile = config.TINBAO_MASTER_KEY
     ? undefined
     : (config.TINBAO_MASTER_KEY_FILE ?? `${keysDir}/master.key`);
-  const paths = orgKeyPaths(keysDir);
-  if (!existsSync(paths.wrappedPrivateKeyFile)) {
-    const masterKey = masterKeyFile
-      ? await ensureSecretFile(masterKeyFile, 'master key')
-      : new Uint8Array(
-          Buffer.from(
-            config.TINBAO_MASTER_KEY ?? '',
-            /^[0-9a-f]{64}$/i.test(config.TINBAO_MASTER_KEY ?? '') ? 'hex' : 'base64',
-          ),
-        );
-    await createOrgKeys(paths, masterKey);
-    say(
-      `created the organisation key pair in ${keysDir} (master key: ${masterKeyFile ?? 'TINBAO_MASTER_KEY'})`,
-    );
-  }
+  const keysInit = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'api/src/cli/main.ts', 'keys', 'init', '--if-missing'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        ...(masterKeyFile ? { TINBAO_MASTER_KEY_FILE: masterKeyFile } : {}),
+      },
+    },
+  );
+  if (keysInit.status !== 0) fail('the organisation keys could not be created');
 
   // Redis: ours, with AOF, unless one is given.
   let redisUrl = config.REDIS_URL;

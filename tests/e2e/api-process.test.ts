@@ -105,3 +105,28 @@ describe('GET /healthz', () => {
     expect(stopped.code).toBe(0);
   }, 180_000);
 });
+
+describe('npm run tinbao -- keys init', () => {
+  it('creates the key pair once (0600, master key file), prints the public key, refuses to overwrite', async () => {
+    const { stat } = await import('node:fs/promises');
+    const dataDir = await mkdtemp(join(tmpdir(), 'tinbao-cli-keys-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const first = startTsProcess('api/src/cli/main.ts', { DATA_DIR: dataDir }, ['keys', 'init']);
+    expect((await first.exited).code).toBe(0);
+    expect(first.output()).toMatch(/organisation public key: [A-Za-z0-9+/]{43}=/);
+    const paths = orgKeyPaths(`${dataDir}/keys`);
+    expect((await stat(paths.wrappedPrivateKeyFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(`${dataDir}/keys/master.key`)).mode & 0o777).toBe(0o600);
+
+    const again = startTsProcess('api/src/cli/main.ts', { DATA_DIR: dataDir }, ['keys', 'init']);
+    expect((await again.exited).code).toBe(1);
+    expect(again.output()).toContain('refusing to replace the key');
+
+    const ifMissing = startTsProcess('api/src/cli/main.ts', { DATA_DIR: dataDir }, [
+      'keys',
+      'init',
+      '--if-missing',
+    ]);
+    expect((await ifMissing.exited).code).toBe(0);
+  });
+});
