@@ -60,6 +60,9 @@ export function TipFilters({
   const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
   const [communes, setCommunes] = useState<CommuneOption[]>([]);
   const [units, setUnits] = useState<Unit[]>([]);
+  // Open beside the list on wide screens; folded on phones so the tips come first.
+  const [openByDefault] = useState(() => window.matchMedia('(min-width: 1000px)').matches);
+  const active = Object.keys(filters).filter((key) => key !== 'status').length;
 
   useEffect(() => {
     loadProvinces().then(setProvinces, () => setProvinces([]));
@@ -86,8 +89,13 @@ export function TipFilters({
   };
 
   return (
-    <section className="card filters" aria-labelledby="filters-title" data-testid="filters">
-      <h2 id="filters-title">{t.queue.filters}</h2>
+    <details className="card filters" open={openByDefault} data-testid="filters">
+      <summary>
+        <h2>
+          {t.queue.filters}
+          {active > 0 ? <span className="filter-count"> ({active})</span> : null}
+        </h2>
+      </summary>
       <Field label={t.queue.category}>
         {(id) => (
           <select
@@ -187,6 +195,6 @@ export function TipFilters({
       <Button variant="ghost" onClick={() => onChange({})} data-testid="clear-filters">
         {t.queue.clearFilters}
       </Button>
-    </section>
+    </details>
   );
 }

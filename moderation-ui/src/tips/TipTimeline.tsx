@@ -1,20 +1,12 @@
 import type { TimelineEvent } from '@tinbao/shared/api/tips';
 import { useI18n } from '../i18n/i18n';
 
-const SHOWN_DETAILS = [
-  'from',
-  'to',
-  'action',
-  'reason',
-  'outcome',
-  'unitCode',
-  'unitCodes',
-  'days',
-  'status',
-];
+const SHOWN_DETAILS = ['reason', 'outcome', 'unitCode', 'unitCodes', 'days'];
 
-function describeDetails(details: Record<string, unknown>): string {
+function describeDetails(details: Record<string, unknown>, status: Record<string, string>): string {
   const parts: string[] = [];
+  if (typeof details.from === 'string' && typeof details.to === 'string')
+    parts.push(`${status[details.from] ?? details.from} → ${status[details.to] ?? details.to}`);
   for (const key of SHOWN_DETAILS) {
     const value = details[key];
     if (value === undefined || value === null) continue;
@@ -37,7 +29,7 @@ export function TipTimeline({ events }: { events: TimelineEvent[] }) {
             : event.actorType === 'resident'
               ? t.timeline.resident
               : (event.actorName ?? event.actorId ?? '');
-        const details = describeDetails(event.details);
+        const details = describeDetails(event.details, t.status);
         return (
           <li key={event.seq} data-testid="timeline-event" data-action={event.action}>
             <div>
