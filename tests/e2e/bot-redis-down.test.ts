@@ -10,6 +10,8 @@ import { type BotWorld, receiptOf, resident, startBotWorld, waitForTip } from '.
 import { freePort } from '../support/processes';
 
 const CHAT_ID = 5_550_337_102;
+const BOT_USER = 'tinbao-bot';
+const BOT_PASSWORD = 'bot-password-for-tests';
 
 /**
  * A redis-server of this test's own, persisting to an append-only file in a temp folder
@@ -31,6 +33,14 @@ async function startOwnRedis(port: number, dir: string): Promise<ChildProcess> {
       'always',
       '--dir',
       dir,
+      // The bot connects as a user of its own, so a test can take one permission away from it.
+      '--user',
+      BOT_USER,
+      'on',
+      `>${BOT_PASSWORD}`,
+      '~*',
+      '&*',
+      '+@all',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -54,7 +64,10 @@ beforeAll(async () => {
   port = await freePort();
   dir = await mkdtemp(join(tmpdir(), 'tinbao-redis-down-'));
   redisServer = await startOwnRedis(port, dir);
-  world = await startBotWorld({ redisUrl: `redis://127.0.0.1:${port}` });
+  world = await startBotWorld({
+    redisUrl: `redis://127.0.0.1:${port}`,
+    botRedisUrl: `redis://${BOT_USER}:${BOT_PASSWORD}@127.0.0.1:${port}`,
+  });
 });
 
 afterAll(async () => {
@@ -115,5 +128,38 @@ describe('Redis down when the resident presses Gửi', () => {
     expect((await you.press('Gửi', summary))[0]?.text).toBe(HINTS.idle);
     const rows = await world.database.db.select({ id: tips.id }).from(tips);
     expect(rows).toHaveLength(1);
+  });
+
+  it('fails between the sealed record and the job: the retry reuses the same tip id and makes one tip', async () => {
+    const you = resident(world.client, CHAT_ID + 1);
+    await you.say('/start');
+    await you.press('Gửi tin báo');
+    await you.press('Điểm, tụ điểm phức tạp');
+    await you.say('quang tri');
+    const [matches] = await you.say('dakrong');
+    await you.press('Xã Đakrông (Quảng Trị)', matches);
+    await you.press('Nhà nghỉ, khách sạn');
+    await you.press('Trong tuần này');
+    await you.say('Nhà nghỉ cuối phố có nhiều người đến sử dụng ma túy.');
+    await you.press('Không có ảnh');
+    const [summary] = await you.press('Không');
+    const tipsBefore = (await world.database.db.select({ id: tips.id }).from(tips)).length;
+
+    // The bot may still write its keys, but not run scripts: BullMQ's add fails after the record is written.
+    await world.apiRedis.call('ACL', 'SETUSER', BOT_USER, '-evalsha', '-eval');
+    const [busy] = await you.press('Gửi', summary);
+    expect(busy?.text).toBe(TEXT.tryAgainLater);
+    const records = await world.apiRedis.keys(`${world.prefix}:intake-record:*`);
+    expect(records).toHaveLength(1);
+    const tipId = records[0]!.split(':').at(-1);
+    expect(await world.queues.intake.getJob(tipId!)).toBeUndefined();
+
+    await world.apiRedis.call('ACL', 'SETUSER', BOT_USER, '+@all');
+    const [sent] = await you.press('Gửi', summary);
+    const receiptCode = receiptOf(sent?.text);
+    expect(receiptCode, sent?.text).toBeDefined();
+    const [row] = await waitForTip(world, receiptCode!);
+    expect(row?.id).toBe(tipId);
+    expect(await world.database.db.select({ id: tips.id }).from(tips)).toHaveLength(tipsBefore + 1);
   });
 });

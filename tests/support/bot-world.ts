@@ -8,7 +8,7 @@ import { startWorkers } from '@tinbao/api/workers';
 import { type BotDeps, createBot } from '@tinbao/bot/bot';
 import { createEmulatorClient, type EmulatorClient, type EmulatorMessage } from '@tinbao/bot/emulator/client';
 import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/bot/emulator/server';
-import { createBotRedis } from '@tinbao/bot/redis';
+import { createBotRedis, waitForRedis } from '@tinbao/bot/redis';
 import { type BotRuntime, startBotRuntime } from '@tinbao/bot/runtime';
 import {
   bullPrefix,
@@ -83,9 +83,7 @@ export async function startBotWorld(
         );
 
   const botRedis = createBotRedis(options.botRedisUrl ?? redisUrl);
-  await new Promise<void>((resolve) =>
-    botRedis.status === 'ready' ? resolve() : botRedis.once('ready', resolve),
-  );
+  if (!(await waitForRedis(botRedis, 10_000))) throw new Error('the bot cannot reach Redis');
   const intakeQueue = new Queue<StoreTipJob>(QUEUE_NAMES.intake, {
     connection: botRedis,
     prefix: bullPrefix(prefix),

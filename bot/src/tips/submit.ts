@@ -67,7 +67,13 @@ export async function submitDraft(
   draft: Draft,
   who: { userId: number; chatId: number },
 ): Promise<SubmitOutcome> {
+  const resumed = draft.pending !== undefined;
   const pending = ensurePending(draft);
+  // An earlier attempt got as far as the queue (only the reply or the draft cleanup failed):
+  // the tip is in; writing its record again would leave an orphan behind.
+  if (resumed && (await deps.intakeQueue.getJob(pending.tipId))) {
+    return { kind: 'sent', receiptCode: pending.receiptCode };
+  }
   const photos = [];
   for (const photo of draft.photos) {
     const bytes = await deps.photos.get(photo.id);
