@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   bullPrefix,
@@ -153,6 +153,7 @@ let nextChat = 900_000_000;
 try {
   for (const level of LEVELS) {
     handlerTimes.clear();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     let done = 0;
     const progress = setInterval(
@@ -177,6 +178,7 @@ try {
     );
     clearInterval(progress);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     const trips = results.flatMap((result) => result.trips);
     const receipted = results.filter((result) => result.receipted).length;
     const firstError = results.find((result) => 'error' in result);
@@ -185,6 +187,9 @@ try {
       `\n${level} concurrent residents: ${receipted}/${level} receipted in ${seconds.toFixed(1)} s ` +
         `(${(receipted / seconds).toFixed(1)} tips/s, ${(trips.length / seconds).toFixed(0)} updates/s); ` +
         `round trip p50 ${percentile(trips, 50).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`,
+    );
+    console.log(
+      `  CPU of this process (bot + residents' HTTP clients): ${((cpu.user + cpu.system) / 1000 / Math.max(1, trips.length)).toFixed(2)} ms per update; load average ${loadavg()[0]?.toFixed(1)}`,
     );
     if (firstError && 'error' in firstError) console.log(`  first failure: ${firstError.error}`);
     console.log('  handler latency by step (ms):   count    p50    p99');

@@ -50,6 +50,16 @@ describe('a resident sends a tip through Telegram (emulated) to the database', (
     expect(summary?.text).toContain('Xã Đakrông, Tỉnh Quảng Trị');
     expect(summary?.text).toContain(MARKER);
 
+    // Mid-conversation, the draft and its photo wait in Redis: encrypted, under keyed-hash names.
+    const midway = await dumpRedisPrefix(world.apiRedis, world.prefix);
+    expect(midway.some((entry) => entry.key.includes(':bot:draft:'))).toBe(true);
+    expect(midway.some((entry) => entry.key.includes(':bot:photo:'))).toBe(true);
+    for (const entry of midway) {
+      for (const needle of [MARKER, String(CHAT_ID), 'TestPhone', 'Đakrông']) {
+        expect(entry.bytes.includes(Buffer.from(needle)), `${entry.key} ${needle}`).toBe(false);
+      }
+    }
+
     const [sent] = await you.press('Gửi', summary);
     const receiptCode = receiptOf(sent?.text);
     expect(receiptCode, sent?.text).toBeDefined();
