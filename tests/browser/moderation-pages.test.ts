@@ -187,6 +187,11 @@ describe('every page: screenshots at 390 and 1366 px, axe-core clean', () => {
     await page.getByTestId('nav-users').click();
     await page.getByTestId('users-table').waitFor();
     await checkPage(page, '14-users');
+    await page.getByTestId('edit-user').first().click();
+    await page.getByTestId('edit-user-dialog').waitFor();
+    await checkPage(page, '14-users-edit-dialog');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('edit-user-dialog').waitFor({ state: 'hidden' });
 
     await page.getByTestId('nav-units').click();
     await page.getByTestId('unit-item').first().waitFor();

@@ -35,6 +35,12 @@ describe('uiRouter', () => {
     expect(response.text).toContain('content="7"');
   });
 
+  it('serves /index.html itself as no-store too', async () => {
+    const response = await supertest(app).get('/index.html').expect(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.text).toContain('content="7"');
+  });
+
   it('falls back to index.html for client routes', async () => {
     const response = await supertest(app).get('/tips/5d0f6c55-0000-4000-8000-000000000000').expect(200);
     expect(response.headers['cache-control']).toBe('no-store');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { ApiDeps } from '../deps';
 
 export const DEFAULT_UI_DIST_DIR = fileURLToPath(new URL('../../../moderation-ui/dist/', import.meta.url));
@@ -36,17 +36,7 @@ export function uiRouter(deps: UiDeps): Router {
       res.status(404).type('text/plain').send('asset not found');
     },
   );
-  router.use(express.static(distDir, { index: false, maxAge: '1h', fallthrough: true }));
-
-  router.use(async (req, res, next) => {
-    if (
-      (req.method !== 'GET' && req.method !== 'HEAD') ||
-      req.path === '/api' ||
-      req.path.startsWith('/api/')
-    ) {
-      next();
-      return;
-    }
+  const sendIndex: RequestHandler = async (_req, res, next) => {
     const indexFile = join(distDir, 'index.html');
     if (!existsSync(indexFile)) {
       res
@@ -66,6 +56,21 @@ export function uiRouter(deps: UiDeps): Router {
     } catch (error) {
       next(error);
     }
+  };
+
+  // index.html is never served by the static handler: it must stay no-store.
+  router.get('/index.html', sendIndex);
+  router.use(express.static(distDir, { index: false, maxAge: '1h', fallthrough: true }));
+  router.use((req, res, next) => {
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      req.path === '/api' ||
+      req.path.startsWith('/api/')
+    ) {
+      next();
+      return;
+    }
+    void sendIndex(req, res, next);
   });
   return router;
 }

@@ -59,7 +59,7 @@ export function UnitsPage() {
           </div>
           {units.loading && !units.data ? <Loading /> : null}
           <ErrorNotice error={units.error} onRetry={units.reload} />
-          <ul className="routes" data-testid="units-list">
+          <ul className="routes units-list" data-testid="units-list">
             {(units.data?.units ?? []).map((unit) => (
               <li key={unit.id}>
                 <button

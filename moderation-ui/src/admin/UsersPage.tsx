@@ -1,11 +1,11 @@
 import type { StaffRole } from '@tinbao/shared/api/auth';
 import { STAFF_ROLE_VALUES } from '@tinbao/shared/api/auth';
-import type { CreateUserResponse, StaffUser } from '@tinbao/shared/api/users';
+import type { CreateUserResponse, ResetPasswordResponse, StaffUser } from '@tinbao/shared/api/users';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
-import { Button, ErrorNotice, Field, Loading, Notice, PageTitle } from '../layout/ui';
+import { Button, Dialog, ErrorNotice, Field, Loading, Notice, PageTitle } from '../layout/ui';
 import { useApi } from '../layout/use-api';
 import { UnitPicker } from './UnitPicker';
 
@@ -16,6 +16,7 @@ export function UsersPage() {
   const users = useApi((signal) => api<{ users: StaffUser[] }>('/users', { signal }), []);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
+  const [editing, setEditing] = useState<StaffUser | null>(null);
 
   const act = async (work: () => Promise<string | undefined>) => {
     setError(undefined);
@@ -78,6 +79,27 @@ export function UsersPage() {
                   </td>
                   <td data-label={t.tip.actions}>
                     <div className="row">
+                      <Button className="btn-small" onClick={() => setEditing(user)} data-testid="edit-user">
+                        {t.admin.edit}
+                      </Button>
+                      <Button
+                        className="btn-small"
+                        onClick={() => {
+                          if (window.confirm(t.admin.resetPasswordConfirm(user.username)))
+                            void act(async () => {
+                              const body = await api<ResetPasswordResponse>(
+                                `/users/${user.id}/reset-password`,
+                                {
+                                  method: 'POST',
+                                  body: {},
+                                },
+                              );
+                              return `${t.admin.password}: ${body.temporaryPassword}`;
+                            });
+                        }}
+                      >
+                        {t.admin.resetPassword}
+                      </Button>
                       <Button
                         className="btn-small"
                         disabled={!user.totpEnrolled}
@@ -117,7 +139,83 @@ export function UsersPage() {
           </table>
         ) : null}
       </section>
+      {editing ? (
+        <EditUserDialog
+          user={editing}
+          onClose={() => setEditing(null)}
+          onSave={async (patch) => {
+            await api(`/users/${editing.id}`, { method: 'PATCH', body: patch });
+            setEditing(null);
+            setNotice(t.admin.updated);
+            users.reload();
+          }}
+        />
+      ) : null}
     </>
+  );
+}
+
+function EditUserDialog({
+  user,
+  onClose,
+  onSave,
+}: {
+  user: StaffUser;
+  onClose(): void;
+  onSave(patch: { displayName: string; role: StaffRole; unitId: string | null }): Promise<void>;
+}) {
+  const { t } = useI18n();
+  const [displayName, setDisplayName] = useState(user.displayName);
+  const [role, setRole] = useState<StaffRole>(user.role);
+  const [unitId, setUnitId] = useState(user.unitId ?? '');
+  const [error, setError] = useState<unknown>(undefined);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      await onSave({ displayName, role, unitId: role === 'unit_officer' ? unitId || null : null });
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <Dialog open title={`${t.admin.edit}: ${user.username}`} onClose={onClose} testId="edit-user-dialog">
+      <form onSubmit={submit}>
+        <ErrorNotice error={error} />
+        <Field label={t.admin.displayName}>
+          {(id) => (
+            <input
+              id={id}
+              value={displayName}
+              required
+              onChange={(event) => setDisplayName(event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label={t.admin.role}>
+          {(id) => (
+            <select id={id} value={role} onChange={(event) => setRole(event.target.value as StaffRole)}>
+              {STAFF_ROLE_VALUES.map((value) => (
+                <option key={value} value={value}>
+                  {t.roles[value]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {role === 'unit_officer' ? (
+          <UnitPicker label={t.admin.unit} value={unitId} onChange={setUnitId} />
+        ) : null}
+        <div className="row">
+          <Button variant="ghost" onClick={onClose}>
+            {t.cancel}
+          </Button>
+          <Button type="submit" variant="primary">
+            {t.save}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 

@@ -247,6 +247,10 @@ export const en: Messages = {
     resident: 'Reporter',
   },
   admin: {
+    edit: 'Edit',
+    resetPassword: 'Reset password',
+    resetPasswordConfirm: (name: string) =>
+      `Create a new temporary password for ${name}? The old one stops working.`,
     usersTitle: 'Staff accounts',
     newUser: 'Create account',
     username: 'Username',

@@ -245,6 +245,9 @@ export const vi = {
     resident: 'Người báo tin',
   },
   admin: {
+    edit: 'Sửa',
+    resetPassword: 'Đặt lại mật khẩu',
+    resetPasswordConfirm: (name: string) => `Tạo mật khẩu tạm mới cho ${name}? Mật khẩu cũ hết hiệu lực.`,
     usersTitle: 'Tài khoản cán bộ',
     newUser: 'Tạo tài khoản',
     username: 'Tên đăng nhập',
