@@ -117,6 +117,14 @@ export const tips = pgTable(
     index('tips_deadline_idx').on(table.deadlineAt, table.id),
     index('tips_priority_deadline_idx').on(table.priority.desc(), table.deadlineAt, table.id),
     index('tips_duplicate_of_idx').on(table.duplicateOf),
+    // The working queue (open tips) sorted by priority or deadline, whatever subset of open statuses is asked for.
+    index('tips_open_queue_idx')
+      .on(table.priority.desc(), table.deadlineAt, table.id)
+      .where(sql`${table.status} IN ('new', 'in_review', 'validated', 'routed', 'acknowledged')`),
+    index('tips_open_deadline_idx')
+      .on(table.deadlineAt, table.id)
+      .where(sql`${table.status} IN ('new', 'in_review', 'validated', 'routed', 'acknowledged')`),
+    index('tips_received_id_idx').on(table.receivedAt.desc(), table.id.desc()),
   ],
 );
 

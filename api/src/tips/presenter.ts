@@ -12,8 +12,12 @@ export function isOverdue(tip: Pick<TipRow, 'status' | 'deadlineAt'>, now: Date)
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
+/** A tip row without its ciphertext: the queue selects `hasReplyToken` instead of the token. */
+export type SummaryRow = Omit<TipRow, 'envelope' | 'replyToken'> &
+  ({ replyToken: Uint8Array | null } | { hasReplyToken: boolean });
+
 /** Clear fields of tips with their routes and place names; two queries for a whole page. */
-export async function presentTipSummaries(db: DbOrTx, rows: TipRow[], now: Date): Promise<TipSummary[]> {
+export async function presentTipSummaries(db: DbOrTx, rows: SummaryRow[], now: Date): Promise<TipSummary[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const codes = [...new Set(rows.flatMap((row) => [row.provinceCode, row.communeCode]))];
@@ -63,7 +67,7 @@ export async function presentTipSummaries(db: DbOrTx, rows: TipRow[], now: Date)
 }
 
 export function presentTipSummary(
-  row: TipRow,
+  row: SummaryRow,
   routes: TipRoute[],
   names: Map<string, string>,
   now: Date,
@@ -87,7 +91,7 @@ export function presentTipSummary(
     receivedAt: row.receivedAt.toISOString(),
     deadlineAt: row.deadlineAt.toISOString(),
     overdue: isOverdue(row, now),
-    followUpPossible: row.replyToken !== null,
+    followUpPossible: 'hasReplyToken' in row ? row.hasReplyToken : row.replyToken !== null,
     version: row.version,
     routes,
   };

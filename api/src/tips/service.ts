@@ -26,14 +26,28 @@ import {
   type TipTransitionResponse,
 } from '@tinbao/shared/api/tips';
 import type { Queue } from 'bullmq';
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, notInArray, or, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  inArray,
+  lt,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import { z } from 'zod';
 import { appendAuditEvent } from '../audit/audit-log';
 import type { Db, DbOrTx, Tx } from '../platform/db';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../platform/errors';
 import { tipDeadlineExtensions, tipNotes, tipRoutes, tips, units, users } from '../platform/schema';
 import { type Actor, loadVisibleTip, routedToUnit, visibilityCondition } from './access';
-import { presentTipSummaries } from './presenter';
+import { presentTipSummaries, type SummaryRow } from './presenter';
 import type { TipRow } from './repository';
 import { ACTION_ROLES, actionsFor, nextStatus, OPEN_STATUSES } from './state-machine';
 
@@ -53,7 +67,7 @@ const DAY_MS = 24 * 3600 * 1000;
 
 const CursorSchema = z.tuple([TipSortSchema, z.number().int(), z.iso.datetime(), z.uuid()]);
 
-export function encodeCursor(sort: TipListQuery['sort'], row: TipRow): string {
+export function encodeCursor(sort: TipListQuery['sort'], row: SummaryRow): string {
   const time = sort === 'received' ? row.receivedAt : row.deadlineAt;
   return Buffer.from(JSON.stringify([sort, row.priority, time.toISOString(), row.id])).toString('base64url');
 }
@@ -71,6 +85,10 @@ function decodeCursor(cursor: string, sort: TipListQuery['sort']): z.infer<typeo
   }
   return parsed.data;
 }
+
+// The queue never reads the envelope: it can hold megabytes of photos.
+const { envelope: _envelope, replyToken: _replyToken, ...CLEAR_COLUMNS } = getTableColumns(tips);
+const SUMMARY_COLUMNS = { ...CLEAR_COLUMNS, hasReplyToken: sql<boolean>`${tips.replyToken} IS NOT NULL` };
 
 /** Filters shared by the list and the counts. */
 function filterConditions(actor: Actor, query: Partial<TipListQuery>, now: Date): SQL[] {
@@ -118,14 +136,16 @@ export async function listTips(deps: TipsDeps, actor: Actor, query: TipListQuery
       conditions.push(or(lt(tips.receivedAt, at), and(eq(tips.receivedAt, at), lt(tips.id, id)))!);
     }
   }
+  // NULLS LAST like the indexes (the column is NOT NULL, but the planner matches the clause).
+  const priorityDesc = sql`${tips.priority} DESC NULLS LAST`;
   const order =
     query.sort === 'priority'
-      ? [desc(tips.priority), asc(tips.deadlineAt), asc(tips.id)]
+      ? [priorityDesc, asc(tips.deadlineAt), asc(tips.id)]
       : query.sort === 'deadline'
         ? [asc(tips.deadlineAt), asc(tips.id)]
-        : [desc(tips.receivedAt), desc(tips.id)];
+        : [sql`${tips.receivedAt} DESC NULLS LAST`, sql`${tips.id} DESC NULLS LAST`];
   const rows = await deps.db
-    .select()
+    .select(SUMMARY_COLUMNS)
     .from(tips)
     .where(and(...conditions))
     .orderBy(...order)

@@ -1,0 +1,3 @@
+CREATE INDEX "tips_open_queue_idx" ON "tips" USING btree ("priority" DESC NULLS LAST,"deadline_at","id") WHERE "tips"."status" IN ('new', 'in_review', 'validated', 'routed', 'acknowledged');--> statement-breakpoint
+CREATE INDEX "tips_open_deadline_idx" ON "tips" USING btree ("deadline_at","id") WHERE "tips"."status" IN ('new', 'in_review', 'validated', 'routed', 'acknowledged');--> statement-breakpoint
+CREATE INDEX "tips_received_id_idx" ON "tips" USING btree ("received_at" DESC NULLS LAST,"id" DESC NULLS LAST);
