@@ -14,6 +14,7 @@ import { emptyDraft } from './tips/draft';
 import { groupChatGuard } from './tips/group-chat';
 import { TEXT } from './tips/messages';
 import { downloadTelegramFile } from './tips/photos';
+import type { StatusLookup } from './tips/status';
 import type { SubmitDeps } from './tips/submit';
 
 export interface BotDeps {
@@ -32,6 +33,8 @@ export interface BotDeps {
   pepper: Uint8Array;
   units: AdminUnits;
   logger: Logger;
+  /** The API's public receipt status for /trangthai; without it the resident is told it is coming. */
+  statusLookup?: StatusLookup;
   /** Called after each update with the step it arrived in and the handler's duration (bench). */
   onHandled?: (step: string, milliseconds: number) => void;
 }
@@ -94,6 +97,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       submit,
       draftStorage,
       downloadFile: (filePath) => downloadTelegramFile(apiRoot, deps.token, filePath),
+      ...(deps.statusLookup ? { statusLookup: deps.statusLookup } : {}),
       logger: deps.logger,
     }),
   );

@@ -26,6 +26,7 @@ export const BotConfigSchema = z
     TINBAO_BOT_DRAFT_KEY: secretKeyVariable.optional(),
     TINBAO_BOT_PEPPER: secretKeyVariable.optional(),
     TINBAO_BOT_RELAY_KEY: secretKeyVariable.optional(),
+    TINBAO_API_URL: z.url({ message: 'must be the API base URL, e.g. http://127.0.0.1:3000' }).optional(),
     LOG_LEVEL: logLevelVariable,
   })
   .superRefine((config, context) => {

@@ -12,6 +12,7 @@ import { BotConfigSchema } from './config';
 import { createBotRedis, waitForRedis } from './redis';
 import { startBotRuntime } from './runtime';
 import { loadBotSecrets } from './secrets';
+import { createStatusLookup } from './tips/status';
 
 /** Composition root of the bot process: config → keys → Redis, queue → createBot → start. */
 const config = loadConfigOrExit(BotConfigSchema, process.env, 'bot');
@@ -40,6 +41,7 @@ const bot = createBot({
   draftKey: secrets.draftKey,
   pepper: secrets.pepper,
   units: loadAdminUnits(),
+  ...(config.TINBAO_API_URL ? { statusLookup: createStatusLookup(config.TINBAO_API_URL) } : {}),
   logger,
 });
 

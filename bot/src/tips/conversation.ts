@@ -43,6 +43,7 @@ import {
   WHEN_LABELS,
 } from './messages';
 import { PhotoError, reencodePhoto } from './photos';
+import type { StatusLookup } from './status';
 import { ensurePending, isRateLimited, type SubmitDeps, submitDraft } from './submit';
 
 export interface ConversationDeps {
@@ -52,6 +53,8 @@ export interface ConversationDeps {
   draftStorage: StorageAdapter<Draft>;
   /** Downloads a Telegram file by its `file_path` (at most MAX_PHOTO_BYTES). */
   downloadFile(filePath: string): Promise<Uint8Array>;
+  /** The API's public receipt status, when TINBAO_API_URL is set. */
+  statusLookup?: StatusLookup;
   logger: Logger;
 }
 
@@ -225,7 +228,25 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
       return;
     }
     const code = normalizeReceiptCode(given.slice(0, 40));
-    await ctx.reply(code ? TEXT.statusComing(code) : TEXT.statusBadCode);
+    if (!code) {
+      await ctx.reply(TEXT.statusBadCode);
+      return;
+    }
+    if (!deps.statusLookup) {
+      await ctx.reply(TEXT.statusComing(code));
+      return;
+    }
+    const result = await deps.statusLookup(code);
+    deps.logger.info({ updateId: ctx.update.update_id, result: result.kind }, 'receipt status looked up');
+    const answer =
+      result.kind === 'found'
+        ? TEXT.status(code, result.status)
+        : result.kind === 'not_found'
+          ? TEXT.statusNotFound(code)
+          : result.kind === 'busy'
+            ? TEXT.statusBusy
+            : TEXT.statusUnavailable;
+    await ctx.reply(answer);
   });
 
   // ——— buttons ———

@@ -5,6 +5,7 @@ import {
   type TipCategory,
   type VenueType,
 } from '@tinbao/shared';
+import type { ReceiptStatus } from '@tinbao/shared/api/tips';
 import type { Step } from './draft';
 
 /**
@@ -40,6 +41,13 @@ export const WHEN_LABELS: Record<ObservedWhen, string> = {
   hom_qua: 'Hôm qua',
   trong_tuan: 'Trong tuần này',
   truoc_do: 'Trước đó',
+};
+
+export const STATUS_LABELS: Record<ReceiptStatus, string> = {
+  received: 'đã tiếp nhận, đang chờ xem xét',
+  in_progress: 'đang được xem xét',
+  forwarded: 'đã chuyển đến công an có thẩm quyền',
+  closed: 'đã xử lý xong',
 };
 
 export const BUTTONS = {
@@ -127,7 +135,9 @@ export const TEXT = {
   statusBadCode: 'Mã tin báo không đúng dạng. Mã có dạng TB-XXXXX-XXXXX.',
   statusComing: (receiptCode: string) =>
     `Tin báo ${receiptCode}: việc tra cứu trạng thái sẽ sớm có. Tin của bạn đã được lưu an toàn.`,
-  status: (receiptCode: string, label: string) => `Tin báo ${receiptCode}: ${label}.`,
+  status: (receiptCode: string, status: ReceiptStatus) => `Tin báo ${receiptCode}: ${STATUS_LABELS[status]}.`,
+  statusBusy: 'Bạn tra cứu hơi nhiều. Vui lòng thử lại sau một phút.',
+  statusUnavailable: 'Hiện chưa tra cứu được. Tin của bạn vẫn được lưu an toàn, vui lòng thử lại sau.',
   statusNotFound: (receiptCode: string) => `Không tìm thấy tin báo ${receiptCode}. Vui lòng kiểm tra lại mã.`,
   photoTooLarge: 'Ảnh này lớn hơn 10 MB. Vui lòng gửi ảnh nhỏ hơn.',
   photoNotImage: 'Tệp này không phải là ảnh. Vui lòng gửi ảnh (JPG, PNG).',
