@@ -190,6 +190,21 @@ describe('moderation UI: from a new tip to a reported outcome', () => {
     await context.close();
   });
 
+  it('logging out in one tab wipes the other tabs too', async () => {
+    const { context, page } = await openPage();
+    await loginThroughUi(world, page, moderator);
+    await page.goto(`${world.baseUrl}/tips/${tipId}`);
+    await page.getByTestId('tip-description').waitFor();
+    const second = await context.newPage();
+    await second.goto(`${world.baseUrl}/tips/${tipId}`);
+    await second.getByTestId('tip-description').waitFor();
+    await page.getByTestId('logout').click();
+    await second.waitForURL(/\/login/);
+    await second.getByTestId('login-form').waitFor();
+    expect(await second.content()).not.toContain(MARKER);
+    await context.close();
+  });
+
   it('an idle session ends in the browser: logged out, back on the login page', async () => {
     const { context, page } = await openPage();
     await page.clock.install();

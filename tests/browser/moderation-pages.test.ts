@@ -135,6 +135,11 @@ describe('every page: screenshots at 390 and 1366 px, axe-core clean', () => {
     await page.getByTestId('note-submit').click();
     await page.getByTestId('tip-note').first().waitFor();
     await checkPage(page, '06-tip');
+    await page.getByTestId('tip-photo').first().click();
+    await page.getByTestId('photo-dialog').locator('img').waitFor();
+    await checkPage(page, '06-tip-photo-dialog');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('photo-dialog').waitFor({ state: 'hidden' });
 
     await page.getByTestId('action-start_review').click();
     await page.getByTestId('action-validate').click();

@@ -22,7 +22,7 @@ const SessionContext = createContext<SessionValue | null>(null);
  * Ends the page: a full navigation to /login drops every byte of decrypted content held in
  * memory, and replace() keeps the page we leave out of the history entry we are on.
  */
-function leaveToLogin(reason: LogoutReason): void {
+export function leaveToLogin(reason: LogoutReason): void {
   setCsrfToken(null);
   window.location.replace(`/login?reason=${reason}`);
 }

@@ -1,27 +1,56 @@
 import { useEffect, useRef } from 'react';
 
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'wheel', 'touchstart', 'scroll'] as const;
+// Tabs of one browser share activity and logout through a BroadcastChannel (memory only, no storage).
+const CHANNEL = 'tinbao-session';
+const BROADCAST_EVERY_MS = 5_000;
+
+type SessionMessage = { type: 'activity'; at: number } | { type: 'logout' };
 
 /**
- * Calls `onIdle` once nobody touched the page for `timeoutMs`. Checked on a timer and when
- * the tab becomes visible again, because background tabs throttle timers.
+ * Ends the session once nobody touched any TinBao tab for `timeoutMs`: checked on a timer
+ * and when the tab becomes visible again (background tabs throttle timers). `onActive` is
+ * called (throttled by the caller) on activity so the server's idle timer can be refreshed;
+ * `onOtherTabLogout` runs when another tab logged out.
  */
-export function useIdleLogout(timeoutMs: number, onIdle: () => void): void {
+export function useIdleLogout(
+  timeoutMs: number,
+  handlers: { onIdle(): void; onActive(): void; onOtherTabLogout(): void },
+): { announceLogout(): void } {
   const lastActivity = useRef(Date.now());
-  const onIdleRef = useRef(onIdle);
-  onIdleRef.current = onIdle;
+  const handlersRef = useRef(handlers);
+  handlersRef.current = handlers;
+  const channelRef = useRef<BroadcastChannel | null>(null);
 
   useEffect(() => {
     let fired = false;
+    let lastBroadcast = 0;
+    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null;
+    channelRef.current = channel;
     const touch = () => {
-      lastActivity.current = Date.now();
+      const now = Date.now();
+      lastActivity.current = now;
+      handlersRef.current.onActive();
+      if (channel && now - lastBroadcast > BROADCAST_EVERY_MS) {
+        lastBroadcast = now;
+        channel.postMessage({ type: 'activity', at: now } satisfies SessionMessage);
+      }
     };
     const check = () => {
       if (!fired && Date.now() - lastActivity.current >= timeoutMs) {
         fired = true;
-        onIdleRef.current();
+        handlersRef.current.onIdle();
       }
     };
+    if (channel)
+      channel.onmessage = (event: MessageEvent<SessionMessage>) => {
+        if (event.data.type === 'activity')
+          lastActivity.current = Math.max(lastActivity.current, event.data.at);
+        else if (event.data.type === 'logout' && !fired) {
+          fired = true;
+          handlersRef.current.onOtherTabLogout();
+        }
+      };
     for (const name of ACTIVITY_EVENTS)
       window.addEventListener(name, touch, { passive: true, capture: true });
     document.addEventListener('visibilitychange', check);
@@ -30,6 +59,12 @@ export function useIdleLogout(timeoutMs: number, onIdle: () => void): void {
       for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, touch, { capture: true });
       document.removeEventListener('visibilitychange', check);
       window.clearInterval(timer);
+      channel?.close();
+      channelRef.current = null;
     };
   }, [timeoutMs]);
+
+  return {
+    announceLogout: () => channelRef.current?.postMessage({ type: 'logout' } satisfies SessionMessage),
+  };
 }

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
-import { useSession, useUser } from '../auth/session';
+import { type ReactNode, useRef } from 'react';
+import { api } from '../api/client';
+import { leaveToLogin, useSession, useUser } from '../auth/session';
 import { useIdleLogout } from '../auth/use-idle-logout';
 import { useI18n } from '../i18n/i18n';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -13,6 +14,8 @@ function idleTimeoutMs(): number {
   return (Number.isFinite(minutes) && minutes > 0 ? minutes : 30) * 60_000;
 }
 
+const KEEP_ALIVE_EVERY_MS = 5 * 60_000;
+
 interface NavItem {
   to: string;
   label: string;
@@ -24,7 +27,24 @@ export function AppShell({ children }: { children: ReactNode }) {
   const user = useUser();
   const { logout } = useSession();
   const { pathname } = useLocation();
-  useIdleLogout(idleTimeoutMs(), () => void logout('idle'));
+  const lastServerContact = useRef(Date.now());
+  const { announceLogout } = useIdleLogout(idleTimeoutMs(), {
+    onIdle: () => {
+      announceLogout();
+      void logout('idle');
+    },
+    // Reading a long tip makes no request: refresh the server's idle timer now and then.
+    onActive: () => {
+      if (Date.now() - lastServerContact.current < KEEP_ALIVE_EVERY_MS) return;
+      lastServerContact.current = Date.now();
+      api('/auth/me').catch(() => undefined);
+    },
+    onOtherTabLogout: () => leaveToLogin('user'),
+  });
+  const logoutEverywhere = () => {
+    announceLogout();
+    void logout('user');
+  };
 
   const items: NavItem[] = [];
   const staff = user.role === 'moderator' || user.role === 'admin';
@@ -71,12 +91,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             <span className="user-role"> · {t.roles[user.role]}</span>
           </span>
           <LanguageSwitch />
-          <button
-            type="button"
-            className="btn btn-ghost"
-            onClick={() => void logout('user')}
-            data-testid="logout"
-          >
+          <button type="button" className="btn btn-ghost" onClick={logoutEverywhere} data-testid="logout">
             {t.nav.logout}
           </button>
         </div>
