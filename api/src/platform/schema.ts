@@ -125,6 +125,7 @@ export const tips = pgTable(
       .on(table.deadlineAt, table.id)
       .where(sql`${table.status} IN ('new', 'in_review', 'validated', 'routed', 'acknowledged')`),
     index('tips_received_id_idx').on(table.receivedAt.desc(), table.id.desc()),
+    index('tips_category_received_idx').on(table.category, table.receivedAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "tips_category_received_idx" ON "tips" USING btree ("category","received_at");
