@@ -355,14 +355,20 @@ const METHODS: Record<string, Method> = {
     state.activePoll?.abort();
     const terminated = new AbortController();
     state.activePoll = terminated;
+    // One signal for "client gone" and "a newer poller came"; only the latter is answered (409).
+    const stop = new AbortController();
+    const stopWaiting = () => stop.abort();
+    context.abort.addEventListener('abort', stopWaiting, { once: true });
+    terminated.signal.addEventListener('abort', stopWaiting, { once: true });
     try {
       await waitUntil(
         state.updatesSignal,
         () => state.pendingUpdates.length > 0 || state.webhook !== undefined,
         timeout * 1000,
-        AbortSignal.any([context.abort, terminated.signal]),
+        stop.signal,
       );
     } finally {
+      context.abort.removeEventListener('abort', stopWaiting);
       if (state.activePoll === terminated) state.activePoll = undefined;
     }
     if (terminated.signal.aborted) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { TelegramApiError } from './api-error';
 import { MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, photoSizes } from './bot-api';
 import { readBotApiParams, readRawBody } from './request-body';
-import { type EmulatorState, LIMITS, nowSeconds, waitUntil } from './state';
+import { type EmulatorState, exchangeAbortSignal, LIMITS, nowSeconds, waitUntil } from './state';
 import type { EmulatorMessage, OtherMessageKind, TelegramChat, TelegramUser } from './types';
 import { commandEntities, deliverUpdate } from './updates';
 
@@ -167,11 +167,7 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
   const json = express.json({ limit: '1mb' });
 
   /** The request's own abort (client gone) or the emulator closing ends any long poll. */
-  const abortOf = (response: Response) => {
-    const controller = new AbortController();
-    response.on('close', () => controller.abort());
-    return AbortSignal.any([controller.signal, closing]);
-  };
+  const abortOf = (response: Response) => exchangeAbortSignal(response, closing);
 
   const deliver = (response: Response, update: Record<string, unknown>) => {
     response.json({ ok: true, result: deliverUpdate(state, update) });

@@ -211,6 +211,19 @@ describe('Bot API over HTTP', () => {
     expect((await second).status).toBe(200);
   });
 
+  it('ends a long poll whose client went away (grammY aborts it on bot.stop)', async () => {
+    const controller = new AbortController();
+    const poll = fetch(`${emulator.url}/bot${TOKEN}/getUpdates?timeout=20`, { signal: controller.signal });
+    await untilPolling();
+    controller.abort();
+    await expect(poll).rejects.toThrow();
+    const deadline = Date.now() + 5000;
+    while ((await client.status()).polling) {
+      if (Date.now() > deadline) throw new Error('the aborted poll is still waiting');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  });
+
   it('delivers to a webhook with the secret header and refuses getUpdates meanwhile', async () => {
     const received: {
       headers: IncomingHttpHeaders;

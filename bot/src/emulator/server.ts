@@ -6,7 +6,7 @@ import { TelegramApiError } from './api-error';
 import { botUserFromToken, callBotMethod, type MethodContext } from './bot-api';
 import { controlRouter } from './control-api';
 import { readBotApiParams } from './request-body';
-import { EmulatorState, LIMITS } from './state';
+import { EmulatorState, exchangeAbortSignal, LIMITS } from './state';
 import { runWebhookDelivery } from './webhook';
 
 export interface TelegramEmulator {
@@ -68,15 +68,13 @@ export async function startTelegramEmulator(options: {
       return;
     }
     const [, token = '', method = ''] = match;
-    const clientGone = new AbortController();
-    response.on('close', () => clientGone.abort());
     try {
       const query = new URL(request.originalUrl, 'http://emulator').searchParams;
       const { params, files } = await readBotApiParams(request, query, LIMITS.uploadBytes);
       const result = await callMethod(decodeURIComponent(token), method, {
         params,
         files,
-        abort: AbortSignal.any([clientGone.signal, closing.signal]),
+        abort: exchangeAbortSignal(response, closing.signal),
       });
       if (response.writable) response.json({ ok: true, result });
     } catch (error) {
