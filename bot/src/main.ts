@@ -7,7 +7,8 @@ import {
   type StoreTipJob,
 } from '@tinbao/shared';
 import { Queue } from 'bullmq';
-import { BOT_COMMANDS, createBot } from './bot';
+import { GrammyError } from 'grammy';
+import { BOT_COMMANDS, createBot, DEFAULT_API_ROOT } from './bot';
 import { BotConfigSchema } from './config';
 import { createBotRedis, waitForRedis } from './redis';
 import { startBotRuntime } from './runtime';
@@ -16,6 +17,7 @@ import { createStatusLookup } from './tips/status';
 
 /** Composition root of the bot process: config → keys → Redis, queue → createBot → start. */
 const config = loadConfigOrExit(BotConfigSchema, process.env, 'bot');
+const apiRootOf = (c: typeof config) => (c.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT).replace(/\/+$/, '');
 const logger = createLogger({ name: 'bot', level: config.LOG_LEVEL });
 
 const secrets = await loadBotSecrets(config).catch((error: Error) => {
@@ -32,7 +34,7 @@ intakeQueue.on('error', () => {});
 
 const bot = createBot({
   token: config.TELEGRAM_BOT_TOKEN,
-  ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/$/, '') } : {}),
+  apiRoot: apiRootOf(config),
   redis,
   redisPrefix: config.REDIS_PREFIX,
   intakeQueue,
@@ -44,6 +46,28 @@ const bot = createBot({
   ...(config.TINBAO_API_URL ? { statusLookup: createStatusLookup(config.TINBAO_API_URL) } : {}),
   logger,
 });
+
+// Telegram (or the emulator, started beside us by `npm start`) may not answer yet: retry getMe
+// for a minute; a rejected token ends the process at once with a clear line.
+for (let attempt = 1; ; attempt++) {
+  try {
+    await bot.init();
+    break;
+  } catch (error) {
+    if (error instanceof GrammyError && error.error_code === 401) {
+      console.error('tinbao bot: Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized)');
+      process.exit(1);
+    }
+    if (attempt >= 30) {
+      console.error(
+        `tinbao bot: cannot reach the Bot API at ${apiRootOf(config)}: ${(error as Error).message}`,
+      );
+      process.exit(1);
+    }
+    logger.warn({ attempt, err: (error as Error).name }, 'Bot API not reachable yet, retrying');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
 
 const runtime = await startBotRuntime(bot, {
   logger,
