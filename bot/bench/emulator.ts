@@ -3,7 +3,9 @@
  * (bot/bench/conversation.ts) can be read against it. Everything runs in this process:
  * the emulator, a grammY echo bot (long polling) and the residents' HTTP clients.
  * Prints (1) Bot API sendMessage calls per second at 50 in flight, and (2) the round trip a
- * resident sees (sendText → echo → waitForMessages) for growing numbers of concurrent chats.
+ * resident sees (sendText → echo → waitForMessages) for growing numbers of concurrent chats,
+ * each with the CPU time spent per call or round trip (steadier than wall time on a busy machine).
+ * A round trip is 4 HTTP exchanges: sendText, getUpdates, sendMessage, the /messages long poll.
  *
  *   npx tsx bot/bench/emulator.ts
  */
@@ -35,6 +37,7 @@ try {
   const calls = 2000;
   const inFlight = 50;
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
@@ -45,12 +48,17 @@ try {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  console.log(`sendMessage: ${calls} calls, ${inFlight} in flight: ${(calls / seconds).toFixed(0)} calls/s`);
+  const cpu = process.cpuUsage(cpuBefore);
+  console.log(
+    `sendMessage: ${calls} calls, ${inFlight} in flight: ${(calls / seconds).toFixed(0)} calls/s; ` +
+      `CPU ${((cpu.user + cpu.system) / 1000 / calls).toFixed(2)} ms per call (client + emulator)`,
+  );
 
   // (2) Resident round trips through the bot.
   let chatBase = 10_000;
   for (const chats of [10, 50, 200]) {
     const roundTrips: number[] = [];
+    const levelCpu = process.cpuUsage();
     const levelStarted = performance.now();
     chatBase += 1000;
     await Promise.all(
@@ -67,9 +75,11 @@ try {
       }),
     );
     const levelSeconds = (performance.now() - levelStarted) / 1000;
+    const cpu = process.cpuUsage(levelCpu);
     console.log(
       `${String(chats).padStart(3)} chats × ${EXCHANGES_PER_CHAT} exchanges: ${(roundTrips.length / levelSeconds).toFixed(0)} round trips/s; ` +
-        `round trip p50 ${percentile(roundTrips, 50).toFixed(1)} ms, p99 ${percentile(roundTrips, 99).toFixed(1)} ms`,
+        `round trip p50 ${percentile(roundTrips, 50).toFixed(1)} ms, p99 ${percentile(roundTrips, 99).toFixed(1)} ms; ` +
+        `CPU ${((cpu.user + cpu.system) / 1000 / roundTrips.length).toFixed(2)} ms per round trip`,
     );
   }
 } finally {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,8 @@ export async function startTelegramEmulator(options: {
   const host = options.host ?? '127.0.0.1';
   const state = new EmulatorState();
   const closing = new AbortController();
+  // Every open exchange listens for the close: many at once is normal, not a leak.
+  setMaxListeners(0, closing.signal);
 
   const app = express();
   app.disable('x-powered-by');
