@@ -352,6 +352,11 @@ describe.each(ENGINES)('auth on %s', (engine) => {
       .send('{"username":')
       .expect(400);
     await supertest(h.app).post('/api/v1/auth/login/totp').send({ challenge: 'x', code: '12' }).expect(400);
+    // PostgreSQL text cannot hold NUL: such a name is simply an unknown user.
+    await supertest(h.app)
+      .post('/api/v1/auth/login')
+      .send({ username: 'ad\u0000min', password: 'x\u0000' })
+      .expect(401, INVALID);
   });
 
   it('keeps the audit chain intact', async () => {

@@ -1,4 +1,5 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { USERNAME_PATTERN } from '@tinbao/shared/api/auth';
+import { and, eq, lt, or } from 'drizzle-orm';
 import type { Response } from 'express';
 import { appendAuditEvent } from '../audit/audit-log';
 import type { Tx } from '../platform/db';
@@ -109,7 +110,10 @@ export async function checkPassword(
 ): Promise<PasswordStepResult> {
   const now = (deps.now ?? (() => new Date()))();
   const db = deps.database.db;
-  const [found] = await db.select().from(users).where(eq(users.username, username)).limit(1);
+  // A name no account can have (control characters, say) is an unknown user, without a query.
+  const [found] = USERNAME_PATTERN.test(username)
+    ? await db.select().from(users).where(eq(users.username, username)).limit(1)
+    : [];
   if (!found) {
     await verifyDummyPassword(password, deps.passwordCost);
     // No username in the event: a mistyped password in the username field must not be kept.
@@ -140,8 +144,10 @@ export async function checkPassword(
       await recordFailure(tx, user, 'bad_password', now);
       return { ok: false, reason: 'bad_password' };
     }
-    // One pending login per user; expired ones go too.
-    await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+    // One pending login per user; everyone's expired ones go too (no sweeper needed).
+    await tx
+      .delete(loginChallenges)
+      .where(or(eq(loginChallenges.userId, user.id), lt(loginChallenges.expiresAt, now)));
     const challenge = randomToken();
     const expiresAt = new Date(now.getTime() + CHALLENGE_MINUTES * 60_000);
     if (user.totpSecret && user.totpEnrolledAt) {
@@ -246,12 +252,6 @@ export async function checkSecondFactor(
     });
     return { ok: true, user: viewOf(user), csrfToken: session.csrfToken };
   });
-}
-
-/** Removes expired login challenges (called opportunistically; they are useless once expired). */
-export async function deleteExpiredChallenges(deps: AuthDeps): Promise<void> {
-  const now = (deps.now ?? (() => new Date()))();
-  await deps.database.db.delete(loginChallenges).where(lt(loginChallenges.expiresAt, now));
 }
 
 export async function changeOwnPassword(

@@ -64,15 +64,8 @@ export async function createSession(
   await tx
     .insert(sessions)
     .values({ id, userId, csrfToken, createdAt: now, idleExpiresAt, absoluteExpiresAt });
-  // Old expired rows of this user go on each login: the table stays small without a sweeper.
-  await tx
-    .delete(sessions)
-    .where(
-      and(
-        eq(sessions.userId, userId),
-        or(lte(sessions.idleExpiresAt, now), lte(sessions.absoluteExpiresAt, now)),
-      ),
-    );
+  // Expired rows (anyone's) go on each login: the table stays small without a sweeper.
+  await tx.delete(sessions).where(or(lte(sessions.idleExpiresAt, now), lte(sessions.absoluteExpiresAt, now)));
   res.cookie(SESSION_COOKIE, token, { ...cookieOptions(settings), expires: absoluteExpiresAt });
   return { token, id, csrfToken, absoluteExpiresAt };
 }

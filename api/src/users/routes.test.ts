@@ -150,6 +150,7 @@ describe.each(ENGINES)('users API on %s', (engine) => {
       { username: 'withunit1', role: 'moderator', unitId },
       { username: 'x', role: 'moderator' },
       { username: 'okname1', role: 'superuser' },
+      { username: 'okname2', role: 'moderator', displayName: 'a\u0000b' },
     ];
     for (const body of bad) {
       const res = await adminAgent.post('/api/v1/users').send(body).expect(400);

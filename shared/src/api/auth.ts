@@ -9,12 +9,14 @@ export type StaffRole = z.infer<typeof StaffRoleSchema>;
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
+export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
+
 /** Lower-case letters, digits, dot, dash, underscore; 3-64 characters. Input is lower-cased. */
 export const UsernameSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9._-]{3,64}$/, 'must be 3-64 characters: letters, digits, dot, dash or underscore');
+  .regex(USERNAME_PATTERN, 'must be 3-64 characters: letters, digits, dot, dash or underscore');
 
 /** Password policy, the same in the UI, the API and the CLI: null when acceptable. */
 export function passwordProblem(password: string, username: string): string | null {

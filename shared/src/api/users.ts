@@ -6,7 +6,13 @@ import { StaffRoleSchema, UsernameSchema } from './auth';
 export const DisplayNameSchema = z
   .string()
   .transform((value) => value.normalize('NFC').trim())
-  .pipe(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'));
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      .regex(/^\P{Cc}*$/u, 'must not contain control characters'),
+  );
 
 export const StaffUserSchema = z.object({
   id: z.uuid(),

@@ -1,0 +1,40 @@
+/**
+ * argon2id cost of a staff login: crypto_pwhash_str (account creation, password change)
+ * and crypto_pwhash_str_verify (every password step of a login) at OPSLIMIT/MEMLIMIT_INTERACTIVE.
+ */
+import { getSodium } from '@tinbao/shared';
+import { hashPassword, verifyDummyPassword, verifyPassword } from '../src/auth/passwords';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+};
+const report = (label: string, values: number[]) =>
+  console.log(
+    `${label.padEnd(28)} p50 ${percentile(values, 50).toFixed(1)} ms   p99 ${percentile(values, 99).toFixed(1)} ms   (n=${values.length})`,
+  );
+
+const sodium = await getSodium();
+console.log(
+  `argon2id interactive: opslimit ${sodium.crypto_pwhash_OPSLIMIT_INTERACTIVE}, memlimit ${sodium.crypto_pwhash_MEMLIMIT_INTERACTIVE / 1024 / 1024} MiB`,
+);
+const hashes: number[] = [];
+const verifies: number[] = [];
+const dummies: number[] = [];
+let hash = '';
+for (let i = 0; i < RUNS; i++) {
+  let started = performance.now();
+  hash = await hashPassword(`benchmark password ${i}`);
+  hashes.push(performance.now() - started);
+  started = performance.now();
+  if (!(await verifyPassword(hash, `benchmark password ${i}`))) throw new Error('verify failed');
+  verifies.push(performance.now() - started);
+  started = performance.now();
+  await verifyDummyPassword('unknown user attempt');
+  dummies.push(performance.now() - started);
+  if ((i + 1) % 10 === 0) process.stderr.write(`  ${i + 1}/${RUNS}\n`);
+}
+report('hash (crypto_pwhash_str)', hashes);
+report('verify (per login)', verifies);
+report('verify dummy (unknown user)', dummies);
