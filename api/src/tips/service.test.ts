@@ -2,6 +2,7 @@ import type { TipSummary } from '@tinbao/shared/api/tips';
 import type { Job } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestUser, loginAgent } from '../auth/testing';
 import { auditEvents, tipNotes, tips } from '../platform/schema';
 import { createRoutingRule, setBorderCommune } from '../routing/service';
 import { createUnit } from '../units/service';
@@ -13,11 +14,9 @@ import { createTriageTipProcessor } from './triage-worker';
 
 const DAY = 24 * 3600 * 1000;
 let h: WorkflowHarness;
-let moderator: Actor;
 
 beforeAll(async () => {
   h = await createWorkflowHarness('postgres');
-  moderator = { userId: h.users.moderator.id, role: 'moderator', unitId: null };
 });
 afterAll(async () => {
   await h?.destroy();
@@ -380,5 +379,27 @@ describe('API docs', () => {
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.text).toContain('/api/v1/tips/{id}/photos/{index}');
     expect(html.text).not.toMatch(/<script|https?:\/\/(?!.*localhost)/);
+  });
+});
+
+describe('two moderators over HTTP', () => {
+  it('act on one tip at once: one wins, the other gets 409 with the allowed actions', async () => {
+    const second = await createTestUser(h.database.db, h.deps, { role: 'moderator' });
+    const { agent } = await loginAgent(h.app, second);
+    for (let round = 0; round < 5; round++) {
+      const tip = await createTestTip(h.database.db, h.orgKeys.publicKey, { status: 'in_review' });
+      const [a, b] = await Promise.all([
+        h.agents.moderator
+          .post(`/api/v1/tips/${tip.id}/transitions`)
+          .send({ action: 'validate', version: 0 }),
+        agent
+          .post(`/api/v1/tips/${tip.id}/transitions`)
+          .send({ action: 'reject', reason: 'spam', version: 0 }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      const loser = a.status === 409 ? a : b;
+      expect(['version_conflict', 'illegal_transition']).toContain(loser.body.error);
+      expect(loser.body.allowed).toEqual(expect.any(Array));
+    }
   });
 });

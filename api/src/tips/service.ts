@@ -116,7 +116,8 @@ function overdueCondition(now: Date): SQL {
 export async function listTips(deps: TipsDeps, actor: Actor, query: TipListQuery): Promise<TipListResponse> {
   const now = nowOf(deps);
   const conditions = filterConditions(actor, query, now);
-  if (query.from && query.to && query.from >= query.to) throw badRequest('from must be before to');
+  if (query.from && query.to && new Date(query.from) >= new Date(query.to))
+    throw badRequest('from must be before to');
   if (query.cursor) {
     const [, priority, time, id] = decodeCursor(query.cursor, query.sort);
     const at = new Date(time);
