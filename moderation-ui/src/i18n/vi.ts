@@ -140,6 +140,10 @@ export const vi = {
     period30: '30 ngày qua',
     period90: '90 ngày qua',
     overdueOnly: 'Chỉ tin quá hạn',
+    sort: 'Sắp xếp',
+    sortPriority: 'Ưu tiên, rồi hạn xử lý',
+    sortDeadline: 'Hạn xử lý gần nhất',
+    sortReceived: 'Mới nhận nhất',
     clearFilters: 'Xóa bộ lọc',
     counts: 'Số tin theo trạng thái',
     empty: 'Không có tin báo nào khớp bộ lọc.',
@@ -196,10 +200,12 @@ export const vi = {
     duplicateOf: 'Mã tin hoặc mã định danh của tin gốc',
     outcomeTitle: 'Báo cáo kết quả xử lý',
     outcomeKind: 'Kết quả',
-    arrestsCount: 'Số đối tượng bị bắt giữ',
     outcomeNote: 'Ghi chú kết quả',
     acknowledged: 'Đã tiếp nhận vụ việc.',
     done: 'Đã cập nhật.',
+    duplicateOfLabel: 'Trùng với tin',
+    duplicatesLabel: 'Các tin trùng đã gộp vào tin này',
+    statusReason: 'Lý do',
     decryptedNotice: 'Nội dung đã giải mã chỉ hiển thị trong phiên này và không được lưu trên máy.',
   },
   transition: {
@@ -312,10 +318,6 @@ export const vi = {
     hours: (h: number) =>
       h < 1 ? `${Math.round(h * 60)} phút` : h < 48 ? `${h.toFixed(1)} giờ` : `${(h / 24).toFixed(1)} ngày`,
     chartOf: (title: string) => `Biểu đồ: ${title}`,
-  },
-  idle: {
-    warning: 'Phiên sắp kết thúc do không hoạt động.',
-    stay: 'Tiếp tục làm việc',
   },
 };
 

@@ -20,7 +20,7 @@ export function queryOf(filters: QueueFilters): TipListQueryInput {
     ...(filters.unitId ? { unitId: filters.unitId } : {}),
     ...(from ? { from } : {}),
     ...(filters.overdue ? { overdue: 'true' as const } : {}),
-    sort: 'priority',
+    sort: filters.sort === 'deadline' || filters.sort === 'received' ? filters.sort : 'priority',
     limit: 50,
   } as TipListQueryInput;
 }

@@ -196,6 +196,32 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
               <dd>{formatDateTime(tip.receivedAt)}</dd>
               <dt>{t.tip.channel}</dt>
               <dd>{t.channel[tip.channel] ?? tip.channel}</dd>
+              {tip.statusReason ? (
+                <>
+                  <dt>{t.tip.statusReason}</dt>
+                  <dd>{t.rejectReason[tip.statusReason] ?? tip.statusReason}</dd>
+                </>
+              ) : null}
+              {tip.duplicateOf ? (
+                <>
+                  <dt>{t.tip.duplicateOfLabel}</dt>
+                  <dd>
+                    <Link to={`/tips/${tip.duplicateOf}`}>{tip.duplicateOf}</Link>
+                  </dd>
+                </>
+              ) : null}
+              {detail.data.duplicates.length > 0 ? (
+                <>
+                  <dt>{t.tip.duplicatesLabel}</dt>
+                  <dd>
+                    {detail.data.duplicates.map((duplicate) => (
+                      <div key={duplicate}>
+                        <Link to={`/tips/${duplicate}`}>{duplicate}</Link>
+                      </div>
+                    ))}
+                  </dd>
+                </>
+              ) : null}
               <dt>{t.tip.followUp}</dt>
               <dd>{content.followUpConsent ? t.yes : t.no}</dd>
               {location ? (

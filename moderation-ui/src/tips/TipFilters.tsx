@@ -14,9 +14,18 @@ export interface QueueFilters {
   unitId?: string;
   period?: string;
   overdue?: boolean;
+  sort?: string;
 }
 
-const FILTER_KEYS = ['status', 'category', 'provinceCode', 'communeCode', 'unitId', 'period'] as const;
+const FILTER_KEYS = [
+  'status',
+  'category',
+  'provinceCode',
+  'communeCode',
+  'unitId',
+  'period',
+  'sort',
+] as const;
 
 /** Filters live in the URL, so back/forward and reload keep them (they hold no tip content). */
 export function filtersFromSearch(search: URLSearchParams): QueueFilters {
@@ -62,7 +71,7 @@ export function TipFilters({
   const [units, setUnits] = useState<Unit[]>([]);
   // Open beside the list on wide screens; folded on phones so the tips come first.
   const [openByDefault] = useState(() => window.matchMedia('(min-width: 1000px)').matches);
-  const active = Object.keys(filters).filter((key) => key !== 'status').length;
+  const active = Object.keys(filters).filter((key) => key !== 'status' && key !== 'sort').length;
 
   useEffect(() => {
     loadProvinces().then(setProvinces, () => setProvinces([]));
@@ -96,6 +105,20 @@ export function TipFilters({
           {active > 0 ? <span className="filter-count"> ({active})</span> : null}
         </h2>
       </summary>
+      <Field label={t.queue.sort}>
+        {(id) => (
+          <select
+            id={id}
+            value={filters.sort ?? 'priority'}
+            onChange={(event) => set({ sort: event.target.value === 'priority' ? '' : event.target.value })}
+            data-testid="filter-sort"
+          >
+            <option value="priority">{t.queue.sortPriority}</option>
+            <option value="deadline">{t.queue.sortDeadline}</option>
+            <option value="received">{t.queue.sortReceived}</option>
+          </select>
+        )}
+      </Field>
       <Field label={t.queue.category}>
         {(id) => (
           <select
