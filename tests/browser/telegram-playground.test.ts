@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { createEmulatorClient, type EmulatorClient } from '@tinbao/bot/emulator/client';
 import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/bot/emulator/server';
 import { Bot, InlineKeyboard, Keyboard } from 'grammy';
@@ -54,6 +55,19 @@ afterAll(async () => {
   await emulator?.close();
 });
 
+const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+
+/** axe-core (WCAG 2.1 A/AA + best practice) over the DevTools protocol: the page's CSP refuses injected scripts. */
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate<{ violations: { id: string; impact: string | null; help: string }[] }>(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })",
+  );
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help}`);
+}
+
 async function openChat(chatId: number): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 390, height: 780 } });
   await page.goto(`${emulator.url}/playground?chat=${chatId}`);
@@ -74,6 +88,8 @@ describe('the /playground web chat', () => {
     // The escaped "<script>" shows as text; no element was created from it.
     await expect(first.textContent()).resolves.toContain('<script>');
     expect(await page.locator('[data-testid="messages"] script').count()).toBe(0);
+
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await first.getByTestId('inline-button').filter({ hasText: 'Chọn B' }).click();
     await page.getByText('Bạn đã chọn B').waitFor();
@@ -100,6 +116,8 @@ describe('the /playground web chat', () => {
 
     // Headless Chromium has no geolocation permission here: the page asks for coordinates.
     await page.getByTestId('location-button').click();
+    await page.getByTestId('location-latitude').waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByTestId('location-latitude').fill('16.75');
     await page.getByTestId('location-longitude').fill('107.2');
     await page.getByTestId('location-submit').click();
@@ -117,6 +135,7 @@ describe('the /playground web chat', () => {
     await page.waitForFunction('document.activeElement?.getAttribute("data-testid") === "chat-input"');
     const keyboard = page.getByTestId('reply-keyboard');
     await keyboard.waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await keyboard.getByTestId('reply-button').filter({ hasText: 'Bỏ qua' }).click();
     await page.getByText('Bạn viết:\nBỏ qua').waitFor();
     await expect(keyboard.isHidden()).resolves.toBe(true);
