@@ -21,7 +21,7 @@ export interface AuthHarness {
   config: ApiConfig;
   logger: Logger;
   logs: ReturnType<typeof createLogCapture>;
-  /** The injected clock: tests move `clock.now`. */
+  /** The injected clock: real time plus an offset; tests move it by assigning `clock.now`. */
   clock: { now: Date };
   deps: AuthRouterDeps;
   app: Express;
@@ -44,7 +44,17 @@ export async function createAuthHarness(
   const prefix = createTestRedisPrefix();
   const logs = createLogCapture();
   const logger = createLogger({ name: 'api', level: 'info', destination: logs.stream });
-  const clock = { now: new Date() };
+  // Follows the real time (TOTP codes computed by loginAgent stay valid) plus an offset that
+  // a test moves by assigning `clock.now`.
+  let offsetMs = 0;
+  const clock = {
+    get now() {
+      return new Date(Date.now() + offsetMs);
+    },
+    set now(value: Date) {
+      offsetMs = value.getTime() - Date.now();
+    },
+  };
   const masterKey = randomBytes(32).toString('hex');
   const configOf = (overrides: Record<string, string>) =>
     ApiConfigSchema.parse({
