@@ -1,3 +1,4 @@
+import type { FaultInput } from './faults';
 import type {
   BotEvent,
   CallbackAnswer,
@@ -7,6 +8,7 @@ import type {
   UploadedFileInfo,
 } from './types';
 
+export type { FaultInput } from './faults';
 export type {
   BotEvent,
   CallbackAnswer,
@@ -44,6 +46,7 @@ export interface EmulatorStatus {
   chat_count: number;
   file_count: number;
   file_bytes: number;
+  fault_count: number;
 }
 
 /** A bot action was missing or the emulator said no; the message tells what did arrive. */
@@ -260,6 +263,14 @@ export function createEmulatorClient(url: string) {
 
     /** Whether a getUpdates long poll is waiting right now, and queue and storage sizes. */
     status: () => call<EmulatorStatus>('GET', '/status'),
+
+    /**
+     * Makes the next `count` matching Bot API calls fail (error_code, e.g. 429 with retry_after, 502),
+     * answer late (delay_ms) or lose their connection (disconnect).
+     */
+    injectFault: (fault: FaultInput) => call<{ fault_id: number }>('POST', '/faults', fault),
+
+    clearFaults: () => call<boolean>('DELETE', '/faults'),
 
     clearChat: (chatId: number) => call<boolean>('DELETE', chatPath(chatId, '')),
 

@@ -1,4 +1,5 @@
-import { Api, InlineKeyboard, Keyboard } from 'grammy';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Api, HttpError, InlineKeyboard, Keyboard } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatorClient, type EmulatorClient } from './client';
 import { startTelegramEmulator, type TelegramEmulator } from './server';
@@ -275,5 +276,42 @@ describe('bot settings', () => {
     expect(await api.getChat(chatId)).toMatchObject({ id: chatId, type: 'private', first_name: 'Người dân' });
     await expect(api.sendChatAction(chatId, 'typing')).resolves.toBe(true);
     await expect(api.sendChatAction(chatId, 'dancing' as never)).rejects.toMatchObject({ error_code: 400 });
+  });
+});
+
+describe('injected faults', () => {
+  it('fails the next matching calls with the given error, then works again', async () => {
+    const chatId = newChatId();
+    const other = newChatId();
+    await client.sendText(chatId, 'hi');
+    await client.sendText(other, 'hi');
+    await client.injectFault({ method: 'sendMessage', chatId, error_code: 429, retry_after: 1, count: 2 });
+    await expect(api.sendMessage(other, 'x')).resolves.toBeTruthy();
+    await expect(api.sendMessage(chatId, 'x')).rejects.toMatchObject({
+      error_code: 429,
+      description: 'Too Many Requests: retry after 1',
+      parameters: { retry_after: 1 },
+    });
+    // grammY's auto-retry waits retry_after and succeeds on the next try.
+    const retrying = new Api(TOKEN, { apiRoot: emulator.url });
+    retrying.config.use(autoRetry());
+    const started = Date.now();
+    await expect(retrying.sendMessage(chatId, 'x')).resolves.toMatchObject({ text: 'x' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect((await client.status()).fault_count).toBe(0);
+  });
+
+  it('drops the connection or answers late', async () => {
+    await client.injectFault({ method: 'getMe', disconnect: true });
+    await expect(api.getMe()).rejects.toBeInstanceOf(HttpError);
+    await client.injectFault({ method: '*', delay_ms: 300 });
+    const started = Date.now();
+    await expect(api.getMe()).resolves.toMatchObject({ is_bot: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    await client.injectFault({ method: 'getMe', error_code: 502, count: 5 });
+    await client.clearFaults();
+    await expect(api.getMe()).resolves.toBeTruthy();
+    const invalid = await control('POST', '/faults', JSON.stringify({ method: 'getMe' }));
+    expect(invalid).toMatchObject({ status: 400, body: { error: 'invalid_body' } });
   });
 });

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod';
 import { TelegramApiError } from './api-error';
 import { MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, photoSizes } from './bot-api';
+import { FaultSchema } from './faults';
 import { readBotApiParams, readRawBody } from './request-body';
 import { type EmulatorState, exchangeAbortSignal, LIMITS, nowSeconds, waitUntil } from './state';
 import type { EmulatorMessage, OtherMessageKind, TelegramChat, TelegramUser } from './types';
@@ -453,6 +454,20 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
     }),
   );
 
+  router.post(
+    '/faults',
+    json,
+    asyncRoute((request, response) => {
+      const fault = state.faults.add(FaultSchema.parse(request.body ?? {}));
+      response.json({ ok: true, result: { fault_id: fault.id } });
+    }),
+  );
+
+  router.delete('/faults', (_request, response) => {
+    state.faults.clear();
+    response.json({ ok: true, result: true });
+  });
+
   router.get('/status', (_request, response) => {
     response.json({
       ok: true,
@@ -463,6 +478,7 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
         chat_count: state.chats.size,
         file_count: state.files.size,
         file_bytes: state.fileBytes,
+        fault_count: state.faults.size,
       },
     });
   });

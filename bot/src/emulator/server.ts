@@ -6,9 +6,23 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { TelegramApiError } from './api-error';
 import { botUserFromToken, callBotMethod, type MethodContext } from './bot-api';
 import { controlRouter } from './control-api';
+import { faultError } from './faults';
 import { readBotApiParams } from './request-body';
 import { EmulatorState, exchangeAbortSignal, LIMITS } from './state';
 import { runWebhookDelivery } from './webhook';
+
+const delay = (ms: number, abort: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    abort.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 
 export interface TelegramEmulator {
   /** http://<host>:<port>; also the grammY `apiRoot`. */
@@ -74,11 +88,16 @@ export async function startTelegramEmulator(options: {
     try {
       const query = new URL(request.originalUrl, 'http://emulator').searchParams;
       const { params, files } = await readBotApiParams(request, query, LIMITS.uploadBytes);
-      const result = await callMethod(decodeURIComponent(token), method, {
-        params,
-        files,
-        abort: exchangeAbortSignal(response, closing.signal),
-      });
+      const abort = exchangeAbortSignal(response, closing.signal);
+      const fault = state.faults.take(method, params);
+      if (fault?.delay_ms) await delay(fault.delay_ms, abort);
+      if (fault?.disconnect) {
+        request.socket.destroy();
+        return;
+      }
+      const injected = fault && faultError(fault);
+      if (injected) throw injected;
+      const result = await callMethod(decodeURIComponent(token), method, { params, files, abort });
       if (response.writable) response.json({ ok: true, result });
     } catch (error) {
       if (!response.writable || response.headersSent) return;

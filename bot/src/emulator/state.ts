@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { FaultList } from './faults';
 import type {
   BotEvent,
   BotEventType,
@@ -144,6 +145,7 @@ export class EmulatorState {
   readonly commands = new Map<string, unknown[]>();
   readonly descriptions = new Map<string, string>();
   readonly shortDescriptions = new Map<string, string>();
+  readonly faults = new FaultList();
 
   reset(): void {
     this.pendingUpdates = [];
@@ -155,6 +157,7 @@ export class EmulatorState {
     this.commands.clear();
     this.descriptions.clear();
     this.shortDescriptions.clear();
+    this.faults.clear();
     this.webhook = undefined;
     this.webhookGeneration += 1;
     this.webhookSignal.notify();
