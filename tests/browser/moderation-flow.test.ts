@@ -86,16 +86,27 @@ describe('moderation UI: from a new tip to a reported outcome', () => {
     expect(page.url()).toContain(`/tips/${tipId}`);
     expect(await page.getByTestId('tip-description').textContent()).toContain(MARKER);
 
-    await page.getByTestId('action-start_review').click();
+    // The actions by keyboard alone: after each step focus returns to the actions card, Tab
+    // reaches the next action, Enter presses it.
+    await page.getByTestId('action-start_review').focus();
+    await page.keyboard.press('Enter');
     await page.getByTestId('action-validate').waitFor();
-    await page.getByTestId('action-validate').click();
+    await expect.poll(() => page.evaluate<string>('document.activeElement.id')).toBe('actions-title');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>("document.activeElement.getAttribute('data-testid')")).toBe(
+      'action-validate',
+    );
+    await page.keyboard.press('Enter');
     await page.getByTestId('action-route').waitFor();
-    await page.getByTestId('action-route').click();
+    await expect.poll(() => page.evaluate<string>('document.activeElement.id')).toBe('actions-title');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     const dialog = page.getByTestId('routing-dialog');
     const proposal = dialog.locator(`[data-testid="routing-proposal"][data-unit-code="CA-${COMMUNE}"]`);
     await proposal.waitFor();
     expect(await proposal.locator('input[type="checkbox"]').isChecked()).toBe(true);
-    await dialog.getByTestId('routing-submit').click();
+    await dialog.getByTestId('routing-submit').focus();
+    await page.keyboard.press('Enter');
     await page.locator(`[data-testid="tip-route"][data-unit-code="CA-${COMMUNE}"]`).waitFor();
     await expect
       .poll(() => page.getByTestId('tip-header').getByTestId('status-badge').textContent())

@@ -1,5 +1,5 @@
 import type { TipAction, TipDetailResponse, TipTransitionRequest } from '@tinbao/shared/api/tips';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
@@ -64,6 +64,9 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(undefined);
   const [busyAction, setBusyAction] = useState<TipAction | null>(null);
+  // The clicked button may vanish with the new state: keep keyboard focus in the actions card.
+  const actionsHeading = useRef<HTMLHeadingElement>(null);
+  const focusActions = () => window.requestAnimationFrame(() => actionsHeading.current?.focus());
 
   const back =
     context === 'inbox'
@@ -95,6 +98,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
       applyResult(result);
       setDialog(null);
       setNotice(request.action === 'acknowledge' ? t.tip.acknowledged : t.tip.done);
+      focusActions();
     } catch (failure) {
       // 409: someone else acted first; show what is allowed now.
       if (failure instanceof ApiError && failure.status === 409) {
@@ -106,6 +110,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
         detail.reload();
         setDialog(null);
         setActionError(failure);
+        focusActions();
         return;
       }
       throw failure;
@@ -149,7 +154,9 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
       </div>
 
       <section className="card" aria-labelledby="actions-title" data-testid="tip-actions">
-        <h2 id="actions-title">{t.tip.actions}</h2>
+        <h2 id="actions-title" ref={actionsHeading} tabIndex={-1}>
+          {t.tip.actions}
+        </h2>
         {notice ? <Notice tone="success">{notice}</Notice> : null}
         <ErrorNotice error={actionError} />
         {actions.length === 0 ? (

@@ -7,7 +7,7 @@ import type { QueueState } from './use-tip-queue';
 
 const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement &&
-  (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName));
+  (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
 
 /**
  * The list of tips with keyboard navigation: j/k or the arrow keys move the selection,
@@ -30,19 +30,21 @@ export function TipList({
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.altKey || event.ctrlKey || event.metaKey) return;
-      const inList =
-        document.activeElement instanceof HTMLElement && document.activeElement.closest('.tip-list');
-      if (isTyping(event.target) && !inList) return;
-      if (document.querySelector('dialog[open]')) return;
+      const focused = document.activeElement;
+      const inList = focused instanceof HTMLElement && focused.closest('.tip-list') !== null;
+      const onPage = !focused || focused === document.body || focused.tagName === 'H1';
+      if (isTyping(event.target) || document.querySelector('dialog[open]')) return;
       const down = event.key === 'j' || event.key === 'ArrowDown';
       const up = event.key === 'k' || event.key === 'ArrowUp';
       if ((down || up) && items.length > 0) {
-        if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && !inList && active < 0) return;
+        // Arrows scroll the page unless the selection is already in the list.
+        if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && !inList) return;
         event.preventDefault();
         const next = Math.min(items.length - 1, Math.max(0, active + (down ? 1 : -1)));
         setActive(next);
         links.current[next]?.focus();
-      } else if (event.key === 'Enter' && !inList && active >= 0 && items[active]) {
+      } else if (event.key === 'Enter' && onPage && active >= 0 && items[active]) {
+        // Inside the list the focused link opens natively; on a button Enter stays the button's.
         event.preventDefault();
         navigate(hrefOf(items[active]));
       }
