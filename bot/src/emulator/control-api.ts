@@ -218,8 +218,9 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
       // Forged data on a message that does not exist is allowed: tests use it to attack the bot.
       let message: EmulatorMessage;
       if (stored) {
-        const { edited: _edited, parse_mode: _parseMode, ...rest } = stored;
-        message = rest;
+        // As Telegram shows it to the bot: no emulator fields, only an inline keyboard.
+        const { edited: _edited, parse_mode: _parseMode, reply_markup, ...rest } = stored;
+        message = reply_markup && 'inline_keyboard' in reply_markup ? { ...rest, reply_markup } : rest;
       } else {
         message = { message_id: body.messageId, date: 0, chat: state.chat(chatId)?.chat ?? chat };
       }
