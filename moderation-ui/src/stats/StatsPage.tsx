@@ -1,5 +1,6 @@
 import type { StatsResponse } from '@tinbao/shared/api/stats';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
+import { loadProvinces, type ProvinceOption } from '../api/admin-units';
 import { api, buildUrl } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { ErrorNotice, Field, Loading, PageTitle } from '../layout/ui';
@@ -13,19 +14,26 @@ export function StatsPage() {
   const { t, formatNumber } = useI18n();
   const [from, setFrom] = useState(() => dayInput(new Date(Date.now() - 365 * 86_400_000)));
   const [to, setTo] = useState(() => dayInput(new Date(Date.now() + 86_400_000)));
-  const [applied, setApplied] = useState({ from, to });
+  const [provinceCode, setProvinceCode] = useState('');
+  const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
+  const [applied, setApplied] = useState({ from, to, provinceCode });
+  useEffect(() => {
+    loadProvinces().then(setProvinces, () => undefined);
+  }, []);
+  // Dates are days in Vietnam time (UTC+7), the way the reports are read.
   const query = {
     from: new Date(`${applied.from}T00:00:00+07:00`).toISOString(),
     to: new Date(`${applied.to}T00:00:00+07:00`).toISOString(),
+    ...(applied.provinceCode ? { provinceCode: applied.provinceCode } : {}),
   };
   const stats = useApi(
     (signal) => api<StatsResponse>('/stats', { query, signal }),
-    [applied.from, applied.to],
+    [applied.from, applied.to, applied.provinceCode],
   );
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setApplied({ from, to });
+    setApplied({ from, to, provinceCode });
   };
 
   const data = stats.data;
@@ -50,6 +58,18 @@ export function StatsPage() {
         </Field>
         <Field label={t.stats.to}>
           {(id) => <input id={id} type="date" value={to} onChange={(event) => setTo(event.target.value)} />}
+        </Field>
+        <Field label={t.queue.province}>
+          {(id) => (
+            <select id={id} value={provinceCode} onChange={(event) => setProvinceCode(event.target.value)}>
+              <option value="">{t.all}</option>
+              {provinces.map((province) => (
+                <option key={province.code} value={province.code}>
+                  {province.name}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         <div className="field">
           <button type="submit" className="btn btn-primary">
