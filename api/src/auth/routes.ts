@@ -2,16 +2,18 @@ import {
   ChangePasswordRequestSchema,
   LoginEnrollRequestSchema,
   LoginRequestSchema,
+  LoginResponseSchema,
   LoginTotpRequestSchema,
+  LogoutResponseSchema,
+  SessionResponseSchema,
 } from '@tinbao/shared/api/auth';
 import { eq } from 'drizzle-orm';
-import { type Request, type Response, Router } from 'express';
+import { type Request, Router } from 'express';
 import type { Redis } from 'ioredis';
 import { appendAuditEvent } from '../audit/audit-log';
+import { type AnyRouteSpec, defineRoute, mountRoutes } from '../openapi/route-spec';
 import { tooManyRequests, unauthorized } from '../platform/errors';
-import { users } from '../platform/schema';
-import { validate, validated } from '../platform/validate';
-import { authenticate, csrfProtection, getAuth } from './middleware';
+import { STAFF_ROLES, users } from '../platform/schema';
 import { LoginRateLimiter } from './rate-limit';
 import {
   changeOwnPassword,
@@ -28,100 +30,145 @@ export interface AuthRouterDeps extends LoginServiceDeps {
   redisFast: Redis;
 }
 
-const loginSchemas = { body: LoginRequestSchema };
-const totpSchemas = { body: LoginTotpRequestSchema };
-const enrollSchemas = { body: LoginEnrollRequestSchema };
-const passwordSchemas = { body: ChangePasswordRequestSchema };
+const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /**
- * /api/v1/auth: login (password → TOTP or enrolment → session cookie), logout, me, password.
- * Login steps need no session and no CSRF token (there is none yet); SameSite=Strict and
- * JSON-only bodies keep other sites from posting them.
+ * /api/v1/auth as route specs (mounted by `authRouter`, listed in the OpenAPI document):
+ * login (password → TOTP or enrolment → session cookie), logout, me, password. Login steps
+ * need no session and no CSRF token (there is none yet); SameSite=Strict and JSON-only
+ * bodies keep other sites from posting them.
  */
-export function authRouter(deps: AuthRouterDeps): Router {
-  const router = Router();
+export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
   const limiter = new LoginRateLimiter(
     deps.redisFast,
     deps.config.REDIS_PREFIX,
     deps.config.LOGIN_IP_FAILURE_LIMIT,
     deps.logger,
   );
-  const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
-
-  router.post('/api/v1/auth/login', validate(loginSchemas), async (req, res) => {
+  const checkIp = async (req: Request) => {
     const ip = clientIp(req);
     if (await limiter.isBlocked(ip)) throw tooManyRequests('too many failed logins from this address');
-    const { body } = validated(res, loginSchemas);
-    const result = await checkPassword(deps, body.username, body.password);
-    if (!result.ok) {
-      await limiter.recordFailure(ip);
-      deps.logger.info({ reason: result.reason, step: 'password' }, 'login failed');
-      throw invalidCredentials();
-    }
-    res.json(result);
-  });
-
-  const secondFactor = (purpose: 'totp' | 'enroll') => async (req: Request, res: Response) => {
-    const ip = clientIp(req);
-    if (await limiter.isBlocked(ip)) throw tooManyRequests('too many failed logins from this address');
-    const { body } = validated(res, purpose === 'totp' ? totpSchemas : enrollSchemas);
-    const result = await checkSecondFactor(deps, purpose, body.challenge, body.code, res);
-    if (!result.ok) {
-      await limiter.recordFailure(ip);
-      deps.logger.info({ reason: result.reason, step: purpose }, 'login failed');
-      throw result.reason === 'invalid_challenge' ? invalidChallenge() : invalidCredentials();
-    }
-    deps.logger.info({ userId: result.user.id }, 'login succeeded');
-    res.json({ ok: true, user: result.user, csrfToken: result.csrfToken });
+    return ip;
   };
-  router.post('/api/v1/auth/login/totp', validate(totpSchemas), secondFactor('totp'));
-  router.post('/api/v1/auth/login/enroll', validate(enrollSchemas), secondFactor('enroll'));
+  const allStaff = STAFF_ROLES;
 
-  router.post('/api/v1/auth/logout', authenticate(deps), csrfProtection(), async (_req, res) => {
-    const auth = getAuth(res);
-    await deps.database.db.transaction(async (tx) => {
-      await deleteSession(tx, auth.sessionId);
-      await appendAuditEvent(tx, {
-        actorType: 'user',
-        actorId: auth.userId,
-        action: 'auth.logout',
-        subjectType: 'user',
-        subjectId: auth.userId,
-      });
-    });
-    clearSessionCookie(res, deps.config);
-    res.json({ ok: true });
-  });
-
-  router.get('/api/v1/auth/me', authenticate(deps), async (_req, res) => {
-    const auth = getAuth(res);
-    const [user] = await deps.database.db.select().from(users).where(eq(users.id, auth.userId)).limit(1);
-    if (!user) throw unauthorized();
-    res.json({
-      ok: true,
-      user: {
-        id: user.id,
-        username: user.username,
-        displayName: user.displayName,
-        role: user.role,
-        unitId: user.unitId,
+  const secondFactor = (purpose: 'totp' | 'enroll') =>
+    defineRoute<undefined, undefined, typeof LoginTotpRequestSchema, true>({
+      method: 'post',
+      path: `/auth/login/${purpose}`,
+      operationId: purpose === 'totp' ? 'loginTotp' : 'loginEnroll',
+      summary:
+        purpose === 'totp'
+          ? 'Second login step: the 6-digit TOTP code; sets the session cookie (tinbao_session)'
+          : 'First login of an account without TOTP: the first code of the new secret enrols it; sets the session cookie',
+      tag: 'auth',
+      roles: 'public',
+      body: purpose === 'totp' ? LoginTotpRequestSchema : LoginEnrollRequestSchema,
+      response: SessionResponseSchema,
+      handler: async ({ body, req, res }) => {
+        const ip = await checkIp(req);
+        const result = await checkSecondFactor(deps, purpose, body.challenge, body.code, res);
+        if (!result.ok) {
+          await limiter.recordFailure(ip);
+          deps.logger.info({ reason: result.reason, step: purpose }, 'login failed');
+          throw result.reason === 'invalid_challenge' ? invalidChallenge() : invalidCredentials();
+        }
+        deps.logger.info({ userId: result.user.id }, 'login succeeded');
+        return { ok: true, user: result.user, csrfToken: result.csrfToken };
       },
-      csrfToken: res.locals.csrfToken as string,
     });
-  });
 
-  router.post(
-    '/api/v1/auth/password',
-    authenticate(deps),
-    csrfProtection(),
-    validate(passwordSchemas),
-    async (_req, res) => {
-      const auth = getAuth(res);
-      const { body } = validated(res, passwordSchemas);
-      await changeOwnPassword(deps, auth.userId, auth.sessionId, body.currentPassword, body.newPassword);
-      res.json({ ok: true });
-    },
-  );
+  return [
+    defineRoute<undefined, undefined, typeof LoginRequestSchema, true>({
+      method: 'post',
+      path: '/auth/login',
+      operationId: 'login',
+      summary:
+        'First login step: username and password → a challenge for the TOTP step (or enrolment data). Any failure: 401 invalid_credentials',
+      tag: 'auth',
+      roles: 'public',
+      body: LoginRequestSchema,
+      response: LoginResponseSchema,
+      handler: async ({ body, req }) => {
+        const ip = await checkIp(req);
+        const result = await checkPassword(deps, body.username, body.password);
+        if (!result.ok) {
+          await limiter.recordFailure(ip);
+          deps.logger.info({ reason: result.reason, step: 'password' }, 'login failed');
+          throw invalidCredentials();
+        }
+        return result;
+      },
+    }),
+    secondFactor('totp'),
+    secondFactor('enroll'),
+    defineRoute({
+      method: 'post',
+      path: '/auth/logout',
+      operationId: 'logout',
+      summary: 'Ends the session (the row is deleted, the cookie cleared)',
+      tag: 'auth',
+      roles: allStaff,
+      response: LogoutResponseSchema,
+      handler: async ({ auth, res }) => {
+        await deps.database.db.transaction(async (tx) => {
+          await deleteSession(tx, auth.sessionId);
+          await appendAuditEvent(tx, {
+            actorType: 'user',
+            actorId: auth.userId,
+            action: 'auth.logout',
+            subjectType: 'user',
+            subjectId: auth.userId,
+          });
+        });
+        clearSessionCookie(res, deps.config);
+        return { ok: true };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/auth/me',
+      operationId: 'me',
+      summary: 'The signed-in user and the CSRF token of the session; 401 without a session',
+      tag: 'auth',
+      roles: allStaff,
+      response: SessionResponseSchema,
+      handler: async ({ auth, res }) => {
+        const [user] = await deps.database.db.select().from(users).where(eq(users.id, auth.userId)).limit(1);
+        if (!user) throw unauthorized();
+        return {
+          ok: true,
+          user: {
+            id: user.id,
+            username: user.username,
+            displayName: user.displayName,
+            role: user.role,
+            unitId: user.unitId,
+          },
+          csrfToken: res.locals.csrfToken as string,
+        };
+      },
+    }),
+    defineRoute<undefined, undefined, typeof ChangePasswordRequestSchema>({
+      method: 'post',
+      path: '/auth/password',
+      operationId: 'changePassword',
+      summary:
+        'Changes the own password (12+ characters, not containing the username); ends the other sessions',
+      tag: 'auth',
+      roles: allStaff,
+      body: ChangePasswordRequestSchema,
+      response: LogoutResponseSchema,
+      handler: async ({ auth, body }) => {
+        await changeOwnPassword(deps, auth.userId, auth.sessionId, body.currentPassword, body.newPassword);
+        return { ok: true };
+      },
+    }),
+  ];
+}
 
+export function authRouter(deps: AuthRouterDeps): Router {
+  const router = Router();
+  mountRoutes(router, authRouteSpecs(deps), deps);
   return router;
 }

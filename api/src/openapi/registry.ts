@@ -1,9 +1,11 @@
 import { Router } from 'express';
+import { authRouteSpecs } from '../auth/routes';
 import type { ApiDeps } from '../deps';
 import { routingRouteSpecs } from '../routing/routes';
 import { statsRouteSpecs } from '../stats/routes';
 import { tipRouteSpecs } from '../tips/routes';
 import { unitRouteSpecs } from '../units/routes';
+import { usersRouteSpecs } from '../users/routes';
 import { docsRouter } from './document';
 import { type AnyRouteSpec, mountRoutes } from './route-spec';
 
@@ -38,6 +40,7 @@ export function workflowRouter(deps: WorkflowDeps): Router {
   const specs = workflowRouteSpecs(deps);
   const router = Router();
   mountRoutes(router, specs, { ...deps, ...(deps.now ? { now: deps.now } : {}) });
-  router.use(docsRouter(specs));
+  // The docs also list the accounts API (auth, users), mounted by its own routers.
+  router.use(docsRouter([...authRouteSpecs(deps), ...usersRouteSpecs(deps), ...specs]));
   return router;
 }

@@ -1,68 +1,121 @@
 import {
   CreateUserRequestSchema,
+  CreateUserResponseSchema,
+  ListUsersResponseSchema,
+  OkResponseSchema,
+  ResetPasswordResponseSchema,
   UpdateUserRequestSchema,
   UserIdParamsSchema,
+  UserResponseSchema,
 } from '@tinbao/shared/api/users';
 import { Router } from 'express';
-import { type AuthDeps, authenticate, csrfProtection, getAuth, requireRole } from '../auth/middleware';
+import type { AuthContext, AuthDeps } from '../auth/middleware';
 import type { PasswordCost } from '../auth/passwords';
-import { validate, validated } from '../platform/validate';
+import { type AnyRouteSpec, defineRoute, mountRoutes } from '../openapi/route-spec';
 import { type Actor, createUser, getUser, listUsers, resetPassword, resetTotp, updateUser } from './service';
 
 export interface UsersRouterDeps extends AuthDeps {
   passwordCost?: PasswordCost;
 }
 
-const createSchemas = { body: CreateUserRequestSchema };
-const idSchemas = { params: UserIdParamsSchema };
-const updateSchemas = { params: UserIdParamsSchema, body: UpdateUserRequestSchema };
+const ADMIN = ['admin'] as const;
+const actorOf = (auth: AuthContext): Actor => ({ actorType: 'user', actorId: auth.userId });
 
-/** /api/v1/users: staff accounts, admin only (authenticate → CSRF → role → validate → handler). */
+/** /api/v1/users: staff accounts, admin only (authenticate → role → CSRF → validate → handler). */
+export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
+  const db = deps.database.db;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/users',
+      operationId: 'listUsers',
+      summary: 'All staff accounts (never a password hash or TOTP secret)',
+      tag: 'users',
+      roles: ADMIN,
+      response: ListUsersResponseSchema,
+      handler: async () => ({ ok: true, users: await listUsers(db) }),
+    }),
+    defineRoute<undefined, undefined, typeof CreateUserRequestSchema>({
+      method: 'post',
+      path: '/users',
+      operationId: 'createUser',
+      summary:
+        'Creates a staff account with a temporary password shown once; the user enrols TOTP at first login. 409 username_taken, 400 unknown_unit',
+      tag: 'users',
+      roles: ADMIN,
+      body: CreateUserRequestSchema,
+      successStatus: 201,
+      response: CreateUserResponseSchema,
+      handler: async ({ auth, body }) => {
+        const created = await createUser(
+          db,
+          { username: body.username, displayName: body.displayName, role: body.role, unitId: body.unitId },
+          actorOf(auth),
+          deps.passwordCost,
+        );
+        return { ok: true, user: created.user, temporaryPassword: created.temporaryPassword };
+      },
+    }),
+    defineRoute<typeof UserIdParamsSchema>({
+      method: 'get',
+      path: '/users/:id',
+      operationId: 'getUser',
+      summary: 'One staff account',
+      tag: 'users',
+      roles: ADMIN,
+      params: UserIdParamsSchema,
+      response: UserResponseSchema,
+      handler: async ({ params }) => ({ ok: true, user: await getUser(db, params.id) }),
+    }),
+    defineRoute<typeof UserIdParamsSchema, undefined, typeof UpdateUserRequestSchema>({
+      method: 'patch',
+      path: '/users/:id',
+      operationId: 'updateUser',
+      summary:
+        'Role, unit, display name, disabled (disabling ends the sessions). 409 cannot_change_own_account for the own role or disabling oneself',
+      tag: 'users',
+      roles: ADMIN,
+      params: UserIdParamsSchema,
+      body: UpdateUserRequestSchema,
+      response: UserResponseSchema,
+      handler: async ({ auth, params, body }) => ({
+        ok: true,
+        user: await updateUser(db, params.id, body, actorOf(auth)),
+      }),
+    }),
+    defineRoute<typeof UserIdParamsSchema>({
+      method: 'post',
+      path: '/users/:id/reset-2fa',
+      operationId: 'resetUserTotp',
+      summary: 'Forgets the TOTP secret and ends the sessions: the user enrols again at next login',
+      tag: 'users',
+      roles: ADMIN,
+      params: UserIdParamsSchema,
+      response: OkResponseSchema,
+      handler: async ({ auth, params }) => {
+        await resetTotp(db, params.id, actorOf(auth));
+        return { ok: true };
+      },
+    }),
+    defineRoute<typeof UserIdParamsSchema>({
+      method: 'post',
+      path: '/users/:id/reset-password',
+      operationId: 'resetUserPassword',
+      summary: 'A new temporary password, shown once; unlocks the account and ends its sessions',
+      tag: 'users',
+      roles: ADMIN,
+      params: UserIdParamsSchema,
+      response: ResetPasswordResponseSchema,
+      handler: async ({ auth, params }) => ({
+        ok: true,
+        temporaryPassword: await resetPassword(db, params.id, actorOf(auth), deps.passwordCost),
+      }),
+    }),
+  ];
+}
+
 export function usersRouter(deps: UsersRouterDeps): Router {
   const router = Router();
-  router.use('/api/v1/users', authenticate(deps), csrfProtection(), requireRole('admin'));
-  const actorOf = (res: Parameters<typeof getAuth>[0]): Actor => ({
-    actorType: 'user',
-    actorId: getAuth(res).userId,
-  });
-  const db = deps.database.db;
-
-  router.get('/api/v1/users', async (_req, res) => {
-    res.json({ ok: true, users: await listUsers(db) });
-  });
-
-  router.post('/api/v1/users', validate(createSchemas), async (_req, res) => {
-    const { body } = validated(res, createSchemas);
-    const created = await createUser(
-      db,
-      { username: body.username, displayName: body.displayName, role: body.role, unitId: body.unitId },
-      actorOf(res),
-      deps.passwordCost,
-    );
-    res.status(201).json({ ok: true, user: created.user, temporaryPassword: created.temporaryPassword });
-  });
-
-  router.get('/api/v1/users/:id', validate(idSchemas), async (_req, res) => {
-    const { params } = validated(res, idSchemas);
-    res.json({ ok: true, user: await getUser(db, params.id) });
-  });
-
-  router.patch('/api/v1/users/:id', validate(updateSchemas), async (_req, res) => {
-    const { params, body } = validated(res, updateSchemas);
-    res.json({ ok: true, user: await updateUser(db, params.id, body, actorOf(res)) });
-  });
-
-  router.post('/api/v1/users/:id/reset-2fa', validate(idSchemas), async (_req, res) => {
-    const { params } = validated(res, idSchemas);
-    await resetTotp(db, params.id, actorOf(res));
-    res.json({ ok: true });
-  });
-
-  router.post('/api/v1/users/:id/reset-password', validate(idSchemas), async (_req, res) => {
-    const { params } = validated(res, idSchemas);
-    const temporaryPassword = await resetPassword(db, params.id, actorOf(res), deps.passwordCost);
-    res.json({ ok: true, temporaryPassword });
-  });
-
+  mountRoutes(router, usersRouteSpecs(deps), deps);
   return router;
 }
