@@ -351,7 +351,10 @@ const METHODS: Record<string, Method> = {
     const offset = optionalInteger(params, 'offset');
     const limit = Math.min(100, Math.max(1, optionalInteger(params, 'limit') ?? 100));
     const timeout = Math.max(0, optionalInteger(params, 'timeout') ?? 0);
-    if (offset !== undefined) state.confirmUpdates(offset);
+    if (offset !== undefined) {
+      state.catchUpTo(offset);
+      state.confirmUpdates(offset);
+    }
     state.activePoll?.abort();
     const terminated = new AbortController();
     state.activePoll = terminated;

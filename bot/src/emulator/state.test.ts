@@ -41,6 +41,19 @@ describe('EmulatorState bounds', () => {
   });
 });
 
+describe('update ids after an emulator restart', () => {
+  it('numbers queued updates from the offset a bot kept from an earlier run', () => {
+    const state = new EmulatorState();
+    state.enqueueUpdate({ poll: {} });
+    state.catchUpTo(501);
+    state.confirmUpdates(501);
+    expect(state.pendingUpdates.map((update) => update.update_id)).toEqual([501]);
+    expect(state.enqueueUpdate({ poll: {} })).toBe(502);
+    state.catchUpTo(3);
+    expect(state.lastUpdateId).toBe(502);
+  });
+});
+
 describe('imageSize', () => {
   it('reads PNG, GIF and JPEG headers and refuses other bytes', () => {
     const png = Buffer.from(

@@ -176,6 +176,20 @@ export class EmulatorState {
     return updateId;
   }
 
+  /**
+   * A bot that kept its offset from an earlier emulator run asks for ids this run has not reached:
+   * the queued and future updates are numbered from its offset, so none is silently skipped.
+   */
+  catchUpTo(offset: number): void {
+    if (offset <= this.lastUpdateId + 1) return;
+    let next = offset;
+    for (const update of this.pendingUpdates) {
+      update.update_id = next;
+      next += 1;
+    }
+    this.lastUpdateId = next - 1;
+  }
+
   /** Drops every update with an id below `offset` (Telegram's "confirm by offset"). */
   confirmUpdates(offset: number): void {
     if (offset < 0) {
