@@ -141,6 +141,12 @@ describe('every page: screenshots at 390 and 1366 px, axe-core clean', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('photo-dialog').waitFor({ state: 'hidden' });
 
+    await page.getByTestId('action-mark_duplicate').click();
+    await page.getByTestId('duplicate-candidate').waitFor();
+    await checkPage(page, '06-tip-duplicate-dialog');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('duplicate-dialog').waitFor({ state: 'detached' });
+
     await page.getByTestId('action-start_review').click();
     await page.getByTestId('action-validate').click();
     await page.getByTestId('action-route').click();

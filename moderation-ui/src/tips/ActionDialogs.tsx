@@ -1,8 +1,9 @@
-import type { TipAction, TipRoute, TipTransitionRequest } from '@tinbao/shared/api/tips';
+import type { TipAction, TipRoute, TipSummary, TipTransitionRequest } from '@tinbao/shared/api/tips';
 import { RejectReasonSchema, TipOutcomeSchema } from '@tinbao/shared/api/tips';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { Button, Dialog, ErrorNotice, Field } from '../layout/ui';
+import { tipsApi } from './tips-api';
 
 type Submit = (request: TipTransitionRequest) => Promise<void>;
 
@@ -82,20 +83,30 @@ function UnitChoice({
 
 export function ActionDialog({
   action,
-  version,
-  routes,
+  tip,
   officer,
   onClose,
   onSubmit,
 }: {
   action: TipAction | null;
-  version: number;
-  routes: TipRoute[];
+  tip: TipSummary;
   officer: boolean;
   onClose(): void;
   onSubmit: Submit;
 }) {
-  const { t } = useI18n();
+  const { t, formatDate } = useI18n();
+  const { version, routes } = tip;
+  const [candidates, setCandidates] = useState<TipSummary[]>([]);
+  // Likely originals: other tips from the same commune, newest first.
+  useEffect(() => {
+    if (action !== 'mark_duplicate') return;
+    const controller = new AbortController();
+    tipsApi.list({ communeCode: tip.communeCode, sort: 'received', limit: 30 }, controller.signal).then(
+      (page) => setCandidates(page.items.filter((item) => item.id !== tip.id)),
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [action, tip.communeCode, tip.id]);
   const [reason, setReason] = useState<string>('spam');
   const [duplicateOf, setDuplicateOf] = useState('');
   const [outcome, setOutcome] = useState<string>('verified_true');
@@ -139,6 +150,26 @@ export function ActionDialog({
         testId="duplicate-dialog"
         onSubmit={() => onSubmit({ action: 'mark_duplicate', version, duplicateOf: duplicateOf.trim() })}
       >
+        {candidates.length > 0 ? (
+          <Field label={t.tip.duplicateCandidates}>
+            {(id) => (
+              <select
+                id={id}
+                value={candidates.some((c) => c.id === duplicateOf) ? duplicateOf : ''}
+                onChange={(event) => setDuplicateOf(event.target.value)}
+                data-testid="duplicate-candidate"
+              >
+                <option value="">—</option>
+                {candidates.map((candidate) => (
+                  <option key={candidate.id} value={candidate.id}>
+                    {candidate.receiptCode} · {t.category[candidate.category]} ·{' '}
+                    {formatDate(candidate.receivedAt)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : null}
         <Field label={t.tip.duplicateOf}>
           {(id) => (
             <input

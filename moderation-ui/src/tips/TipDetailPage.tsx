@@ -326,8 +326,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
       {dialog && dialog !== 'route' && dialog !== 'extend' ? (
         <ActionDialog
           action={dialog}
-          version={tip.version}
-          routes={tip.routes}
+          tip={tip}
           officer={officer}
           onClose={() => setDialog(null)}
           onSubmit={transition}
