@@ -9,11 +9,12 @@ import { createLogger, generateKeyPair, loadAdminUnits, type NotifyUnitJob } fro
 import { type TipListQueryInput, TipListQuerySchema } from '@tinbao/shared/api/tips';
 import type { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { seedAdminUnits } from '../src/admin-units/seed';
 import { openDatabase } from '../src/platform/db';
 import { createScratchPostgresDatabase, dropScratchPostgresDatabase } from '../src/platform/test-database';
 import type { Actor } from '../src/tips/access';
-import { countTips, listTips, type TipsDeps } from '../src/tips/service';
+import { countTips, listTips, type TipsDeps, tipListQuery } from '../src/tips/service';
 
 const TOTAL = Number(process.env.TIPS ?? 1_000_000);
 const BATCH = 100_000;
@@ -197,10 +198,24 @@ async function main(): Promise<void> {
       );
     }
     if (process.env.EXPLAIN) {
-      const plan = await db.execute(
-        sql`EXPLAIN ANALYZE SELECT id FROM tips WHERE status IN ('new','in_review') ORDER BY priority DESC NULLS LAST, deadline_at, id LIMIT 51`,
-      );
-      for (const row of plan.rows as { 'QUERY PLAN': string }[]) console.log(row['QUERY PLAN']);
+      // The plans of exactly the SQL listTips runs: which index each combination uses.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      for (const combo of combos.filter((c) => !c.counts)) {
+        const built = tipListQuery(
+          db,
+          combo.actor,
+          TipListQuerySchema.parse(combo.query ?? {}),
+          new Date(),
+        ).toSQL();
+        const plan = await client.query(`EXPLAIN ANALYZE ${built.sql}`, built.params as unknown[]);
+        const lines = plan.rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']);
+        const scans = lines
+          .filter((line) => /Scan|Sort Method|Execution Time/.test(line))
+          .map((line) => line.trim());
+        console.log(`\n${combo.name}\n  ${scans.slice(0, 6).join('\n  ')}`);
+      }
+      await client.end();
     }
   } finally {
     await database.close();

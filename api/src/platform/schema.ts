@@ -124,7 +124,8 @@ export const tips = pgTable(
     index('tips_open_deadline_idx')
       .on(table.deadlineAt, table.id)
       .where(sql`${table.status} IN ('new', 'in_review', 'validated', 'routed', 'acknowledged')`),
-    index('tips_received_id_idx').on(table.receivedAt.desc(), table.id.desc()),
+    // Scanned backwards for the newest first (ORDER BY received_at DESC, id DESC).
+    index('tips_received_id_idx').on(table.receivedAt, table.id),
     index('tips_category_received_idx').on(table.category, table.receivedAt),
   ],
 );

@@ -13,9 +13,13 @@ export interface Actor {
   unitId: string | null;
 }
 
-/** "Routed to this unit": the only way a unit officer reaches a tip. */
+/**
+ * "Routed to this unit": the only way a unit officer reaches a tip. The unit's tip ids are
+ * collected first (an InitPlan over tip_routes_unit_idx), then fetched by primary key: a
+ * semi-join let the planner scan all tips for a busy unit (0.9 s at 1M tips, see the bench).
+ */
 export function routedToUnit(unitId: string): SQL {
-  return sql`EXISTS (SELECT 1 FROM ${tipRoutes} WHERE ${tipRoutes.tipId} = ${tips.id} AND ${tipRoutes.unitId} = ${unitId})`;
+  return sql`${tips.id} = ANY(ARRAY(SELECT ${tipRoutes.tipId} FROM ${tipRoutes} WHERE ${tipRoutes.unitId} = ${unitId}))`;
 }
 
 /** The tips this actor may see at all; undefined means every tip. */

@@ -30,6 +30,7 @@ import {
   and,
   asc,
   count,
+  desc,
   eq,
   getTableColumns,
   gt,
@@ -112,9 +113,8 @@ function overdueCondition(now: Date): SQL {
   return and(inArray(tips.status, [...OPEN_STATUSES]), lt(tips.deadlineAt, now))!;
 }
 
-/** The moderators' queue (and a unit's inbox): filtered, sorted, keyset-paginated. */
-export async function listTips(deps: TipsDeps, actor: Actor, query: TipListQuery): Promise<TipListResponse> {
-  const now = nowOf(deps);
+/** The queue's one SQL query (exported so the benchmark can EXPLAIN exactly what runs). */
+export function tipListQuery(db: Db, actor: Actor, query: TipListQuery, now: Date) {
   const conditions = filterConditions(actor, query, now);
   if (query.from && query.to && new Date(query.from) >= new Date(query.to))
     throw badRequest('from must be before to');
@@ -144,13 +144,19 @@ export async function listTips(deps: TipsDeps, actor: Actor, query: TipListQuery
       ? [priorityDesc, asc(tips.deadlineAt), asc(tips.id)]
       : query.sort === 'deadline'
         ? [asc(tips.deadlineAt), asc(tips.id)]
-        : [sql`${tips.receivedAt} DESC NULLS LAST`, sql`${tips.id} DESC NULLS LAST`];
-  const rows = await deps.db
+        : [desc(tips.receivedAt), desc(tips.id)];
+  return db
     .select(SUMMARY_COLUMNS)
     .from(tips)
     .where(and(...conditions))
     .orderBy(...order)
     .limit(query.limit + 1);
+}
+
+/** The moderators' queue (and a unit's inbox): filtered, sorted, keyset-paginated. */
+export async function listTips(deps: TipsDeps, actor: Actor, query: TipListQuery): Promise<TipListResponse> {
+  const now = nowOf(deps);
+  const rows = await tipListQuery(deps.db, actor, query, now);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
