@@ -206,7 +206,7 @@ function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>):
             </select>
           )}
         </Field>
-        <label className="check field">
+        <label className="check check-in-grid">
           <input
             type="checkbox"
             checked={borderAreaOnly}

@@ -1,5 +1,6 @@
 import type { TipSummary } from '@tinbao/shared/api/tips';
 import { useMemo } from 'react';
+import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { navigate, useLocation } from '../layout/router';
 import { PageTitle } from '../layout/ui';
@@ -23,11 +24,24 @@ export function InboxPage() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: filterKey stands for the filters
   const query = useMemo(() => ({ ...queryOf(filters), sort: 'deadline' as const }), [filterKey]);
   const queue = useTipQueue(query);
+  const user = useUser();
+  // The session carries the unit id only; a routed case names the unit.
+  const unitName = queue.items
+    .flatMap((tip) => tip.routes)
+    .find((route) => route.unitId === user.unitId)?.unitName;
 
   return (
     <>
       <PageTitle>{t.inbox.title}</PageTitle>
-      <p className="muted">{t.inbox.intro}</p>
+      <p className="muted">
+        {t.inbox.intro}
+        {unitName ? (
+          <>
+            {' '}
+            {t.inbox.unit}: <strong data-testid="inbox-unit">{unitName}</strong>
+          </>
+        ) : null}
+      </p>
       <fieldset className="row inbox-filters">
         <legend className="visually-hidden">{t.queue.status}</legend>
         <button
