@@ -9,7 +9,8 @@ import { createTestUser, loginAgent, type TestUser } from './testing';
  * Thousands of arbitrary inputs to every auth and users endpoint over real HTTP: the answer
  * is always a JSON `{ ok }` body with a status below 500, and the server keeps serving.
  */
-describe('fuzzing the auth and users endpoints (PostgreSQL)', () => {
+// ~8000 cases, ~20 s of CPU; the per-test timeout leaves room for a busy machine.
+describe('fuzzing the auth and users endpoints (PostgreSQL)', { timeout: 180_000 }, () => {
   let h: AuthHarness;
   let server: Server;
   let base: string;
@@ -121,7 +122,9 @@ describe('fuzzing the auth and users endpoints (PostgreSQL)', () => {
       )
       .map((v) => JSON.stringify(v)),
   );
+  // ~1000 cases per endpoint: properties covering two or three endpoints run 2000.
   const runs = { numRuns: 1000 };
+  const sharedRuns = { numRuns: 2000 };
 
   it('POST /auth/login', async () => {
     await fc.assert(
@@ -135,7 +138,7 @@ describe('fuzzing the auth and users endpoints (PostgreSQL)', () => {
       fc.asyncProperty(fc.constantFrom('totp', 'enroll'), codeBody, async (step, body) =>
         send('POST', `/api/v1/auth/login/${step}`, body),
       ),
-      runs,
+      sharedRuns,
     );
   });
 
@@ -154,7 +157,7 @@ describe('fuzzing the auth and users endpoints (PostgreSQL)', () => {
           });
         },
       ),
-      runs,
+      sharedRuns,
     );
   });
 
@@ -169,7 +172,7 @@ describe('fuzzing the auth and users endpoints (PostgreSQL)', () => {
           else await send('PATCH', `/api/v1/users/${id}`, body, adminHeaders);
         },
       ),
-      runs,
+      sharedRuns,
     );
   });
 
