@@ -39,12 +39,17 @@ export async function verifyDummyPassword(
   password: string,
   cost: PasswordCost = 'interactive',
 ): Promise<void> {
+  await verifyPassword(await dummyHashOf(cost), password);
+}
+
+/** Computes the dummy hash ahead (at start-up), so the first unknown user is not slower. */
+export function dummyHashOf(cost: PasswordCost = 'interactive'): Promise<string> {
   let hash = dummyHashes.get(cost);
   if (!hash) {
     hash = hashPassword('tinbao dummy password, never matches', cost);
     dummyHashes.set(cost, hash);
   }
-  await verifyPassword(await hash, password);
+  return hash;
 }
 
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '@tinbao/shared/api/auth';

@@ -14,6 +14,7 @@ import { appendAuditEvent } from '../audit/audit-log';
 import { type AnyRouteSpec, defineRoute, mountRoutes } from '../openapi/route-spec';
 import { tooManyRequests, unauthorized } from '../platform/errors';
 import { STAFF_ROLES, users } from '../platform/schema';
+import { dummyHashOf } from './passwords';
 import { LoginRateLimiter } from './rate-limit';
 import {
   changeOwnPassword,
@@ -45,6 +46,8 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
     deps.config.LOGIN_IP_FAILURE_LIMIT,
     deps.logger,
   );
+  // The dummy hash for unknown users is computed now, not on the first unknown login.
+  dummyHashOf(deps.passwordCost).catch(() => {});
   const checkIp = async (req: Request) => {
     const ip = clientIp(req);
     if (await limiter.isBlocked(ip)) throw tooManyRequests('too many failed logins from this address');
