@@ -378,7 +378,10 @@ describe('API docs', () => {
     const html = await h.agents.anonymous.get('/api/docs');
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.text).toContain('/api/v1/tips/{id}/photos/{index}');
-    expect(html.text).not.toMatch(/<script|https?:\/\/(?!.*localhost)/);
+    expect(html.text).not.toMatch(/<script|<style|https?:\/\//);
+    expect((await h.agents.anonymous.get('/api/docs/docs.css')).headers['content-type']).toContain(
+      'text/css',
+    );
   });
 });
 
