@@ -343,6 +343,21 @@ describe.each(ENGINES)('auth on %s', (engine) => {
     await passwordStep({ ...user, password: 'a much better passphrase' }).expect(200);
   });
 
+  it('counts wrong current passwords against the client IP limit', async () => {
+    const limited = h.appWith({ LOGIN_IP_FAILURE_LIMIT: '3' });
+    const user = await newUser();
+    const { csrfToken, sessionToken } = await login(user);
+    const attempt = () =>
+      supertest(limited)
+        .post('/api/v1/auth/password')
+        .set('Cookie', `${SESSION_COOKIE}=${sessionToken}`)
+        .set('X-CSRF-Token', csrfToken)
+        .set('X-Forwarded-For', '10.77.0.1')
+        .send({ currentPassword: 'a guess at the password', newPassword: 'a much better passphrase' });
+    for (let i = 0; i < 3; i++) await attempt().expect(403);
+    await attempt().expect(429);
+  });
+
   it('rejects malformed bodies with invalid_request and issues', async () => {
     const res = await supertest(h.app).post('/api/v1/auth/login').send({ username: 'x' }).expect(400);
     expect(res.body).toMatchObject({

@@ -12,7 +12,7 @@ import { type Request, Router } from 'express';
 import type { Redis } from 'ioredis';
 import { appendAuditEvent } from '../audit/audit-log';
 import { type AnyRouteSpec, defineRoute, mountRoutes } from '../openapi/route-spec';
-import { tooManyRequests, unauthorized } from '../platform/errors';
+import { AppError, tooManyRequests, unauthorized } from '../platform/errors';
 import { STAFF_ROLES, users } from '../platform/schema';
 import { dummyHashOf } from './passwords';
 import { LoginRateLimiter } from './rate-limit';
@@ -162,8 +162,16 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       roles: allStaff,
       body: ChangePasswordRequestSchema,
       response: LogoutResponseSchema,
-      handler: async ({ auth, body }) => {
-        await changeOwnPassword(deps, auth.userId, auth.sessionId, body.currentPassword, body.newPassword);
+      handler: async ({ auth, body, req }) => {
+        // A wrong current password counts like a failed login: a stolen session cannot guess it.
+        const ip = await checkIp(req);
+        try {
+          await changeOwnPassword(deps, auth.userId, auth.sessionId, body.currentPassword, body.newPassword);
+        } catch (error) {
+          if (error instanceof AppError && error.code === 'invalid_credentials')
+            await limiter.recordFailure(ip);
+          throw error;
+        }
         return { ok: true };
       },
     }),
