@@ -87,6 +87,14 @@ describe('every page: screenshots at 390 and 1366 px, axe-core clean', () => {
     await page.getByTestId('login-form').waitFor();
     await checkPage(page, '01-login');
 
+    // A wrong password: one clear message, the same as for an unknown user.
+    await page.getByTestId('login-username').fill(admin.username);
+    await page.getByTestId('login-password').fill('not the password at all');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-error').waitFor();
+    expect(await page.getByTestId('login-error').textContent()).toBe('Tên đăng nhập hoặc mật khẩu không đúng.');
+    await checkPage(page, '01-login-error');
+
     // First login of the admin: enrolment with the QR code and the typed secret.
     await page.getByTestId('login-username').fill(admin.username);
     await page.getByTestId('login-password').fill(admin.password);
