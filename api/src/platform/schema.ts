@@ -127,6 +127,8 @@ export const tips = pgTable(
     // Scanned backwards for the newest first (ORDER BY received_at DESC, id DESC).
     index('tips_received_id_idx').on(table.receivedAt, table.id),
     index('tips_category_received_idx').on(table.category, table.receivedAt),
+    // Province-level moderators' tab counts: an index-only scan instead of visiting every row.
+    index('tips_province_status_idx').on(table.provinceCode, table.status),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "tips_province_status_idx" ON "tips" USING btree ("province_code","status");
