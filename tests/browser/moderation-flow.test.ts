@@ -4,7 +4,7 @@ import { communePoliceUnitId, createTestTip } from '@tinbao/api/tips/testing';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginThroughUi, type ModerationWorld, startModerationWorld } from './moderation-harness';
+import { checkPage, loginThroughUi, type ModerationWorld, startModerationWorld } from './moderation-harness';
 
 // Xã Đakrông and Phường Đồng Hới, Quảng Trị (44).
 const COMMUNE = '19564';
@@ -225,7 +225,16 @@ describe('moderation UI: from a new tip to a reported outcome', () => {
     expect(await page.locator('meta[name="tinbao-session-idle-minutes"]').getAttribute('content')).toBe(
       String(world.config.SESSION_IDLE_MINUTES),
     );
-    await page.clock.fastForward((world.config.SESSION_IDLE_MINUTES + 1) * 60_000);
+    const idleMs = world.config.SESSION_IDLE_MINUTES * 60_000;
+    // A minute before the end: a warning; any activity keeps the session.
+    await page.clock.fastForward(idleMs - 30_000);
+    await page.getByTestId('idle-warning').waitFor();
+    await checkPage(page, '17-idle-warning');
+    await page.getByTestId('idle-stay').click();
+    await page.getByTestId('idle-warning').waitFor({ state: 'hidden' });
+    await page.clock.fastForward(idleMs - 30_000);
+    expect(page.url()).toMatch(/\/inbox$/);
+    await page.clock.fastForward(60_000);
     await page.waitForURL(/\/login\?reason=idle$/);
     await page.getByTestId('login-form').waitFor();
     // The server session is gone too.

@@ -4,6 +4,7 @@ const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'wheel', 'touchstart', 'scrol
 // Tabs of one browser share activity and logout through a BroadcastChannel (memory only, no storage).
 const CHANNEL = 'tinbao-session';
 const BROADCAST_EVERY_MS = 5_000;
+const WARN_BEFORE_MS = 60_000;
 
 type SessionMessage = { type: 'activity'; at: number } | { type: 'logout' };
 
@@ -15,7 +16,13 @@ type SessionMessage = { type: 'activity'; at: number } | { type: 'logout' };
  */
 export function useIdleLogout(
   timeoutMs: number,
-  handlers: { onIdle(): void; onActive(): void; onOtherTabLogout(): void },
+  handlers: {
+    onIdle(): void;
+    onActive(): void;
+    onOtherTabLogout(): void;
+    /** true a minute before the end (warn the user), false once they are active again. */
+    onWarning(showing: boolean): void;
+  },
 ): { announceLogout(): void } {
   const lastActivity = useRef(Date.now());
   const handlersRef = useRef(handlers);
@@ -24,12 +31,20 @@ export function useIdleLogout(
 
   useEffect(() => {
     let fired = false;
+    let warned = false;
     let lastBroadcast = 0;
+    const warnAfter = Math.max(timeoutMs / 2, timeoutMs - WARN_BEFORE_MS);
+    const clearWarning = () => {
+      if (!warned) return;
+      warned = false;
+      handlersRef.current.onWarning(false);
+    };
     const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null;
     channelRef.current = channel;
     const touch = () => {
       const now = Date.now();
       lastActivity.current = now;
+      clearWarning();
       handlersRef.current.onActive();
       if (channel && now - lastBroadcast > BROADCAST_EVERY_MS) {
         lastBroadcast = now;
@@ -37,10 +52,15 @@ export function useIdleLogout(
       }
     };
     const check = () => {
-      if (!fired && Date.now() - lastActivity.current >= timeoutMs) {
+      if (fired) return;
+      const idle = Date.now() - lastActivity.current;
+      if (idle >= timeoutMs) {
         fired = true;
         handlersRef.current.onIdle();
-      }
+      } else if (idle >= warnAfter && !warned) {
+        warned = true;
+        handlersRef.current.onWarning(true);
+      } else if (idle < warnAfter) clearWarning();
     };
     if (channel)
       channel.onmessage = (event: MessageEvent<SessionMessage>) => {
@@ -54,7 +74,7 @@ export function useIdleLogout(
     for (const name of ACTIVITY_EVENTS)
       window.addEventListener(name, touch, { passive: true, capture: true });
     document.addEventListener('visibilitychange', check);
-    const timer = window.setInterval(check, Math.min(15_000, Math.max(1000, timeoutMs / 4)));
+    const timer = window.setInterval(check, Math.min(5_000, Math.max(1000, timeoutMs / 8)));
     return () => {
       for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, touch, { capture: true });
       document.removeEventListener('visibilitychange', check);

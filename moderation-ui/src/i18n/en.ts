@@ -300,6 +300,12 @@ export const en: Messages = {
     deleteRule: 'Delete',
     enabledRule: 'Active',
   },
+  idle: {
+    warning: 'Your session is about to end',
+    explain:
+      'You have been inactive for a while. In one minute you will be logged out and the screen cleared.',
+    stay: 'Keep working',
+  },
   stats: {
     title: 'Statistics',
     intro: 'Figures from the clear fields and reported outcomes, never from tip content.',

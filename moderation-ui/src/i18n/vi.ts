@@ -297,6 +297,12 @@ export const vi = {
     deleteRule: 'Xóa',
     enabledRule: 'Đang áp dụng',
   },
+  idle: {
+    warning: 'Phiên làm việc sắp kết thúc',
+    explain:
+      'Bạn không thao tác một lúc. Sau 1 phút nữa, phiên sẽ tự đăng xuất và xóa nội dung khỏi màn hình.',
+    stay: 'Tiếp tục làm việc',
+  },
   stats: {
     title: 'Thống kê',
     intro: 'Số liệu tổng hợp từ các trường công khai và kết quả xử lý, không từ nội dung tin báo.',

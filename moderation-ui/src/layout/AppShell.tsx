@@ -1,10 +1,11 @@
-import { type ReactNode, useRef } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { leaveToLogin, useSession, useUser } from '../auth/session';
 import { useIdleLogout } from '../auth/use-idle-logout';
 import { useI18n } from '../i18n/i18n';
 import { LanguageSwitch } from './LanguageSwitch';
 import { Link, useLocation } from './router';
+import { Button, Dialog } from './ui';
 
 /** Read from a <meta> the API fills in from SESSION_IDLE_MINUTES, so both ends agree. */
 function idleTimeoutMs(): number {
@@ -28,6 +29,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { logout } = useSession();
   const { pathname } = useLocation();
   const lastServerContact = useRef(Date.now());
+  const [idleWarning, setIdleWarning] = useState(false);
   const { announceLogout } = useIdleLogout(idleTimeoutMs(), {
     onIdle: () => {
       announceLogout();
@@ -40,6 +42,7 @@ export function AppShell({ children }: { children: ReactNode }) {
       api('/auth/me').catch(() => undefined);
     },
     onOtherTabLogout: () => leaveToLogin('user'),
+    onWarning: setIdleWarning,
   });
   const logoutEverywhere = () => {
     announceLogout();
@@ -99,6 +102,19 @@ export function AppShell({ children }: { children: ReactNode }) {
       <main id="main" className="content">
         {children}
       </main>
+      <Dialog
+        open={idleWarning}
+        title={t.idle.warning}
+        onClose={() => setIdleWarning(false)}
+        testId="idle-warning"
+      >
+        <p>{t.idle.explain}</p>
+        <div className="row">
+          <Button variant="primary" onClick={() => setIdleWarning(false)} data-testid="idle-stay">
+            {t.idle.stay}
+          </Button>
+        </div>
+      </Dialog>
     </div>
   );
 }
