@@ -92,7 +92,9 @@ describe('every page: screenshots at 390 and 1366 px, axe-core clean', () => {
     await page.getByTestId('login-password').fill('not the password at all');
     await page.getByTestId('login-submit').click();
     await page.getByTestId('login-error').waitFor();
-    expect(await page.getByTestId('login-error').textContent()).toBe('Tên đăng nhập hoặc mật khẩu không đúng.');
+    expect(await page.getByTestId('login-error').textContent()).toBe(
+      'Tên đăng nhập hoặc mật khẩu không đúng.',
+    );
     await checkPage(page, '01-login-error');
 
     // First login of the admin: enrolment with the QR code and the typed secret.
