@@ -100,7 +100,7 @@ describe('Redis down when the resident presses Gửi', () => {
     const started = Date.now();
     const [busy] = await you.press('Gửi', summary);
     expect(busy?.text).toBe(TEXT.tryAgainLater);
-    expect(Date.now() - started, 'the resident is answered at once, not after a hang').toBeLessThan(5000);
+    expect(Date.now() - started, 'the resident is answered at once, not after a hang').toBeLessThan(10_000);
 
     redisServer = await startOwnRedis(port, dir);
     await Promise.all(
