@@ -8,6 +8,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
+import { ensureUiBuilt } from '@tinbao/moderation-ui/scripts/ensure-built';
 import { loadConfigOrExit, portVariable } from '@tinbao/shared';
 import { z } from 'zod';
 
@@ -193,12 +194,11 @@ async function main() {
     redisUrl = `redis://127.0.0.1:${port}`;
   }
 
-  // The moderation UI, built once (and again after a change to its sources).
-  const uiDist = `${ROOT}/moderation-ui/dist/index.html`;
-  if (existsSync(`${ROOT}/moderation-ui/index.html`) && !existsSync(uiDist)) {
-    say('building the moderation UI (first start)…');
-    const build = spawnSync('npm', ['run', 'build', '-w', 'moderation-ui'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) fail('the moderation UI did not build');
+  // The moderation UI, built on first start and again after a change to its sources.
+  try {
+    ensureUiBuilt(say);
+  } catch {
+    fail('the moderation UI did not build (npm run build -w moderation-ui shows why)');
   }
 
   // Telegram: the real one with a token, else the local emulator and its web chat.

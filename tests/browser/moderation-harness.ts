@@ -1,11 +1,5 @@
-/**
- * The world of the moderation UI browser tests: the production build of the UI, the api
- * process in-process (its own PostgreSQL database, Redis prefix and keys), a Chromium, and
- * helpers to log in, take screenshots and run axe-core.
- */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -19,6 +13,7 @@ import {
 } from '@tinbao/api/platform/test-database';
 import { type ApiProcess, startApiProcess } from '@tinbao/api/server';
 import { seedTestAdminUnits } from '@tinbao/api/tips/testing';
+import { ensureUiBuilt } from '@tinbao/moderation-ui/scripts/ensure-built';
 import { createLogger, createOrgKeys, orgKeyPaths } from '@tinbao/shared';
 import { createLogCapture } from '@tinbao/shared/testing/log-capture';
 import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
@@ -32,33 +27,7 @@ export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1366, height: 900 };
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'tests/artifacts/screenshots');
 
-const UI_DIR = join(REPO_ROOT, 'moderation-ui');
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-/** Builds the UI once when dist/ is missing or older than its sources (or the shared schemas). */
-export function ensureUiBuilt(): void {
-  const index = join(UI_DIR, 'dist/index.html');
-  const sources = Math.max(
-    newestMtime(join(UI_DIR, 'src')),
-    newestMtime(join(UI_DIR, 'index.html')),
-    newestMtime(join(REPO_ROOT, 'shared/src/api')),
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  console.log('building the moderation UI (npm run build -w moderation-ui)…');
-  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  execFileSync('npm', ['run', 'build', '-w', 'moderation-ui'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-}
+export { ensureUiBuilt };
 
 export interface ModerationWorld {
   api: ApiProcess;
