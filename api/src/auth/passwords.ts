@@ -1,4 +1,5 @@
 import { getSodium, toNfc } from '@tinbao/shared';
+import { hashInThread, PasswordThreadUnavailable, verifyInThread } from './password-thread';
 
 /**
  * 'interactive': OPSLIMIT/MEMLIMIT_INTERACTIVE, the production cost (~70-100 ms).
@@ -10,22 +11,38 @@ export type PasswordCost = 'interactive' | 'test';
 /** Passwords are NFC-normalised: the same Vietnamese text typed on two keyboards matches. */
 const normalise = (password: string) => toNfc(password);
 
+/**
+ * argon2id runs on a worker thread (password-thread.ts) so a login does not stall the event
+ * loop; if the thread cannot run, the same libsodium call runs here.
+ */
 export async function hashPassword(password: string, cost: PasswordCost = 'interactive'): Promise<string> {
   const sodium = await getSodium();
   const [ops, mem] =
     cost === 'test'
       ? [sodium.crypto_pwhash_OPSLIMIT_MIN, sodium.crypto_pwhash_MEMLIMIT_MIN]
       : [sodium.crypto_pwhash_OPSLIMIT_INTERACTIVE, sodium.crypto_pwhash_MEMLIMIT_INTERACTIVE];
-  return sodium.crypto_pwhash_str(normalise(password), ops, mem);
+  try {
+    return await hashInThread(normalise(password), ops, mem);
+  } catch (error) {
+    if (!(error instanceof PasswordThreadUnavailable)) throw error;
+    return sodium.crypto_pwhash_str(normalise(password), ops, mem);
+  }
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  const sodium = await getSodium();
   try {
-    return sodium.crypto_pwhash_str_verify(hash, normalise(password));
-  } catch {
-    // A malformed stored hash must read as "wrong password", never as a crash.
-    return false;
+    return await verifyInThread(hash, normalise(password));
+  } catch (error) {
+    if (!(error instanceof PasswordThreadUnavailable)) {
+      // A malformed stored hash must read as "wrong password", never as a crash.
+      return false;
+    }
+    const sodium = await getSodium();
+    try {
+      return sodium.crypto_pwhash_str_verify(hash, normalise(password));
+    } catch {
+      return false;
+    }
   }
 }
 
