@@ -8,9 +8,11 @@ import {
 } from '@tinbao/shared';
 import { Queue } from 'bullmq';
 import { GrammyError } from 'grammy';
+import { Redis } from 'ioredis';
 import { BOT_COMMANDS, createBot, DEFAULT_API_ROOT } from './bot';
 import { BotConfigSchema } from './config';
 import { createBotRedis, waitForRedis } from './redis';
+import { startUnitGroupWorker } from './relay/unit-group-worker';
 import { startBotRuntime } from './runtime';
 import { loadBotSecrets } from './secrets';
 import { createStatusLookup } from './tips/status';
@@ -84,6 +86,18 @@ const runtime = await startBotRuntime(bot, {
 await bot.api
   .setMyCommands(BOT_COMMANDS)
   .catch((error: Error) => logger.warn({ err: error.name }, 'could not set the command menu'));
+// Unit notifications from the api (fixed text, no tip content) go out through the bot's token.
+const relayConnection = new Redis(config.REDIS_URL, {
+  maxRetriesPerRequest: null,
+  connectionName: 'tinbao-bot-relay',
+});
+relayConnection.on('error', () => {});
+const unitGroupWorker = startUnitGroupWorker({
+  api: bot.api,
+  connection: relayConnection,
+  redisPrefix: config.REDIS_PREFIX,
+  logger,
+});
 logger.info({ mode: runtime.mode }, 'bot started');
 
 let stopping = false;
@@ -92,6 +106,8 @@ const shutdown = async (signal: string) => {
   stopping = true;
   logger.info({ signal }, 'bot stopping');
   await runtime.stop().catch(() => {});
+  await unitGroupWorker.close().catch(() => {});
+  relayConnection.disconnect();
   await intakeQueue.close().catch(() => {});
   redis.disconnect();
   process.exit(0);
