@@ -117,6 +117,24 @@ describe('the queue', () => {
     expect(counts.body.total).toBe(mine.length);
   });
 
+  it('finds one tip by receipt code, within the same scoping (officers: their unit only)', async () => {
+    const all = await listAll('sort=received');
+    const routed = all.find((i) => i.routes.some((r) => r.unitId === h.unitA))!;
+    const other = all.find((i) => i.routes.length === 0)!;
+    const one = await h.agents.moderator.get(`/api/v1/tips?receiptCode=${other.receiptCode}`);
+    expect(one.body.items.map((i: TipSummary) => i.id)).toEqual([other.id]);
+    const officerOwn = await h.agents.officerRouted.get(`/api/v1/tips?receiptCode=${routed.receiptCode}`);
+    expect(officerOwn.body.items.map((i: TipSummary) => i.id)).toEqual([routed.id]);
+    const officerOther = await h.agents.officerRouted.get(`/api/v1/tips?receiptCode=${other.receiptCode}`);
+    expect(officerOther.status).toBe(200);
+    expect(officerOther.body.items).toEqual([]);
+    const unknown = await h.agents.moderator.get('/api/v1/tips?receiptCode=TB-00000-00000');
+    expect(unknown.body.items).toEqual([]);
+    const malformed = await h.agents.moderator.get('/api/v1/tips?receiptCode=not-a-code');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toBe('invalid_request');
+  });
+
   it('rejects a cursor from another sort or a forged one (400, not 500)', async () => {
     const page = await h.agents.moderator.get('/api/v1/tips?limit=2&sort=priority');
     for (const cursor of [page.body.nextCursor, 'bm90LWpzb24', Buffer.from('[1,2]').toString('base64url')]) {

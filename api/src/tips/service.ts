@@ -100,6 +100,7 @@ function filterConditions(actor: Actor, query: Partial<TipListQuery>, now: Date)
   if (query.provinceCode) conditions.push(eq(tips.provinceCode, query.provinceCode));
   if (query.communeCode) conditions.push(eq(tips.communeCode, query.communeCode));
   if (query.unitId) conditions.push(routedToUnit(query.unitId));
+  if (query.receiptCode) conditions.push(eq(tips.receiptCode, query.receiptCode));
   if (query.from) conditions.push(gte(tips.receivedAt, new Date(query.from)));
   if (query.to) conditions.push(lt(tips.receivedAt, new Date(query.to)));
   if (query.priority !== undefined) conditions.push(eq(tips.priority, query.priority));

@@ -111,6 +111,8 @@ export const TipListQuerySchema = z
     provinceCode: ProvinceCodeSchema.optional(),
     communeCode: CommuneCodeSchema.optional(),
     unitId: z.uuid().optional(),
+    /** One tip by its receipt code (mark-duplicate resolves the code a moderator types). */
+    receiptCode: ReceiptCodeSchema.optional(),
     /** Received at or after (ISO 8601). */
     from: z.iso.datetime({ offset: true }).optional(),
     /** Received before (ISO 8601). */
