@@ -25,14 +25,18 @@ export async function deleteRedisPrefix(redis: Redis, prefix: string): Promise<v
  * Every value stored under the prefix, whatever its type, as raw bytes: what a test scans
  * to prove no plaintext (a marker string, a chat id) was written to Redis.
  */
-export async function dumpRedisPrefix(redis: Redis, prefix: string): Promise<{ key: string; bytes: Buffer }[]> {
+export async function dumpRedisPrefix(
+  redis: Redis,
+  prefix: string,
+): Promise<{ key: string; bytes: Buffer }[]> {
   const out: { key: string; bytes: Buffer }[] = [];
   for (const key of await keysUnder(redis, prefix)) {
     const type = await redis.type(key);
     const parts: Buffer[] = [Buffer.from(key)];
     if (type === 'string') parts.push((await redis.getBuffer(key)) ?? Buffer.alloc(0));
     else if (type === 'hash') {
-      for (const [field, value] of Object.entries(await redis.hgetallBuffer(key))) parts.push(Buffer.from(field), value);
+      for (const [field, value] of Object.entries(await redis.hgetallBuffer(key)))
+        parts.push(Buffer.from(field), value);
     } else if (type === 'list') parts.push(...(await redis.lrangeBuffer(key, 0, -1)));
     else if (type === 'set') parts.push(...(await redis.smembersBuffer(key)));
     else if (type === 'zset') parts.push(...(await redis.zrangeBuffer(key, 0, -1)));
@@ -48,5 +52,7 @@ export async function dumpRedisPrefix(redis: Redis, prefix: string): Promise<{ k
 /** The keys whose stored bytes contain `needle` (UTF-8). */
 export async function findInRedis(redis: Redis, prefix: string, needle: string): Promise<string[]> {
   const wanted = Buffer.from(needle, 'utf8');
-  return (await dumpRedisPrefix(redis, prefix)).filter((entry) => entry.bytes.includes(wanted)).map((e) => e.key);
+  return (await dumpRedisPrefix(redis, prefix))
+    .filter((entry) => entry.bytes.includes(wanted))
+    .map((e) => e.key);
 }
