@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadAdminUnits, searchCommunes, searchProvinces } from './admin-units';
+import { findCommunes, foldWords, loadAdminUnits, searchCommunes, searchProvinces } from './admin-units';
 
 const units = loadAdminUnits();
 
@@ -30,5 +30,26 @@ describe('administrative units', () => {
   it('limits results and ignores empty queries', () => {
     expect(searchCommunes(units, '01', 'a')).toHaveLength(8);
     expect(searchCommunes(units, '01', '  ')).toEqual([]);
+  });
+
+  it('ranks whole words before word starts before substrings, and counts every match', () => {
+    const { matches, total } = findCommunes(units, '01', 'hoa');
+    expect(total).toBeGreaterThan(8);
+    expect(matches).toHaveLength(8);
+    const names = matches.map((c) => c.shortName);
+    // Whole-word matches (Ứng Hòa, Yên Hòa, Dương Hòa…) come before Hoàn Kiếm or Hoàng Mai.
+    expect(names).toEqual(expect.arrayContaining(['Ứng Hòa', 'Yên Hòa', 'Dương Hòa']));
+    expect(names).not.toContain('Hoàn Kiếm');
+    expect(names).not.toContain('Hoàng Mai');
+    const wholeWord = names.filter((name) => foldWords(name).includes('hoa'));
+    expect(names.slice(0, wholeWord.length)).toEqual(wholeWord);
+    // An exact name first, even when it is also a word of others.
+    expect(findCommunes(units, '01', 'ba dinh').matches[0]?.shortName).toBe('Ba Đình');
+    expect(findCommunes(units, '44', 'dakrong')).toMatchObject({ total: 1 });
+  });
+
+  it('folds per word', () => {
+    expect(foldWords('Ứng Hòa')).toEqual(['ung', 'hoa']);
+    expect(foldWords('  Đakrông ')).toEqual(['dakrong']);
   });
 });

@@ -107,23 +107,82 @@ interface Searchable {
   shortName: string;
 }
 
+/** The folded words of a name: "Ứng Hòa" → ["ung", "hoa"] (fold per word, then join for the key). */
+export function foldWords(text: string): string[] {
+  return text
+    .split(/[\s\-–,.()/]+/u)
+    .map(foldForSearch)
+    .filter((word) => word.length > 0);
+}
+
+// Word start and end offsets of a name inside its folded key, memoised per key (3,355 names).
+const boundaryCache = new Map<string, { starts: Set<number>; ends: Set<number> }>();
+function boundariesOf(item: Searchable): { starts: Set<number>; ends: Set<number> } {
+  let found = boundaryCache.get(item.shortName);
+  if (!found) {
+    const starts = new Set<number>();
+    const ends = new Set<number>();
+    let offset = 0;
+    for (const word of foldWords(item.shortName)) {
+      starts.add(offset);
+      offset += word.length;
+      ends.add(offset);
+    }
+    found = { starts, ends };
+    boundaryCache.set(item.shortName, found);
+  }
+  return found;
+}
+
 /**
- * Accent-, case- and spacing-insensitive search. Exact matches first, then prefixes, then
- * substrings. Names that collide once folded (Văn Lang / Văn Lăng) are both returned:
- * the resident chooses, we never pick one.
+ * How well a name matches a folded query: 0 the whole name, 1 whole words of it ("hoa" in
+ * "Ứng Hòa"), 2 the start of a word ("hoa" in "Hoàn Kiếm"), 3 anywhere; undefined: no match.
  */
-export function searchByName<T extends Searchable>(items: readonly T[], query: string, limit = 8): T[] {
+function rankOf(item: Searchable, key: string): number | undefined {
+  if (item.searchKey === key) return 0;
+  const { starts, ends } = boundariesOf(item);
+  let best: number | undefined;
+  for (let at = item.searchKey.indexOf(key); at >= 0; at = item.searchKey.indexOf(key, at + 1)) {
+    const rank = starts.has(at) ? (ends.has(at + key.length) ? 1 : 2) : 3;
+    if (best === undefined || rank < best) best = rank;
+    if (best === 1) break;
+  }
+  return best;
+}
+
+export interface SearchResult<T> {
+  /** The best matches, at most `limit` (plus any name that folds like the last one). */
+  matches: T[];
+  /** How many names match in all, so the caller can ask for more letters. */
+  total: number;
+}
+
+/**
+ * Accent-, case- and spacing-insensitive search, ranked: the whole name, then a whole word,
+ * then a word's start, then anywhere. Names that collide once folded (Văn Lang / Văn Lăng)
+ * are both returned, even past the limit: the resident chooses, we never pick one.
+ */
+export function rankByName<T extends Searchable>(
+  items: readonly T[],
+  query: string,
+  limit = 8,
+): SearchResult<T> {
   const key = foldForSearch(query);
-  if (!key) return [];
+  if (!key) return { matches: [], total: 0 };
   const ranked: { item: T; rank: number }[] = [];
   for (const item of items) {
-    const at = item.searchKey.indexOf(key);
-    if (at < 0) continue;
-    const rank = item.searchKey === key ? 0 : at === 0 ? 1 : 2;
-    ranked.push({ item, rank });
+    const rank = rankOf(item, key);
+    if (rank !== undefined) ranked.push({ item, rank });
   }
   ranked.sort((a, b) => a.rank - b.rank || a.item.shortName.localeCompare(b.item.shortName, 'vi'));
-  return ranked.slice(0, limit).map((entry) => entry.item);
+  let end = Math.min(limit, ranked.length);
+  const last = ranked[end - 1];
+  while (last && end < ranked.length && ranked[end]?.item.searchKey === last.item.searchKey) end++;
+  return { matches: ranked.slice(0, end).map((entry) => entry.item), total: ranked.length };
+}
+
+export function searchByName<T extends Searchable>(items: readonly T[], query: string, limit = 8): T[] {
+  return rankByName(items, query, limit).matches;
 }
 
 export function searchProvinces(units: AdminUnits, query: string, limit = 8): Province[] {
@@ -132,4 +191,14 @@ export function searchProvinces(units: AdminUnits, query: string, limit = 8): Pr
 
 export function searchCommunes(units: AdminUnits, provinceCode: string, query: string, limit = 8): Commune[] {
   return searchByName(units.communesOf(provinceCode), query, limit);
+}
+
+/** Communes of one province matching the query, with the number of matches in all. */
+export function findCommunes(
+  units: AdminUnits,
+  provinceCode: string,
+  query: string,
+  limit = 8,
+): SearchResult<Commune> {
+  return rankByName(units.communesOf(provinceCode), query, limit);
 }
