@@ -2,6 +2,7 @@ import {
   createLogger,
   generateKeyPair,
   type KeyPair,
+  loadAdminUnits,
   openJson,
   QUEUE_NAMES,
   sealJson,
@@ -16,9 +17,8 @@ import { type Job, QueueEvents, type Worker } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../audit/audit-log';
 import { seedAdminUnits } from '../admin-units/seed';
-import { loadAdminUnits } from '@tinbao/shared';
+import { verifyAuditChain } from '../audit/audit-log';
 import { bullPrefix, createQueues, type Queues } from '../platform/queues';
 import { createRedis } from '../platform/redis';
 import { auditEvents, tips } from '../platform/schema';
@@ -47,7 +47,10 @@ describe.each(ENGINES)('intake on %s', (engine) => {
       { db: database.db, redis, queueConnection: redis, redisPrefix: prefix, queues, logger },
       { concurrency: 4, lockDurationMs: 30_000 },
     );
-    triageEvents = new QueueEvents(QUEUE_NAMES.triage, { connection: redis.duplicate(), prefix: bullPrefix(prefix) });
+    triageEvents = new QueueEvents(QUEUE_NAMES.triage, {
+      connection: redis.duplicate(),
+      prefix: bullPrefix(prefix),
+    });
     await triageEvents.waitUntilReady();
   });
 
