@@ -77,20 +77,28 @@ describe.each(ENGINES)('intake worker killed with SIGKILL on %s', (engine) => {
     });
     cleanups.push(() => events.close());
     await events.waitUntilReady();
+    // One listener for the whole test: completions during the kill must not go unseen.
     const completed = new Set<string>();
-    const completedAtLeast = (n: number) =>
-      new Promise<void>((resolve) => {
-        const check = () => {
-          if (completed.size < n) return;
-          events.off('completed', onCompleted);
-          resolve();
+    const failed = new Set<string>();
+    let wake = () => {};
+    events.on('completed', ({ jobId }) => {
+      completed.add(jobId);
+      wake();
+    });
+    events.on('failed', ({ jobId }) => {
+      failed.add(jobId);
+      wake();
+    });
+    /** Resolves once n jobs have settled; rejects if the worker process dies first. */
+    const settledAtLeast = (n: number, worker: { exited: Promise<unknown>; output(): string }) =>
+      new Promise<void>((resolve, reject) => {
+        wake = () => {
+          if (completed.size + failed.size >= n) resolve();
         };
-        const onCompleted = ({ jobId }: { jobId: string }) => {
-          completed.add(jobId);
-          check();
-        };
-        events.on('completed', onCompleted);
-        check();
+        void worker.exited.then(() =>
+          reject(new Error(`the worker exited early; output:\n${worker.output().slice(-3000)}`)),
+        );
+        wake();
       });
 
     const env = {
@@ -101,12 +109,13 @@ describe.each(ENGINES)('intake worker killed with SIGKILL on %s', (engine) => {
       TINBAO_MASTER_KEY: masterKey.toString('hex'),
       TINBAO_ROLE: 'worker',
       INTAKE_CONCURRENCY: '8',
-      // Short locks so the jobs the killed worker held are taken up again quickly.
-      JOB_LOCK_MS: '2000',
+      // Short locks so the jobs the killed worker held are taken up again quickly (not so short
+      // that a loaded machine delays lock renewal past them).
+      JOB_LOCK_MS: '5000',
       LOG_LEVEL: 'warn',
     };
     const first = startTsProcess('api/src/main.ts', env);
-    await completedAtLeast(50);
+    await settledAtLeast(50, first);
     phase(`${completed.size} stored, SIGKILL`);
     const killed = await first.kill('SIGKILL');
     expect(killed.signal).toBe('SIGKILL');
@@ -115,7 +124,8 @@ describe.each(ENGINES)('intake worker killed with SIGKILL on %s', (engine) => {
 
     const second = startTsProcess('api/src/main.ts', env);
     cleanups.push(() => second.kill('SIGKILL'));
-    await completedAtLeast(TIPS);
+    await settledAtLeast(TIPS, second);
+    expect([...failed]).toEqual([]);
     phase('all stored after restart');
     const stopped = await second.kill('SIGTERM');
     expect(stopped.code).toBe(0);
