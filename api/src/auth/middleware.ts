@@ -24,7 +24,20 @@ export interface AuthContext {
   role: StaffRole;
   unitId: string | null;
   sessionId: string;
+  /** The account has a temporary password: only ALLOWED_BEFORE_PASSWORD_CHANGE routes answer. */
+  mustChangePassword: boolean;
 }
+
+/** What a user with a temporary password may call: see who they are, change it, or leave. */
+export const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set([
+  'GET /api/v1/auth/me',
+  'HEAD /api/v1/auth/me',
+  'POST /api/v1/auth/password',
+  'POST /api/v1/auth/logout',
+]);
+
+export const passwordChangeRequired = () =>
+  new AppError(403, 'password_change_required', 'change your password first');
 
 /**
  * What the auth middleware and routes need. `ApiDeps` satisfies it, so feature routers
@@ -83,9 +96,18 @@ export function authenticate(deps: AuthDeps): RequestHandler {
         role: row.role,
         unitId: row.unitId,
         sessionId: id,
+        mustChangePassword: row.mustChangePassword,
       };
       res.locals.auth = auth;
       res.locals.csrfToken = row.csrfToken;
+      if (auth.mustChangePassword) {
+        // The matched route's pattern when mounted as a route; any other path is refused (fail closed).
+        const routePath = (req.route as { path?: unknown } | undefined)?.path;
+        const path =
+          typeof routePath === 'string' ? `${req.baseUrl}${routePath}` : req.originalUrl.split('?')[0];
+        if (!ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${req.method} ${path}`))
+          return next(passwordChangeRequired());
+      }
       next();
     } catch (error) {
       next(error);

@@ -54,6 +54,7 @@ describe.each(ENGINES)('auth on %s', (engine) => {
       displayName: `Test ${user.username}`,
       role: 'moderator',
       unitId: null,
+      mustChangePassword: false,
     });
     const cookie = String(second.headers['set-cookie']);
     expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=`));

@@ -23,6 +23,7 @@ import {
   invalidChallenge,
   invalidCredentials,
   type LoginServiceDeps,
+  viewOf,
 } from './service';
 import { clearSessionCookie, deleteSession } from './sessions';
 
@@ -141,13 +142,7 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
         if (!user) throw unauthorized();
         return {
           ok: true,
-          user: {
-            id: user.id,
-            username: user.username,
-            displayName: user.displayName,
-            role: user.role,
-            unitId: user.unitId,
-          },
+          user: viewOf(user),
           csrfToken: res.locals.csrfToken as string,
         };
       },
@@ -157,7 +152,7 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       path: '/auth/password',
       operationId: 'changePassword',
       summary:
-        'Changes the own password (12+ characters, not containing the username); ends the other sessions',
+        'Changes the own password (12+ characters, not containing the username, different from the current one); clears mustChangePassword; ends the other sessions',
       tag: 'auth',
       roles: allStaff,
       body: ChangePasswordRequestSchema,

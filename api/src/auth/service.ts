@@ -46,16 +46,18 @@ export interface SessionUserView {
   displayName: string;
   role: StaffRole;
   unitId: string | null;
+  mustChangePassword: boolean;
 }
 
 type UserRow = typeof users.$inferSelect;
 
-const viewOf = (user: UserRow): SessionUserView => ({
+export const viewOf = (user: UserRow): SessionUserView => ({
   id: user.id,
   username: user.username,
   displayName: user.displayName,
   role: user.role,
   unitId: user.unitId,
+  mustChangePassword: user.mustChangePassword,
 });
 
 export type PasswordStepResult =
@@ -269,18 +271,25 @@ export async function changeOwnPassword(
   }
   const problem = passwordProblem(newPassword, user.username);
   if (problem) throw new AppError(400, 'weak_password', `new password ${problem}`);
+  // A temporary password kept as the "new" one would stay known to whoever saw it.
+  if (newPassword.normalize('NFC') === currentPassword.normalize('NFC')) {
+    throw new AppError(400, 'same_password', 'the new password must differ from the current one');
+  }
   const hash = await hashPassword(newPassword, deps.passwordCost);
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash: hash, updatedAt: new Date() }).where(eq(users.id, userId));
+    await tx
+      .update(users)
+      .set({ passwordHash: hash, mustChangePassword: false, updatedAt: new Date() })
+      .where(eq(users.id, userId));
     // Other sessions end: a password change is often a reaction to a suspected leak.
     const others = await deleteUserSessions(tx, userId, sessionId);
     await appendAuditEvent(tx, {
       actorType: 'user',
       actorId: userId,
-      action: 'auth.password_changed',
+      action: 'user.password_changed',
       subjectType: 'user',
       subjectId: userId,
-      details: { otherSessionsEnded: others },
+      details: { otherSessionsEnded: others, wasRequired: user.mustChangePassword },
     });
   });
 }

@@ -89,6 +89,7 @@ export async function findSessionWithUser(db: DbOrTx, id: string) {
       role: users.role,
       unitId: users.unitId,
       disabledAt: users.disabledAt,
+      mustChangePassword: users.mustChangePassword,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

@@ -172,8 +172,13 @@ export const users = pgTable(
     totpEnrolledAt: timestamp('totp_enrolled_at', { withTimezone: true, mode: 'date' }),
     /** Highest TOTP time step accepted so far: a code can be used once. */
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** Failed logins from all addresses since failed_logins_since (a 15-minute window). */
     failedLogins: integer('failed_logins').notNull().default(0),
+    failedLoginsSince: timestamp('failed_logins_since', { withTimezone: true, mode: 'date' }),
+    /** Account-wide lock after many failures from everywhere (distributed guessing). */
     lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    /** Set with a generated (temporary, one-time) password: every route but me/password/logout answers 403. */
+    mustChangePassword: boolean('must_change_password').notNull().default(false),
     disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
@@ -222,6 +227,24 @@ export const loginChallenges = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (table) => [index('login_challenges_user_idx').on(table.userId)],
+);
+
+/**
+ * Consecutive failed logins of one account from one client address (SHA-256 of the IP): a
+ * guesser elsewhere locks only their own pair, never the legitimate user's.
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientKey: varchar('client_key', { length: 64 }).notNull(),
+    failures: integer('failures').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
+    lastFailedAt: timestamp('last_failed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.clientKey] })],
 );
 
 // ---------------------------------------------------------------- tips workflow: routing, notes, deadlines

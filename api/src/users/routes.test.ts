@@ -107,6 +107,7 @@ describe.each(ENGINES)('users API on %s', (engine) => {
         'id',
         'lastLoginAt',
         'lockedUntil',
+        'mustChangePassword',
         'role',
         'totpEnrolled',
         'unitCode',

@@ -6,7 +6,7 @@ import { hashPassword, type PasswordCost, passwordProblem } from '../auth/passwo
 import { deleteUserSessions } from '../auth/sessions';
 import type { Db, DbOrTx } from '../platform/db';
 import { AppError, badRequest, conflict, notFound } from '../platform/errors';
-import { loginChallenges, STAFF_ROLES, units, users } from '../platform/schema';
+import { loginChallenges, loginFailures, STAFF_ROLES, units, users } from '../platform/schema';
 
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
@@ -22,6 +22,7 @@ const userColumns = {
   unitCode: units.code,
   disabledAt: users.disabledAt,
   totpEnrolledAt: users.totpEnrolledAt,
+  mustChangePassword: users.mustChangePassword,
   lockedUntil: users.lockedUntil,
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,
@@ -36,6 +37,7 @@ type UserListRow = {
   unitCode: string | null;
   disabledAt: Date | null;
   totpEnrolledAt: Date | null;
+  mustChangePassword: boolean;
   lockedUntil: Date | null;
   lastLoginAt: Date | null;
   createdAt: Date;
@@ -52,6 +54,7 @@ export function presentUser(row: UserListRow, now: Date = new Date()): StaffUser
     unitCode: row.unitCode,
     disabled: row.disabledAt !== null,
     totpEnrolled: row.totpEnrolledAt !== null,
+    mustChangePassword: row.mustChangePassword,
     lockedUntil: row.lockedUntil && row.lockedUntil > now ? row.lockedUntil.toISOString() : null,
     lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
@@ -139,6 +142,8 @@ export async function createUser(
         role: input.role,
         unitId,
         passwordHash,
+        // A generated password was seen by someone else (the admin, a file): it is one-time.
+        mustChangePassword: temporaryPassword !== undefined,
       })
       .returning({ id: users.id });
     if (!row) throw new Error('insert returned no row');
@@ -147,7 +152,7 @@ export async function createUser(
       action: 'user.created',
       subjectType: 'user',
       subjectId: row.id,
-      details: { role: input.role, unitId },
+      details: { role: input.role, unitId, temporaryPassword: temporaryPassword !== undefined },
     });
     return row.id;
   });
@@ -240,7 +245,7 @@ export async function resetTotp(db: Db, id: string, actor: Actor): Promise<void>
   });
 }
 
-/** A new temporary password (returned once), unlocks the account and ends its sessions. */
+/** A new temporary password (returned once, must be changed at login), unlocks the account, ends its sessions. */
 export async function resetPassword(
   db: Db,
   id: string,
@@ -256,12 +261,20 @@ export async function resetPassword(
   await db.transaction(async (tx) => {
     const updated = await tx
       .update(users)
-      .set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
+      .set({
+        passwordHash,
+        mustChangePassword: true,
+        failedLogins: 0,
+        failedLoginsSince: null,
+        lockedUntil: null,
+        updatedAt: new Date(),
+      })
       .where(eq(users.id, id))
       .returning({ id: users.id });
     if (updated.length === 0) throw notFound('user');
     const sessionsEnded = await deleteUserSessions(tx, id);
     await tx.delete(loginChallenges).where(eq(loginChallenges.userId, id));
+    await tx.delete(loginFailures).where(eq(loginFailures.userId, id));
     await appendAuditEvent(tx, {
       ...actor,
       action: 'user.password_reset',

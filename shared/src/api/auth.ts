@@ -74,6 +74,12 @@ export const SessionUserSchema = z.object({
   displayName: z.string(),
   role: StaffRoleSchema,
   unitId: z.uuid().nullable(),
+  /**
+   * True while the account still has a temporary / one-time password (created by an admin,
+   * reset, or the first-start admin): every API route except GET /auth/me, POST /auth/password
+   * and POST /auth/logout answers 403 `password_change_required` until POST /auth/password.
+   */
+  mustChangePassword: z.boolean(),
 });
 export type SessionUser = z.infer<typeof SessionUserSchema>;
 
@@ -117,4 +123,8 @@ export const AUTH_ERRORS = {
   unauthorized: 'unauthorized',
   csrfFailed: 'csrf_failed',
   weakPassword: 'weak_password',
+  /** 403 on every route but me/password/logout while `user.mustChangePassword` is true. */
+  passwordChangeRequired: 'password_change_required',
+  /** 400 on POST /auth/password when the new password equals the current one. */
+  samePassword: 'same_password',
 } as const;

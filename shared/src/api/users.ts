@@ -23,6 +23,8 @@ export const StaffUserSchema = z.object({
   unitCode: z.string().nullable(),
   disabled: z.boolean(),
   totpEnrolled: z.boolean(),
+  /** The account still has a temporary password and must change it at next login. */
+  mustChangePassword: z.boolean(),
   /** ISO time until which the account is locked after failed logins, or null. */
   lockedUntil: z.string().nullable(),
   lastLoginAt: z.string().nullable(),
