@@ -77,7 +77,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       );
     });
   }
-  bot.use(groupChatGuard());
+  bot.use(groupChatGuard({ redis: deps.redis, redisPrefix: deps.redisPrefix, pepper: deps.pepper }));
   // The draft is named by a keyed hash of the chat, never by the chat id itself.
   bot.use(async (ctx, next) => {
     if (ctx.chat?.type === 'private')

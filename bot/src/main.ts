@@ -45,7 +45,13 @@ const bot = createBot({
   draftKey: secrets.draftKey,
   pepper: secrets.pepper,
   units: loadAdminUnits(),
-  ...(config.TINBAO_API_URL ? { statusLookup: createStatusLookup(config.TINBAO_API_URL) } : {}),
+  ...(config.TINBAO_API_URL
+    ? {
+        statusLookup: createStatusLookup(config.TINBAO_API_URL, {
+          ...(config.TINBAO_BOT_API_TOKEN ? { botToken: config.TINBAO_BOT_API_TOKEN } : {}),
+        }),
+      }
+    : {}),
   logger,
 });
 

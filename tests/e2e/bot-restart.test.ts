@@ -86,7 +86,7 @@ describe('the bot process restarted mid-conversation', () => {
     });
     expect(next?.text).toBe(TEXT.askDescription);
     await you.sync();
-    expect((await you.say(`Trồng cần sa trong vườn sau nhà. ${MARKER}`))[0]?.text).toBe(TEXT.askPhotos);
+    expect((await you.say(`Trồng cần sa trong vườn sau nhà. ${MARKER}`))[0]?.text).toBe(TEXT.askPhotos(0));
     await you.press('Không có ảnh');
     const [summary] = await you.press('Không');
     expect(summary?.text).toContain('Trồng cây có chất ma túy');

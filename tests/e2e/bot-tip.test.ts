@@ -1,6 +1,6 @@
 import { tips } from '@tinbao/api/platform/schema';
 import { hasExifOrGps, jpegWithGps } from '@tinbao/bot/testing/photos';
-import { HINTS, TEXT } from '@tinbao/bot/tips/messages';
+import { HINTS, photosHint, TEXT } from '@tinbao/bot/tips/messages';
 import { openJson, TipContentSchema } from '@tinbao/shared';
 import { dumpRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,13 +38,23 @@ describe('a resident sends a tip through Telegram (emulated) to the database', (
     expect((await you.press('Xã Đakrông (Quảng Trị)', matches))[0]?.text).toBe(TEXT.askVenue);
     expect((await you.press('Quán karaoke'))[0]?.text).toBe(TEXT.askWhen);
     expect((await you.press('Hôm nay'))[0]?.text).toBe(TEXT.askDescription);
-    expect((await you.sayRaw('a'.repeat(5000)))[0]?.text).toContain(HINTS.description);
-    expect((await you.say(DESCRIPTION))[0]?.text).toBe(TEXT.askPhotos);
+    // Telegram sends a paste over 4,096 characters as two messages, back to back: both are
+    // refused with one answer (the next answer is the sticker's hint), none becomes the description.
+    expect((await you.say('a'.repeat(4096)))[0]?.text).toBe(TEXT.descriptionTooLong);
+    await world.client.sendText(CHAT_ID, 'phần còn lại của đoạn dán, giữa câu');
+    expect((await you.other('sticker'))[0]?.text).toContain(HINTS.description);
+    expect((await you.sayRaw('a'.repeat(5000)))[0]?.text).toBe(TEXT.descriptionTooLong);
+    expect((await you.other('sticker'))[0]?.text).toContain(HINTS.description);
 
+    // A photo sent before the description is kept (encrypted) for the photo step.
     const original = await jpegWithGps(800, 600);
     expect(await hasExifOrGps(original)).toEqual({ exif: true, gps: true });
-    expect((await you.photo(original))[0]?.text).toBe(TEXT.photoReceived(1));
-    expect((await you.other('voice'))[0]?.text).toContain(HINTS.photos);
+    expect((await you.photo(original))[0]?.text).toBe(TEXT.photoKeptForLater(1));
+    expect((await you.say(DESCRIPTION))[0]?.text).toBe(TEXT.askPhotos(1));
+    expect((await you.lastWithButtons()).reply_markup).toEqual({
+      inline_keyboard: [[expect.objectContaining({ text: 'Xong' })]],
+    });
+    expect((await you.other('voice'))[0]?.text).toContain(photosHint(1));
     expect((await you.press('Xong'))[0]?.text).toBe(TEXT.askConsent);
     const [summary] = await you.press('Đồng ý');
     expect(summary?.text).toContain('Xã Đakrông, Tỉnh Quảng Trị');
@@ -61,6 +71,9 @@ describe('a resident sends a tip through Telegram (emulated) to the database', (
     }
 
     const [sent] = await you.press('Gửi', summary);
+    // The summary's buttons are gone once the tip is sent (removed before the receipt is sent).
+    const messages = await world.client.messages(CHAT_ID);
+    expect(messages.find((message) => message.message_id === summary!.message_id)?.reply_markup).toBeUndefined();
     const receiptCode = receiptOf(sent?.text);
     expect(receiptCode, sent?.text).toBeDefined();
     expect(sent?.text).toContain(`/trangthai ${receiptCode}`);

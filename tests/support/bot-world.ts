@@ -194,7 +194,7 @@ export function resident(client: EmulatorClient, chatId: number) {
       await client.sendPhoto(chatId, bytes, contentType);
       return waitAfter(1, 15_000);
     },
-    async location(latitude: number, longitude: number, count = 2): Promise<EmulatorMessage[]> {
+    async location(latitude: number, longitude: number, count = 1): Promise<EmulatorMessage[]> {
       await client.sendLocation(chatId, latitude, longitude);
       return waitAfter(count, 15_000);
     },

@@ -109,6 +109,7 @@ export class FakeTelegramChat {
   readonly calls: SentCall[] = [];
   private nextUpdateId = 1;
   private nextMessageId = 1;
+  private readonly sentIds: number[] = [];
 
   constructor(
     readonly bot: Bot<BotContext>,
@@ -118,10 +119,12 @@ export class FakeTelegramChat {
   ) {
     bot.api.config.use(async (_previous, method, payload) => {
       this.calls.push({ method, payload: payload as Record<string, unknown> });
+      const messageId = this.nextMessageId++;
+      if (method === 'sendMessage') this.sentIds.push(messageId);
       const result =
         method === 'sendMessage'
           ? {
-              message_id: this.nextMessageId++,
+              message_id: messageId,
               date: Math.floor(Date.now() / 1000),
               chat: { id: this.chatId, type: this.chatType },
               text: (payload as { text: string }).text,
@@ -151,11 +154,23 @@ export class FakeTelegramChat {
     return this.calls.slice(before);
   }
 
-  async text(text: string): Promise<string[]> {
+  /** Sends a text; `date` (unix seconds) stands for when Telegram received it. */
+  async text(text: string, options: { date?: number } = {}): Promise<string[]> {
     const entities = text.startsWith('/')
       ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }]
       : [];
-    return texts(await this.deliver({ message: { ...this.base(), text, entities } }));
+    const date = options.date ?? Math.floor(Date.now() / 1000);
+    return texts(await this.deliver({ message: { ...this.base(), date, text, entities } }));
+  }
+
+  /** The Bot API calls of one method, e.g. every editMessageReplyMarkup. */
+  callsOf(method: string): SentCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** The message id the bot's last sendMessage got. */
+  lastSentMessageId(): number | undefined {
+    return this.sentIds.at(-1);
   }
 
   async press(data: string): Promise<string[]> {

@@ -3,7 +3,8 @@ import { findInRedis } from '@tinbao/shared/testing/redis-prefix';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../bot';
 import { createTestBotWorld, FakeTelegramChat, type TestBotWorld } from '../testing/test-bot';
-import { HINTS, TEXT } from './messages';
+import { communeExampleOf, PASTE_PART_SECONDS } from './conversation';
+import { HINTS, photosHint, TEXT } from './messages';
 
 const DAKRONG = '19564';
 let world: TestBotWorld;
@@ -63,7 +64,9 @@ describe('tip conversation', () => {
     await chat.press('c:tu_diem');
     expect(chat.lastButtons()).toHaveLength(34);
     expect((await chat.text('quảng trị'))[0]).toContain('Tỉnh Quảng Trị');
-    await chat.location(16.6, 106.9);
+    // A pin: one short message, the same step's buttons again.
+    expect(await chat.location(16.6, 106.9)).toEqual([TEXT.locationReceived]);
+    expect(chat.lastButtons()).toEqual([{ text: '« Chọn tỉnh khác', data: 'm:back' }]);
     const matches = await chat.text('dakrong');
     expect(matches).toEqual([TEXT.communeMatches]);
     expect(chat.lastButtons()[0]).toEqual({ text: 'Xã Đakrông (Quảng Trị)', data: `m:${DAKRONG}` });
@@ -71,7 +74,7 @@ describe('tip conversation', () => {
     await chat.press('v:truong_hoc');
     await chat.press('w:dang_dien_ra');
     const marker = 'Ban ma tuy sau truong MARKER-unit-7731';
-    expect(await chat.text(`  ${marker}  `)).toEqual([TEXT.askPhotos]);
+    expect(await chat.text(`  ${marker}  `)).toEqual([TEXT.askPhotos(0)]);
     await chat.press('f:none');
     const summary = await chat.press('k:n');
     expect(summary[0]).toContain('Xã Đakrông, Tỉnh Quảng Trị');
@@ -159,12 +162,18 @@ describe('tip conversation', () => {
     for (const step of steps) {
       const chat = newChat();
       await walk(chat, step === 'commune' ? 'commune-pick' : step);
-      const expected = HINTS[step as keyof typeof HINTS];
+      const expected =
+        step === 'commune'
+          ? TEXT.communeHint(communeExampleOf(world.deps.units, '44'))
+          : step === 'photos'
+            ? photosHint(0)
+            : HINTS[step as keyof typeof HINTS];
       for (const kind of ['sticker', 'voice', 'video', 'document'] as const) {
         const answer = await chat.other(kind);
         expect(answer.at(-1), `${step}/${kind}`).toContain(expected);
       }
-      expect((await chat.text(longText)).at(-1), `${step}/long`).toContain(expected);
+      const tooLong = step === 'description' ? TEXT.descriptionTooLong : expected;
+      expect((await chat.text(longText)).at(-1), `${step}/long`).toContain(tooLong);
       for (const forged of ['x:1', 'c:heroin', 'm:99999', 'p:00', `${'z'.repeat(70)}`, 's:send:extra']) {
         expect((await chat.press(forged)).at(-1), `${step}/${forged}`).toContain(expected);
       }
@@ -249,10 +258,22 @@ describe('tip conversation', () => {
     const chat = newChat('group');
     const draftsBefore = (await world.redis.keys(`${world.prefix}:bot:draft:*`)).length;
     expect(await chat.text('/start')).toEqual([TEXT.groupChat]);
-    expect(await chat.text('Tôi muốn báo tin')).toEqual([TEXT.groupChat]);
+    // Once per group per day: the rest of the group's talk gets no answer.
+    expect(await chat.text('Tôi muốn báo tin')).toEqual([]);
+    expect(await chat.text('/start')).toEqual([]);
     await chat.press('c:mua_ban');
     expect(chat.calls.at(-1)?.method).toBe('answerCallbackQuery');
     expect(await world.redis.keys(`${world.prefix}:bot:draft:*`)).toHaveLength(draftsBefore);
+    // Another group hears it once too; the notice key names no group id.
+    const other = newChat('group');
+    expect(await other.text('xin chào')).toEqual([TEXT.groupChat]);
+    const notices = await world.redis.keys(`${world.prefix}:bot:group-notice:*`);
+    expect(notices.length).toBeGreaterThanOrEqual(2);
+    for (const key of notices) {
+      expect(key).not.toContain(String(Math.abs(chat.chatId)));
+      expect(key).not.toContain(String(Math.abs(other.chatId)));
+      expect(await world.redis.ttl(key)).toBeGreaterThan(23 * 3600);
+    }
   });
 
   it('explains itself with /trogiup and accepts /trangthai codes', async () => {
@@ -260,5 +281,102 @@ describe('tip conversation', () => {
     expect(await chat.text('/trogiup')).toEqual([TEXT.help]);
     expect(await chat.text('/trangthai tb-7k4p9 qrm2x')).toEqual([TEXT.statusComing('TB-7K4P9-QRM2X')]);
     expect(await chat.text('/trangthai 123')).toEqual([TEXT.statusBadCode]);
+  });
+
+  it('refuses a long paste split by Telegram as a whole: the rest is refused too, with one message', async () => {
+    const chat = newChat();
+    await walk(chat, 'description');
+    const now = Math.floor(Date.now() / 1000);
+    expect(await chat.text('a'.repeat(4096), { date: now })).toEqual([TEXT.descriptionTooLong]);
+    expect(TEXT.descriptionTooLong.match(/4000/g)).toHaveLength(1);
+    // The second part, mid-sentence, a second later: refused without another message.
+    expect(await chat.text('phần sau của đoạn văn MARKER-rest', { date: now + 1 })).toEqual([]);
+    // A third part chains on the second.
+    expect(await chat.text('b'.repeat(4096), { date: now + 2 })).toEqual([]);
+    expect(await chat.text('c'.repeat(10), { date: now + 3 })).toEqual([]);
+    // A shortened text sent later is taken.
+    const later = now + 3 + PASTE_PART_SECONDS + 1;
+    expect(await chat.text('Mô tả đã rút gọn MARKER-short', { date: later })).toEqual([TEXT.askPhotos(0)]);
+    await chat.press('f:none');
+    const [summary] = await chat.press('k:n');
+    expect(summary).toContain('MARKER-short');
+    expect(summary).not.toContain('MARKER-rest');
+  });
+
+  it('takes a text right after a refusal when something else came in between', async () => {
+    const chat = newChat();
+    await walk(chat, 'description');
+    const now = Math.floor(Date.now() / 1000);
+    expect(await chat.text('a'.repeat(4001), { date: now })).toEqual([TEXT.descriptionTooLong]);
+    expect((await chat.other('sticker')).at(-1)).toContain(HINTS.description);
+    expect(await chat.text('Mô tả ngắn', { date: now + 1 })).toEqual([TEXT.askPhotos(0)]);
+    // Exactly the limit is a valid description.
+    await chat.text('/huy');
+    await walk(chat, 'description');
+    expect(await chat.text('d'.repeat(4000))).toEqual([TEXT.askPhotos(0)]);
+  });
+
+  it('removes the summary’s buttons once the tip is sent or cancelled; pressing them later is harmless', async () => {
+    const chat = newChat();
+    await walk(chat, 'consent');
+    await chat.press('k:y');
+    const summaryId = chat.lastSentMessageId();
+    expect(summaryId).toBeDefined();
+    const sent = await chat.press('s:send');
+    expect(sent[0]).toContain('Mã tin báo');
+    const edits = chat.callsOf('editMessageReplyMarkup');
+    expect(edits.map((call) => call.payload.message_id)).toContain(summaryId);
+    expect(edits.every((call) => call.payload.reply_markup === undefined)).toBe(true);
+    expect(await chat.press('s:send')).toEqual([HINTS.idle]);
+    expect(await jobCount()).toBe(1);
+
+    await walk(chat, 'consent');
+    await chat.press('k:n');
+    const cancelledId = chat.lastSentMessageId();
+    expect(await chat.press('s:cancel')).toEqual([TEXT.cancelled]);
+    expect(chat.callsOf('editMessageReplyMarkup').map((call) => call.payload.message_id)).toContain(
+      cancelledId,
+    );
+
+    await walk(chat, 'consent');
+    await chat.press('k:n');
+    const huyId = chat.lastSentMessageId();
+    expect(await chat.text('/huy')).toEqual([TEXT.cancelled]);
+    expect(chat.callsOf('editMessageReplyMarkup').map((call) => call.payload.message_id)).toContain(huyId);
+    expect(await jobCount()).toBe(1);
+  });
+
+  it('ranks whole-word commune matches first and says when there are more than the buttons', async () => {
+    const chat = newChat();
+    await walk(chat, 'province');
+    const prompt = await chat.text('ha noi');
+    expect(prompt[0]).toContain(`ví dụ: "${communeExampleOf(world.deps.units, '01')}"`);
+    expect(prompt[0]).not.toContain('dak rong');
+    const answer = await chat.text('hoa');
+    expect(answer[0]).toMatch(/^Có \d+ kết quả, hãy gõ thêm chữ để thu hẹp/);
+    const labels = chat.lastButtons().map((button) => button.text);
+    expect(labels).toHaveLength(9);
+    expect(labels).toEqual(expect.arrayContaining(['Xã Ứng Hòa (Hà Nội)', 'Phường Yên Hòa (Hà Nội)']));
+    expect(labels.some((label) => label.includes('Hoàn Kiếm'))).toBe(false);
+    expect(await chat.text('ung hoa')).toEqual([TEXT.communeMatches]);
+  });
+
+  it('says honestly what TinBao keeps, in two sentences', async () => {
+    const chat = newChat();
+    const [welcome] = await chat.text('/start');
+    expect(welcome).not.toContain('không ai biết');
+    expect(welcome).toContain('TinBao không lưu tên, số điện thoại hay tài khoản của bạn.');
+  });
+
+  it('names only the photo step’s shown button in its hints', async () => {
+    const chat = newChat();
+    await walk(chat, 'photos');
+    expect(chat.lastButtons()).toEqual([{ text: 'Không có ảnh', data: 'f:none' }]);
+    const [hint] = await chat.other('sticker');
+    expect(hint).toBe(photosHint(0));
+    expect(hint).not.toContain('Xong');
+    expect(TEXT.askPhotos(0)).not.toContain('Xong');
+    expect(TEXT.askPhotos(1)).toContain('«Xong»');
+    expect(TEXT.askPhotos(1)).not.toContain('Không có ảnh');
   });
 });

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import {
   type AdminUnits,
   DescriptionSchema,
+  findCommunes,
+  foldWords,
   type Logger,
   MAX_DESCRIPTION_LENGTH,
   MAX_PHOTO_BYTES,
   MAX_PHOTOS,
   normalizeReceiptCode,
   ObservedWhenSchema,
-  searchCommunes,
+  pseudonymOf,
   searchProvinces,
   TipCategorySchema,
   toNfc,
@@ -37,14 +39,19 @@ import {
   EDIT_LABELS,
   type EditTarget,
   HINTS,
+  photosHint,
   TEXT,
   TOO_LONG_HINT,
   VENUE_LABELS,
   WHEN_LABELS,
 } from './messages';
 import { PhotoError, reencodePhoto } from './photos';
-import type { StatusLookup } from './status';
+import { isStatusLookupLimited, type StatusLookup } from './status';
 import { ensurePending, isRateLimited, type SubmitDeps, submitDraft } from './submit';
+
+/** Telegram sends the parts of a split paste within a second or two; a rewrite takes longer. */
+export const PASTE_PART_SECONDS = 10;
+const COMMUNE_BUTTONS = 8;
 
 export interface ConversationDeps {
   units: AdminUnits;
@@ -92,9 +99,12 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
         await ctx.reply(TEXT.askProvince, { reply_markup: provinceKeyboard(units.provinces) });
         return;
       case 'commune':
-        await ctx.reply(TEXT.askCommune(provinceName(draft.provinceCode)), {
-          reply_markup: changeProvinceKeyboard(),
-        });
+        await ctx.reply(
+          TEXT.askCommune(provinceName(draft.provinceCode), communeExample(draft.provinceCode)),
+          {
+            reply_markup: changeProvinceKeyboard(),
+          },
+        );
         return;
       case 'venue':
         await ctx.reply(TEXT.askVenue, { reply_markup: venueKeyboard() });
@@ -106,14 +116,18 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
         await ctx.reply(TEXT.askDescription);
         return;
       case 'photos':
-        await ctx.reply(TEXT.askPhotos, { reply_markup: photosKeyboard(draft.photos.length) });
+        await ctx.reply(TEXT.askPhotos(draft.photos.length), {
+          reply_markup: photosKeyboard(draft.photos.length),
+        });
         return;
       case 'consent':
         await ctx.reply(TEXT.askConsent, { reply_markup: consentKeyboard() });
         return;
-      case 'summary':
-        await ctx.reply(summaryText(draft), { reply_markup: summaryKeyboard() });
+      case 'summary': {
+        const sent = await ctx.reply(summaryText(draft), { reply_markup: summaryKeyboard() });
+        draft.summaryMessageId = sent.message_id;
         return;
+      }
       case 'editChoice':
         await ctx.reply(TEXT.chooseEdit, { reply_markup: editKeyboard() });
         return;
@@ -132,12 +146,22 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
   }
 
   async function hint(ctx: BotContext, prefix?: string): Promise<void> {
-    const step = ctx.session.step;
-    const text = prefix ? `${prefix}\n${HINTS[step]}` : HINTS[step];
+    const draft = ctx.session;
+    const text = prefix ? `${prefix}\n${hintText(draft)}` : hintText(draft);
     // Re-offer the step's keyboard with the hint: residents scroll less on small screens.
-    const keyboard = hintKeyboard(ctx.session);
-    await ctx.reply(text, keyboard ? { reply_markup: keyboard } : {});
+    const keyboard = hintKeyboard(draft);
+    const sent = await ctx.reply(text, keyboard ? { reply_markup: keyboard } : {});
+    if (draft.step === 'summary') draft.summaryMessageId = sent.message_id;
   }
+
+  function hintText(draft: Draft): string {
+    if (draft.step === 'commune' && draft.provinceCode)
+      return TEXT.communeHint(communeExample(draft.provinceCode));
+    if (draft.step === 'photos') return photosHint(draft.photos.length);
+    return HINTS[draft.step];
+  }
+
+  const communeExample = (code: string | undefined) => communeExampleOf(units, code);
 
   function hintKeyboard(draft: Draft) {
     switch (draft.step) {
@@ -190,11 +214,26 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
 
   async function forgetDraft(ctx: BotContext): Promise<void> {
     const photoIds = ctx.session.photos.map((photo) => photo.id);
+    const summaryMessageId = ctx.session.summaryMessageId;
     ctx.session = null;
     await deps.submit.photos.delete(photoIds);
+    // The summary's Gửi/Sửa/Hủy buttons are done with: remove them (the pressed message too).
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) return;
+    const pressed = ctx.callbackQuery?.message?.message_id;
+    for (const messageId of new Set([summaryMessageId, pressed])) {
+      if (messageId === undefined) continue;
+      await ctx.api.editMessageReplyMarkup(chatId, messageId).catch(() => {});
+    }
   }
 
   // ——— commands ———
+
+  // A split paste's parts arrive back to back; anything else in between ends the paste.
+  chat.use(async (ctx, next) => {
+    if (ctx.session.tooLongAt !== undefined && ctx.message?.text === undefined) delete ctx.session.tooLongAt;
+    await next();
+  });
 
   chat.command('start', async (ctx) => {
     const draft = ctx.session;
@@ -236,7 +275,16 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
       await ctx.reply(TEXT.statusComing(code));
       return;
     }
-    const result = await deps.statusLookup(code);
+    const userId = ctx.from?.id;
+    if (userId === undefined) return;
+    if (await isStatusLookupLimited(deps.submit, userId)) {
+      await ctx.reply(TEXT.statusTooMany);
+      return;
+    }
+    // The API limits by this keyed hash instead of the bot's IP, which every resident shares.
+    const result = await deps.statusLookup(code, {
+      resident: await pseudonymOf(deps.submit.pepper, 'telegram-status', userId),
+    });
     deps.logger.info({ updateId: ctx.update.update_id, result: result.kind }, 'receipt status looked up');
     const answer =
       result.kind === 'found'
@@ -382,6 +430,22 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
   chat.on('message:text', async (ctx) => {
     const draft = ctx.session;
     const text = toNfc(ctx.message.text);
+    if (draft.step === 'description') {
+      const refusedAt = draft.tooLongAt;
+      delete draft.tooLongAt;
+      const sentAt = ctx.message.date;
+      if (refusedAt !== undefined && sentAt >= refusedAt && sentAt - refusedAt <= PASTE_PART_SECONDS) {
+        // The rest of a long paste already refused: refuse it too, without a second message.
+        draft.tooLongAt = sentAt;
+        deps.logger.info({ updateId: ctx.update.update_id }, 'rest of a too-long description refused');
+        return;
+      }
+      if (text.length > MAX_DESCRIPTION_LENGTH) {
+        draft.tooLongAt = sentAt;
+        await ctx.reply(TEXT.descriptionTooLong);
+        return;
+      }
+    }
     if (text.startsWith('/')) return hint(ctx);
     if (text.length > MAX_DESCRIPTION_LENGTH) return hint(ctx, TOO_LONG_HINT);
     switch (draft.step) {
@@ -403,14 +467,16 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
       case 'commune': {
         const code = draft.provinceCode;
         if (!code) return prompt(ctx, 'province');
-        const matches = searchCommunes(units, code, text, 8);
+        const { matches, total } = findCommunes(units, code, text, COMMUNE_BUTTONS);
         if (matches.length === 0) {
           await ctx.reply(TEXT.communeNotFound(provinceName(code)), {
             reply_markup: changeProvinceKeyboard(),
           });
           return;
         }
-        await ctx.reply(TEXT.communeMatches, { reply_markup: communeKeyboard(units, matches) });
+        await ctx.reply(total > matches.length ? TEXT.communeManyMatches(total) : TEXT.communeMatches, {
+          reply_markup: communeKeyboard(units, matches),
+        });
         return;
       }
       case 'description': {
@@ -429,36 +495,74 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
     if (draft.step !== 'province' && draft.step !== 'commune') return hint(ctx);
     const { latitude, longitude } = ctx.message.location;
     draft.location = { latitude, longitude };
-    await ctx.reply(TEXT.locationReceived);
-    return prompt(ctx, draft.step);
+    // One short message with the step's buttons: the pin names no commune (no coordinates here).
+    await ctx.reply(TEXT.locationReceived, {
+      reply_markup: draft.step === 'province' ? provinceKeyboard(units.provinces) : changeProvinceKeyboard(),
+    });
   });
 
   chat.on('message:photo', async (ctx) => {
     const largest = ctx.message.photo.at(-1);
     if (!largest) return hint(ctx);
-    return acceptPhoto(ctx, largest.file_id, largest.file_size);
+    const description = captionDescription(ctx, ctx.message.caption);
+    const accepted = await acceptPhoto(ctx, largest.file_id, largest.file_size, description !== undefined);
+    if (accepted && description !== undefined) await describeWith(ctx, description);
   });
 
   chat.on('message:document', async (ctx) => {
     const document = ctx.message.document;
     // Images sent "as a file" keep their full size; anything else is not a photo.
-    if (ctx.session.step === 'photos' && document.mime_type?.startsWith('image/')) {
-      return acceptPhoto(ctx, document.file_id, document.file_size);
+    const takesPhotos = ctx.session.step === 'photos' || ctx.session.step === 'description';
+    if (takesPhotos && document.mime_type?.startsWith('image/')) {
+      const description = captionDescription(ctx, ctx.message.caption);
+      const accepted = await acceptPhoto(
+        ctx,
+        document.file_id,
+        document.file_size,
+        description !== undefined,
+      );
+      if (accepted && description !== undefined) await describeWith(ctx, description);
+      return;
     }
     return hint(ctx, ctx.session.step === 'photos' ? TEXT.photoNotImage : undefined);
   });
 
-  async function acceptPhoto(ctx: BotContext, fileId: string, size: number | undefined): Promise<void> {
+  /** A photo sent with a caption at the description step: the caption is the description. */
+  function captionDescription(ctx: BotContext, caption: string | undefined): string | undefined {
+    if (ctx.session.step !== 'description' || !caption) return undefined;
+    const description = DescriptionSchema.safeParse(toNfc(caption));
+    return description.success ? description.data : undefined;
+  }
+
+  async function describeWith(ctx: BotContext, description: string): Promise<void> {
+    ctx.session.description = description;
+    await advance(ctx, 'photos');
+  }
+
+  /**
+   * Takes a photo at the photo step, and also at the description step (residents often send
+   * the photo first): it is kept, encrypted like the others, for the tip.
+   */
+  async function acceptPhoto(
+    ctx: BotContext,
+    fileId: string,
+    size: number | undefined,
+    quietOnSuccess = false,
+  ): Promise<boolean> {
     const draft = ctx.session;
-    if (draft.step !== 'photos') return hint(ctx);
-    const keyboard = () => ({ reply_markup: photosKeyboard(draft.photos.length) });
+    if (draft.step !== 'photos' && draft.step !== 'description') {
+      await hint(ctx);
+      return false;
+    }
+    const early = draft.step === 'description';
+    const keyboard = () => (early ? {} : { reply_markup: photosKeyboard(draft.photos.length) });
     if (draft.photos.length >= MAX_PHOTOS) {
-      await ctx.reply(TEXT.photoLimit, keyboard());
-      return;
+      await ctx.reply(early ? TEXT.photoLimitEarly : TEXT.photoLimit, keyboard());
+      return false;
     }
     if (size !== undefined && size > MAX_PHOTO_BYTES) {
       await ctx.reply(TEXT.photoTooLarge, keyboard());
-      return;
+      return false;
     }
     try {
       const file = await ctx.api.getFile(fileId);
@@ -478,15 +582,27 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
             ? TEXT.photoNotImage
             : TEXT.photoFailed;
       await ctx.reply(text, keyboard());
-      return;
+      return false;
     }
-    await ctx.reply(TEXT.photoReceived(draft.photos.length), keyboard());
+    if (quietOnSuccess) return true;
+    await ctx.reply(
+      early ? TEXT.photoKeptForLater(draft.photos.length) : TEXT.photoReceived(draft.photos.length),
+      keyboard(),
+    );
+    return true;
   }
 
   // Stickers, voice, video, contacts, polls…: a short hint, never an error.
   chat.on('message', (ctx) => hint(ctx));
 
   return composer;
+}
+
+/** An example to type for the chosen province: one of its own communes, folded ("ba dinh"). */
+export function communeExampleOf(units: AdminUnits, provinceCode: string | undefined): string {
+  const communes = provinceCode ? units.communesOf(provinceCode) : [];
+  const commune = communes.find((candidate) => foldWords(candidate.shortName).length > 1) ?? communes[0];
+  return commune ? foldWords(commune.shortName).join(' ') : 'dak rong';
 }
 
 function isTelegramError(error: unknown): boolean {

@@ -50,6 +50,13 @@ export const DraftSchema = z.object({
   description: z.string().optional(),
   photos: z.array(DraftPhotoSchema),
   followUpConsent: z.boolean().optional(),
+  /**
+   * When (Telegram's unix seconds) a too-long description was refused: Telegram splits a long
+   * paste into parts sent back to back, and the rest must not pass as the whole description.
+   */
+  tooLongAt: z.number().int().optional(),
+  /** The last message that carries the summary's Gửi/Sửa/Hủy buttons, to remove them once done. */
+  summaryMessageId: z.number().int().optional(),
   /** Set by "Sửa": after the chosen step, go back to the summary. */
   editing: z.boolean().optional(),
   /** Chosen before the first submission attempt, so a retry after a failure reuses them. */

@@ -47,7 +47,7 @@ export const STATUS_LABELS: Record<ReceiptStatus, string> = {
   received: 'đã tiếp nhận, đang chờ xem xét',
   in_progress: 'đang được xem xét',
   forwarded: 'đã chuyển đến công an có thẩm quyền',
-  closed: 'đã xử lý xong',
+  closed: 'đã được xem xét và khép lại',
 };
 
 export const BUTTONS = {
@@ -79,7 +79,7 @@ export const TEXT = {
   welcome: [
     'Xin chào! Đây là TinBao, kênh tiếp nhận tin báo về ma túy và tội phạm để chuyển đến công an xã, phường nơi xảy ra.',
     '',
-    'Bạn không cần cho biết tên hay số điện thoại. Tin báo được mã hóa ngay khi gửi và không ai biết được người gửi là bạn.',
+    'TinBao không lưu tên, số điện thoại hay tài khoản của bạn. Tin báo được mã hóa ngay khi gửi, chỉ cán bộ có thẩm quyền đọc được.',
     '',
     'Bấm «Gửi tin báo» để bắt đầu. Gõ /huy để hủy bất cứ lúc nào, /trogiup để xem hướng dẫn.',
   ].join('\n'),
@@ -98,23 +98,32 @@ export const TEXT = {
     'Bước 2/8. Việc này xảy ra ở tỉnh, thành phố nào? Chọn bên dưới hoặc gõ tên (không cần dấu).\nBạn cũng có thể gửi vị trí (📎 → Vị trí).',
   provinceMatches: 'Bạn chọn tỉnh, thành phố nào?',
   provinceNotFound: 'Không tìm thấy tỉnh, thành phố này. Vui lòng gõ lại tên hoặc chọn bên dưới.',
-  askCommune: (provinceName: string) =>
-    `Bước 3/8. Xã, phường nào của ${provinceName}? Gõ một phần tên, không cần dấu (ví dụ: "dak rong").`,
+  askCommune: (provinceName: string, example: string) =>
+    `Bước 3/8. Xã, phường nào của ${provinceName}? Gõ một phần tên, không cần dấu (ví dụ: "${example}").`,
   communeMatches: 'Chọn xã, phường đúng:',
+  communeManyMatches: (total: number) =>
+    `Có ${total} kết quả, hãy gõ thêm chữ để thu hẹp, hoặc chọn bên dưới:`,
+  communeHint: (example: string) =>
+    `Vui lòng gõ một phần tên xã, phường (ví dụ: "${example}"), rồi chọn bằng nút.`,
   communeNotFound: (provinceName: string) =>
     `Không tìm thấy xã, phường nào của ${provinceName} có tên này. Vui lòng gõ lại, hoặc chọn tỉnh khác.`,
-  locationReceived:
-    'Đã nhận vị trí. Vị trí chỉ nằm trong tin báo đã mã hóa. Vui lòng vẫn chọn tỉnh và xã, phường để tin đến đúng nơi.',
+  locationReceived: 'Đã nhận vị trí (chỉ cán bộ xem được). Vui lòng chọn tỉnh và xã để chuyển đúng đơn vị.',
   askVenue: 'Bước 4/8. Việc này xảy ra ở đâu?',
   askWhen: 'Bước 5/8. Bạn thấy việc này khi nào?',
   askDescription: `Bước 6/8. Hãy mô tả điều bạn thấy: ai, làm gì, ở đâu cụ thể, có dấu hiệu gì. Tối đa ${MAX_DESCRIPTION_LENGTH} ký tự. Không cần ghi tên của bạn.`,
-  askPhotos: `Bước 7/8. Bạn có ảnh không? Gửi tối đa ${MAX_PHOTOS} ảnh, hoặc bấm «Không có ảnh». Thông tin vị trí trong ảnh sẽ được xóa.`,
+  descriptionTooLong: `Mô tả quá dài: tối đa ${MAX_DESCRIPTION_LENGTH} ký tự. Vui lòng rút gọn rồi gửi lại trong một tin nhắn.`,
+  photoKeptForLater: (count: number) =>
+    `Đã nhận ảnh ${count}/${MAX_PHOTOS}, ảnh sẽ được gửi kèm tin báo. Vui lòng mô tả bằng chữ điều bạn thấy.`,
+  askPhotos: (count: number) =>
+    count === 0
+      ? `Bước 7/8. Bạn có ảnh không? Gửi tối đa ${MAX_PHOTOS} ảnh, hoặc bấm «Không có ảnh». Thông tin vị trí trong ảnh sẽ được xóa.`
+      : `Bước 7/8. Đã có ${count}/${MAX_PHOTOS} ảnh. Gửi thêm ảnh hoặc bấm «Xong». Thông tin vị trí trong ảnh sẽ được xóa.`,
   photoReceived: (count: number) =>
     count >= MAX_PHOTOS
       ? `Đã nhận ảnh ${count}/${MAX_PHOTOS}. Đã đủ số ảnh, bấm «Xong» để tiếp tục.`
       : `Đã nhận ảnh ${count}/${MAX_PHOTOS}. Gửi thêm ảnh hoặc bấm «Xong».`,
   askConsent:
-    'Bước 8/8. Cán bộ có thể cần hỏi thêm. Bạn có đồng ý nhận câu hỏi qua cuộc trò chuyện này không? Họ vẫn không biết bạn là ai.',
+    'Bước 8/8. Cán bộ có thể cần hỏi thêm. Bạn có đồng ý nhận câu hỏi qua cuộc trò chuyện này không? Họ không thấy tên hay tài khoản của bạn.',
   summaryTitle: 'Vui lòng xem lại tin báo:',
   summaryFooter: 'Bấm «Gửi» để gửi, «Sửa» để sửa một mục, «Hủy» để hủy.',
   chooseEdit: 'Bạn muốn sửa mục nào?',
@@ -137,29 +146,39 @@ export const TEXT = {
     `Tin báo ${receiptCode}: việc tra cứu trạng thái sẽ sớm có. Tin của bạn đã được lưu an toàn.`,
   status: (receiptCode: string, status: ReceiptStatus) => `Tin báo ${receiptCode}: ${STATUS_LABELS[status]}.`,
   statusBusy: 'Bạn tra cứu hơi nhiều. Vui lòng thử lại sau một phút.',
+  statusTooMany:
+    'Bạn đã tra cứu nhiều lần. Vui lòng thử lại sau khoảng 10 phút, tin của bạn vẫn được lưu an toàn.',
   statusUnavailable: 'Hiện chưa tra cứu được. Tin của bạn vẫn được lưu an toàn, vui lòng thử lại sau.',
   statusNotFound: (receiptCode: string) => `Không tìm thấy tin báo ${receiptCode}. Vui lòng kiểm tra lại mã.`,
   photoTooLarge: 'Ảnh này lớn hơn 10 MB. Vui lòng gửi ảnh nhỏ hơn.',
   photoNotImage: 'Tệp này không phải là ảnh. Vui lòng gửi ảnh (JPG, PNG).',
   photoLimit: `Bạn đã gửi đủ ${MAX_PHOTOS} ảnh. Bấm «Xong» để tiếp tục.`,
-  photoFailed: 'Không tải được ảnh này. Vui lòng gửi lại hoặc bấm «Xong».',
+  photoLimitEarly: `Đã đủ ${MAX_PHOTOS} ảnh. Vui lòng mô tả bằng chữ điều bạn thấy.`,
+  photoFailed: 'Không tải được ảnh này. Vui lòng gửi lại.',
   resume: 'Bạn đang soạn dở một tin báo. Mời bạn tiếp tục:',
   staleButton: 'Nút này không còn dùng được.',
 } as const;
+
+/** The photo step's hint names the one button shown: «Không có ảnh» before any photo, «Xong» after. */
+export function photosHint(count: number): string {
+  return count === 0
+    ? `Vui lòng gửi ảnh (tối đa ${MAX_PHOTOS} ảnh) hoặc bấm «Không có ảnh».`
+    : `Vui lòng gửi thêm ảnh (tối đa ${MAX_PHOTOS} ảnh) hoặc bấm «Xong».`;
+}
 
 /** The short hint for anything unexpected, by step: what the bot is waiting for right now. */
 export const HINTS: Record<Step, string> = {
   idle: 'Gõ /start để gửi tin báo, hoặc /trogiup để xem hướng dẫn.',
   category: 'Vui lòng chọn loại hành vi bằng các nút ở tin nhắn trên.',
   province: 'Vui lòng gõ tên tỉnh, thành phố (không cần dấu) hoặc chọn bằng nút.',
-  commune: 'Vui lòng gõ một phần tên xã, phường (ví dụ: "dak rong"), rồi chọn bằng nút.',
+  commune: 'Vui lòng gõ một phần tên xã, phường (không cần dấu), rồi chọn bằng nút.',
   venue: 'Vui lòng chọn nơi xảy ra bằng các nút ở tin nhắn trên.',
   when: 'Vui lòng chọn thời gian bằng các nút ở tin nhắn trên.',
-  description: `Vui lòng mô tả bằng chữ, tối đa ${MAX_DESCRIPTION_LENGTH} ký tự.`,
-  photos: `Vui lòng gửi ảnh (tối đa ${MAX_PHOTOS} ảnh) hoặc bấm «Xong» / «Không có ảnh».`,
+  description: 'Vui lòng mô tả bằng chữ điều bạn thấy, trong một tin nhắn.',
+  photos: photosHint(0),
   consent: 'Vui lòng bấm «Đồng ý» hoặc «Không».',
   summary: 'Vui lòng bấm «Gửi», «Sửa» hoặc «Hủy» ở tin nhắn trên.',
   editChoice: 'Vui lòng chọn mục cần sửa bằng các nút ở tin nhắn trên.',
 };
 
-export const TOO_LONG_HINT = `Tin nhắn quá dài (tối đa ${MAX_DESCRIPTION_LENGTH} ký tự).`;
+export const TOO_LONG_HINT = 'Tin nhắn quá dài.';

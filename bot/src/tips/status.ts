@@ -1,4 +1,6 @@
+import { pseudonymOf } from '@tinbao/shared';
 import { type ReceiptStatus, ReceiptStatusResponseSchema } from '@tinbao/shared/api/tips';
+import type { Redis } from 'ioredis';
 
 export type StatusLookupResult =
   | { kind: 'found'; status: ReceiptStatus }
@@ -6,17 +8,35 @@ export type StatusLookupResult =
   | { kind: 'busy' }
   | { kind: 'unavailable' };
 
-/** Looks a receipt code up in the API's public receipt route; carries the code only. */
-export type StatusLookup = (receiptCode: string) => Promise<StatusLookupResult>;
+/**
+ * Looks a receipt code up in the API's public receipt route; carries the code and, for the
+ * API's rate limit, a keyed hash of the resident (never the platform id).
+ */
+export type StatusLookup = (
+  receiptCode: string,
+  options?: { resident?: string },
+) => Promise<StatusLookupResult>;
 
-export function createStatusLookup(apiUrl: string, timeoutMs = 5000): StatusLookup {
+export interface StatusLookupOptions {
+  /** TINBAO_BOT_API_TOKEN: lets the API rate-limit per resident rather than per bot IP. */
+  botToken?: string;
+  timeoutMs?: number;
+}
+
+export function createStatusLookup(apiUrl: string, options: StatusLookupOptions = {}): StatusLookup {
   const base = apiUrl.replace(/\/+$/, '');
-  return async (receiptCode) => {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  return async (receiptCode, lookup = {}) => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.botToken && lookup.resident) {
+      headers['x-tinbao-bot-token'] = options.botToken;
+      headers['x-tinbao-resident'] = lookup.resident;
+    }
     let response: Response;
     try {
       response = await fetch(`${base}/api/v1/receipts/${encodeURIComponent(receiptCode)}`, {
         signal: AbortSignal.timeout(timeoutMs),
-        headers: { accept: 'application/json' },
+        headers,
       });
     } catch {
       return { kind: 'unavailable' };
@@ -27,4 +47,21 @@ export function createStatusLookup(apiUrl: string, timeoutMs = 5000): StatusLook
     const parsed = ReceiptStatusResponseSchema.safeParse(await response.json().catch(() => undefined));
     return parsed.success ? { kind: 'found', status: parsed.data.status } : { kind: 'unavailable' };
   };
+}
+
+/** At most this many /trangthai lookups per resident per STATUS_LOOKUP_WINDOW_SECONDS. */
+export const STATUS_LOOKUPS_PER_WINDOW = 10;
+export const STATUS_LOOKUP_WINDOW_SECONDS = 600;
+
+/**
+ * Counts one lookup for the resident and says whether it is over the limit. The counter is
+ * named by a keyed hash of the user id (its own scope), never by the id.
+ */
+export async function isStatusLookupLimited(
+  deps: { redis: Redis; redisPrefix: string; pepper: Uint8Array },
+  userId: number,
+): Promise<boolean> {
+  const key = `${deps.redisPrefix}:bot:status-rate:${await pseudonymOf(deps.pepper, 'telegram-status-rate', userId)}`;
+  const result = await deps.redis.multi().incr(key).expire(key, STATUS_LOOKUP_WINDOW_SECONDS, 'NX').exec();
+  return Number(result?.[0]?.[1] ?? 0) > STATUS_LOOKUPS_PER_WINDOW;
 }
