@@ -5,6 +5,7 @@
  * set, then the api (HTTP + workers) and the bot as child processes. Ctrl-C stops them all.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
@@ -91,6 +92,23 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeout
   });
 }
 
+/** Whether something already listens on 127.0.0.1:port. */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolvePort(true);
+    });
+    socket.once('error', () => resolvePort(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolvePort(false);
+    });
+  });
+}
+
 /** Resolves once redis-server answers PING on the port. */
 async function waitForRedis(child: ChildProcess, port: number, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -141,6 +159,20 @@ async function main() {
   if (major < 20 || (major === 20 && minor < 19))
     fail(`Node.js 20.19 or newer is needed (this is ${process.version})`);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  // A second TinBao (or anything else) on our ports would make a child fail with a misleading message.
+  const ports: [string, number, boolean][] = [
+    ['PORT (api and moderation UI)', config.PORT, true],
+    ['TINBAO_REDIS_PORT (embedded redis-server)', config.TINBAO_REDIS_PORT, !config.REDIS_URL],
+    ['TELEGRAM_EMULATOR_PORT (Telegram emulator)', config.TELEGRAM_EMULATOR_PORT, !config.TELEGRAM_BOT_TOKEN],
+  ];
+  for (const [name, port, needed] of ports) {
+    if (needed && (await portTaken(port))) {
+      fail(
+        `port ${port} is already in use (is TinBao already running?); set ${name.split(' ')[0]} to another port`,
+      );
+    }
+  }
 
   // Keys: the organisation key pair, its private half wrapped by a master key kept in a 0600 file.
   const keysDir = `${dataDir}/keys`;
@@ -222,8 +254,11 @@ async function main() {
     REDIS_URL: redisUrl,
     ...(masterKeyFile ? { TINBAO_MASTER_KEY_FILE: masterKeyFile } : {}),
   };
+  // A fresh token per start: the api trusts the bot's per-resident receipt look-up header.
+  const botApiToken = randomBytes(32).toString('base64url');
   const api = runTs('api', 'api/src/main.ts', {
     ...shared,
+    TINBAO_BOT_API_TOKEN: botApiToken,
     PORT: String(config.PORT),
     // Served over plain http on this machine; production sits behind TLS with secure cookies.
     COOKIE_SECURE: process.env.COOKIE_SECURE ?? 'false',
@@ -234,6 +269,7 @@ async function main() {
     ...shared,
     ...telegram,
     TINBAO_API_URL: `http://127.0.0.1:${config.PORT}`,
+    TINBAO_BOT_API_TOKEN: botApiToken,
   });
   await waitForLine(bot, /bot (started|listening|running)|polling/i, 'the bot', 120_000).catch(
     (error: Error) => fail(error.message),
