@@ -11,6 +11,7 @@ describe('bot configuration', () => {
     const result = parseConfig(BotConfigSchema, {
       TELEGRAM_BOT_TOKEN: 'not a token',
       TINBAO_BOT_PEPPER: 'short',
+      TINBAO_BOT_API_TOKEN: 'too-short',
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -19,6 +20,7 @@ describe('bot configuration', () => {
         'TELEGRAM_BOT_TOKEN: must look like 123456:ABC-DEF…',
         'REDIS_URL: is required but not set',
         'TINBAO_BOT_PEPPER: must be 32 bytes as 64 hex characters or base64',
+        'TINBAO_BOT_API_TOKEN: must be at least 32 characters',
       ]),
     );
   });

@@ -8,7 +8,7 @@ import { createTestTip } from '@tinbao/api/tips/testing';
 import { createBot } from '@tinbao/bot/bot';
 import { createTestBotWorld, FakeTelegramChat, type TestBotWorld } from '@tinbao/bot/testing/test-bot';
 import { TEXT } from '@tinbao/bot/tips/messages';
-import { createStatusLookup } from '@tinbao/bot/tips/status';
+import { createStatusLookup, STATUS_LOOKUPS_PER_WINDOW } from '@tinbao/bot/tips/status';
 import { createLogger, createOrgKeys, orgKeyPaths, parseConfig } from '@tinbao/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/processes';
@@ -18,6 +18,7 @@ let api: ApiProcess | undefined;
 let world: TestBotWorld;
 let apiUrl: string;
 let orgPublicKey: Uint8Array;
+const BOT_API_TOKEN = randomBytes(32).toString('base64url');
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tinbao-bot-status-'));
@@ -34,6 +35,7 @@ beforeAll(async () => {
     TINBAO_ROLE: 'http',
     COOKIE_SECURE: 'false',
     LOG_LEVEL: 'silent',
+    TINBAO_BOT_API_TOKEN: BOT_API_TOKEN,
   });
   if (!parsed.ok) throw new Error(parsed.problems.join('; '));
   api = await startApiProcess(parsed.config, createLogger({ name: 'api', level: 'silent' }), {
@@ -65,5 +67,46 @@ describe('/trangthai asks the API for a receipt’s status', () => {
       620_000_002,
     );
     expect(await unreachable.text(`/trangthai ${tip.receiptCode}`)).toEqual([TEXT.statusUnavailable]);
+  });
+
+  it('limits look-ups per resident in the bot, and the API counts the bot’s look-ups per resident, not per IP', async () => {
+    const tip = await createTestTip(api!.database.db, orgPublicKey, { communeCode: '19564' });
+    const statusLookup = createStatusLookup(apiUrl, { botToken: BOT_API_TOKEN });
+    const residents = [620_000_011, 620_000_012, 620_000_013].map(
+      (id) => new FakeTelegramChat(createBot({ ...world.deps, statusLookup }), id),
+    );
+    // 30 look-ups from one IP, over the API's 20 per minute per IP: each resident has its own count.
+    for (const chat of residents) {
+      for (let lookup = 1; lookup <= STATUS_LOOKUPS_PER_WINDOW; lookup++) {
+        expect(await chat.text(`/trangthai ${tip.receiptCode}`), `${chat.chatId} #${lookup}`).toEqual([
+          TEXT.status(tip.receiptCode, 'received'),
+        ]);
+      }
+    }
+    expect(await residents[0]!.text(`/trangthai ${tip.receiptCode}`)).toEqual([TEXT.statusTooMany]);
+    const counters = await world.redis.keys(`${world.prefix}:bot:status-rate:*`);
+    expect(counters.length).toBeGreaterThanOrEqual(residents.length);
+    for (const key of counters) {
+      for (const chat of residents) expect(key).not.toContain(String(chat.chatId));
+      expect(await world.redis.ttl(key)).toBeGreaterThan(9 * 60);
+    }
+  });
+
+  it('rate-limits by IP when the bot token is wrong or the resident header malformed', async () => {
+    const tip = await createTestTip(api!.database.db, orgPublicKey, { communeCode: '19564' });
+    const lookup = (headers: Record<string, string>) =>
+      fetch(`${apiUrl}/api/v1/receipts/${tip.receiptCode}`, { headers }).then((response) => response.status);
+    const forged = { 'x-tinbao-bot-token': 'x'.repeat(43), 'x-tinbao-resident': 'AAAAAAAAAAAAAAAAAAAAAA' };
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 25; attempt++) statuses.push(await lookup(forged));
+    expect(statuses).toContain(429);
+    expect(await lookup({ 'x-tinbao-bot-token': BOT_API_TOKEN, 'x-tinbao-resident': 'bad header!' })).toBe(
+      429,
+    );
+    expect(await lookup({ 'x-tinbao-bot-token': BOT_API_TOKEN })).toBe(429);
+    // The right token with a well-formed resident hash counts for that resident only.
+    expect(
+      await lookup({ 'x-tinbao-bot-token': BOT_API_TOKEN, 'x-tinbao-resident': 'BBBBBBBBBBBBBBBBBBBBBB' }),
+    ).toBe(200);
   });
 });

@@ -27,6 +27,7 @@ export function workflowRouteSpecs(deps: WorkflowDeps): AnyRouteSpec[] {
       logger: deps.logger,
       redisFast: deps.redisFast,
       redisPrefix: deps.config.REDIS_PREFIX,
+      ...(deps.config.TINBAO_BOT_API_TOKEN ? { botApiToken: deps.config.TINBAO_BOT_API_TOKEN } : {}),
       ...(deps.now ? { now: deps.now } : {}),
     }),
     ...unitRouteSpecs({ db }),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '@tinbao/shared';
 import {
   DeadlineExtensionCreateSchema,
@@ -48,8 +48,27 @@ export interface TipRoutesDeps extends TipsDeps {
   /** Fast-fail Redis for the public rate limit. */
   redisFast: Redis;
   redisPrefix: string;
-  /** Receipt look-ups per client IP per minute. */
+  /** Receipt look-ups per client IP (or per resident, for the bot) per minute. */
   receiptLimitPerMinute?: number;
+  /** TINBAO_BOT_API_TOKEN: the bot presenting it is rate-limited per resident, not per IP. */
+  botApiToken?: string;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+const RESIDENT_HEADER = /^[A-Za-z0-9_-]{8,64}$/;
+
+/**
+ * Who a receipt look-up counts against: the resident's keyed hash (sent by the bot, whose IP
+ * every resident shares) when the bot token matches, else the client IP.
+ */
+function receiptClientOf(req: Parameters<RequestHandler>[0], botApiToken: string | undefined): string {
+  const token = req.get('x-tinbao-bot-token');
+  const resident = req.get('x-tinbao-resident');
+  // Digests have equal lengths, so the comparison takes the same time whatever was sent.
+  if (botApiToken && token && resident && RESIDENT_HEADER.test(resident)) {
+    if (timingSafeEqual(sha256(token), sha256(botApiToken))) return `resident:${resident}`;
+  }
+  return `ip:${req.ip ?? 'unknown'}`;
 }
 
 /**
@@ -61,12 +80,10 @@ export function receiptRateLimit(
   prefix: string,
   limit: number,
   logger: Logger,
+  botApiToken?: string,
 ): RequestHandler {
   return async (req, _res, next) => {
-    const digest = createHash('sha256')
-      .update(req.ip ?? 'unknown')
-      .digest('hex')
-      .slice(0, 32);
+    const digest = createHash('sha256').update(receiptClientOf(req, botApiToken)).digest('hex').slice(0, 32);
     const key = `${prefix}:receipt-lookups:${digest}`;
     try {
       const result = await redis.multi().incr(key).expire(key, 60, 'NX').exec();
@@ -241,7 +258,13 @@ export function tipRouteSpecs(deps: TipRoutesDeps): AnyRouteSpec[] {
       params: ReceiptParamsSchema,
       response: ReceiptStatusResponseSchema,
       before: [
-        receiptRateLimit(deps.redisFast, deps.redisPrefix, deps.receiptLimitPerMinute ?? 20, deps.logger),
+        receiptRateLimit(
+          deps.redisFast,
+          deps.redisPrefix,
+          deps.receiptLimitPerMinute ?? 20,
+          deps.logger,
+          deps.botApiToken,
+        ),
       ],
       handler: async ({ params }) => {
         const status = await findStatusByReceipt(deps.db, params.code);
