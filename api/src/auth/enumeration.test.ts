@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { users } from '../platform/schema';
+import { loginFailures } from '../platform/schema';
 import { ENGINES } from '../platform/test-database';
 import { type AuthHarness, createAuthHarness } from './test-harness';
 import { createTestUser, type TestUser } from './testing';
@@ -46,7 +46,7 @@ describe.each(ENGINES)('no user enumeration on %s', (engine) => {
       const a = await attempt(`unknown-${i}`);
       const b = await attempt(user.username);
       if (i % 4 === 3) {
-        await h.database.db.update(users).set({ failedLogins: 0 }).where(eq(users.id, user.id));
+        await h.database.db.delete(loginFailures).where(eq(loginFailures.userId, user.id));
       }
       expect(a.status).toBe(401);
       expect(b.status).toBe(401);

@@ -2,9 +2,15 @@ import { and, eq } from 'drizzle-orm';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/audit-log';
-import { auditEvents, sessions, users } from '../platform/schema';
+import { auditEvents, loginFailures, sessions, users } from '../platform/schema';
 import { ENGINES } from '../platform/test-database';
-import { LOCK_MINUTES, MAX_CONSECUTIVE_FAILURES } from './service';
+import {
+  ACCOUNT_FAILURE_LIMIT,
+  ACCOUNT_FAILURE_WINDOW_MINUTES,
+  clientKeyOf,
+  LOCK_MINUTES,
+  MAX_CONSECUTIVE_FAILURES,
+} from './service';
 import { SESSION_COOKIE } from './sessions';
 import { type AuthHarness, createAuthHarness } from './test-harness';
 import { createTestUser, loginAgent, sessionTokenOf, type TestUser, totpCode } from './testing';
@@ -156,7 +162,7 @@ describe.each(ENGINES)('auth on %s', (engine) => {
     expect(ok.body.csrfToken).toEqual(expect.any(String));
     const [row] = await h.database.db.select().from(users).where(eq(users.id, user.id));
     expect(row?.totpEnrolledAt).not.toBeNull();
-    expect(row?.failedLogins).toBe(0);
+    expect(row?.failedLogins).toBe(1); // account-wide, within its window
     expect(Buffer.from(row?.totpSecret ?? []).includes(Buffer.from(secret))).toBe(false);
     expect(Buffer.from(row?.totpSecret ?? []).toString('latin1')).not.toContain(first.body.secret);
     expect((await passwordStep(user).expect(200)).body.next).toBe('totp');
@@ -186,31 +192,37 @@ describe.each(ENGINES)('auth on %s', (engine) => {
       .expect(200);
   });
 
-  it('counts wrong passwords and wrong TOTP codes together, locks after the limit, unlocks after the lock period', async () => {
+  const totpStep = (challenge: string, code: string, ip = '10.0.0.1') =>
+    supertest(h.app).post('/api/v1/auth/login/totp').set('X-Forwarded-For', ip).send({ challenge, code });
+  const pairOf = async (userId: string, ip: string) =>
+    (
+      await h.database.db
+        .select()
+        .from(loginFailures)
+        .where(and(eq(loginFailures.userId, userId), eq(loginFailures.clientKey, clientKeyOf(ip))))
+    )[0];
+
+  it('counts wrong passwords and wrong TOTP codes together per (account, client), locks that pair after the limit, unlocks after the lock period', async () => {
     const user = await newUser();
     await passwordStep({ ...user, password: 'wrong password 1' }).expect(401, INVALID);
     await passwordStep({ ...user, password: 'wrong password 2' }).expect(401, INVALID);
     const { body } = await passwordStep(user).expect(200);
     const wrongCode = totpCode(user, h.clock.now) === '123456' ? '654321' : '123456';
     for (let i = 0; i < MAX_CONSECUTIVE_FAILURES - 3; i++) {
-      await supertest(h.app)
-        .post('/api/v1/auth/login/totp')
-        .send({ challenge: body.challenge, code: wrongCode })
-        .expect(401, INVALID);
+      await totpStep(body.challenge, wrongCode).expect(401, INVALID);
     }
-    const [beforeLast] = await h.database.db.select().from(users).where(eq(users.id, user.id));
-    expect(beforeLast?.failedLogins).toBe(MAX_CONSECUTIVE_FAILURES - 1);
-    // The 5th failure locks the account and voids the pending challenge.
+    expect((await pairOf(user.id, '10.0.0.1'))?.failures).toBe(MAX_CONSECUTIVE_FAILURES - 1);
+    // The 5th failure locks this client out of this account.
     const lockedAt = h.clock.now.getTime();
-    await supertest(h.app)
-      .post('/api/v1/auth/login/totp')
-      .send({ challenge: body.challenge, code: wrongCode })
-      .expect(401, INVALID);
-    const [locked] = await h.database.db.select().from(users).where(eq(users.id, user.id));
-    const lockedUntil = locked?.lockedUntil?.getTime() ?? 0;
+    await totpStep(body.challenge, wrongCode).expect(401, INVALID);
+    const lockedUntil = (await pairOf(user.id, '10.0.0.1'))?.lockedUntil?.getTime() ?? 0;
     expect(lockedUntil - lockedAt).toBeGreaterThanOrEqual(minutes(LOCK_MINUTES));
     expect(lockedUntil - h.clock.now.getTime()).toBeLessThanOrEqual(minutes(LOCK_MINUTES));
-    // Locked: even the right password gets the same answer as a wrong one.
+    // The account itself is not locked (an admin sees no lock) …
+    const [row] = await h.database.db.select().from(users).where(eq(users.id, user.id));
+    expect(row?.lockedUntil).toBeNull();
+    expect(row?.failedLogins).toBe(MAX_CONSECUTIVE_FAILURES);
+    // … but from this client even the right password gets the same answer as a wrong one.
     await passwordStep(user).expect(401, INVALID);
     const events = (await auditOf(user.id)).filter((e) => e.action === 'auth.login_failed');
     expect(events.map((e) => (e.details as { reason: string }).reason)).toEqual([
@@ -221,16 +233,68 @@ describe.each(ENGINES)('auth on %s', (engine) => {
       'bad_totp',
       'locked',
     ]);
-    expect(events[4]?.details).toMatchObject({ locked: true });
+    expect(events[4]?.details).toMatchObject({ locked: true, lockScope: 'client' });
+    expect(events[5]?.details).toMatchObject({ lockScope: 'client', step: 'password' });
     // The injected clock runs with real time, so leave slack on both sides of the lock's end.
     h.clock.now = new Date(lockedUntil - 15_000);
     await passwordStep(user).expect(401, INVALID);
     h.clock.now = new Date(lockedUntil + 1000);
     const after = await passwordStep(user).expect(200);
-    await supertest(h.app)
-      .post('/api/v1/auth/login/totp')
-      .send({ challenge: after.body.challenge, code: totpCode(user, h.clock.now) })
-      .expect(200);
+    await totpStep(after.body.challenge, totpCode(user, h.clock.now)).expect(200);
+    // A success ends the consecutive count of that client.
+    expect(await pairOf(user.id, '10.0.0.1')).toBeUndefined();
+  });
+
+  it('failures from client A do not lock the account for client B', async () => {
+    const user = await newUser();
+    for (let i = 0; i < MAX_CONSECUTIVE_FAILURES + 3; i++) {
+      await passwordStep({ ...user, password: `attacker guess ${i}` }, '10.66.0.1').expect(401, INVALID);
+    }
+    // A is locked out: even the right password fails from there.
+    await passwordStep(user, '10.66.0.1').expect(401, INVALID);
+    // B, the real user, logs in.
+    const first = await passwordStep(user, '10.55.0.2').expect(200);
+    await totpStep(first.body.challenge, totpCode(user, h.clock.now), '10.55.0.2').expect(200);
+    const reasons = (await auditOf(user.id))
+      .filter((e) => e.action === 'auth.login_failed')
+      .map((e) => e.details as { reason: string; lockScope?: string });
+    expect(reasons.filter((d) => d.reason === 'bad_password')).toHaveLength(MAX_CONSECUTIVE_FAILURES);
+    expect(reasons.filter((d) => d.reason === 'locked')).toHaveLength(4);
+  });
+
+  it('locks the whole account after many failures from many clients (distributed guessing), audited', async () => {
+    const user = await newUser();
+    const app = h.appWith({ LOGIN_IP_FAILURE_LIMIT: '1000' });
+    // Four guesses per address: no pair lock, only the account-wide count grows.
+    for (let i = 0; i < ACCOUNT_FAILURE_LIMIT; i++) {
+      await supertest(app)
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', `10.88.${Math.floor(i / 4)}.9`)
+        .send({ username: user.username, password: `distributed guess ${i}` })
+        .expect(401, INVALID);
+    }
+    const [row] = await h.database.db.select().from(users).where(eq(users.id, user.id));
+    expect(row?.lockedUntil?.getTime() ?? 0).toBeGreaterThan(h.clock.now.getTime());
+    // Locked for every client now, with the same answer.
+    await passwordStep(user, '10.55.0.3').expect(401, INVALID);
+    const failed = (await auditOf(user.id)).filter((e) => e.action === 'auth.login_failed');
+    expect(failed.at(-2)?.details).toMatchObject({
+      reason: 'bad_password',
+      locked: true,
+      lockScope: 'account',
+    });
+    expect(failed.at(-1)?.details).toMatchObject({ reason: 'locked', lockScope: 'account' });
+    h.clock.now = new Date((row?.lockedUntil?.getTime() ?? 0) + 1000);
+    await passwordStep(user, '10.55.0.3').expect(200);
+  });
+
+  it('forgets the account-wide count after its window', async () => {
+    const user = await newUser();
+    await passwordStep({ ...user, password: 'one typo here' }, '10.44.0.1').expect(401);
+    h.clock.now = new Date(h.clock.now.getTime() + minutes(ACCOUNT_FAILURE_WINDOW_MINUTES + 1));
+    await passwordStep({ ...user, password: 'another typo' }, '10.44.0.1').expect(401);
+    const [row] = await h.database.db.select().from(users).where(eq(users.id, user.id));
+    expect(row?.failedLogins).toBe(1);
   });
 
   it('answers an unknown user exactly like a wrong password, audited without the username', async () => {
@@ -357,6 +421,60 @@ describe.each(ENGINES)('auth on %s', (engine) => {
         .send({ currentPassword: 'a guess at the password', newPassword: 'a much better passphrase' });
     for (let i = 0; i < 3; i++) await attempt().expect(403);
     await attempt().expect(429);
+  });
+
+  it('forces a change of a temporary password: 403 password_change_required everywhere but me/password/logout', async () => {
+    const user = await newUser({ role: 'admin' });
+    await h.database.db.update(users).set({ mustChangePassword: true }).where(eq(users.id, user.id));
+    const { agent, csrfToken } = await login(user);
+    const me = await agent.get('/api/v1/auth/me').expect(200);
+    expect(me.body.user.mustChangePassword).toBe(true);
+    const REQUIRED = { ok: false, error: 'password_change_required', message: 'change your password first' };
+    await agent.get('/api/v1/users').expect(403, REQUIRED);
+    await agent.get('/api/v1/users/?x=1').expect(403, REQUIRED);
+    await agent
+      .post('/api/v1/users')
+      .set('X-CSRF-Token', csrfToken)
+      .send({ username: 'made-while-forced', role: 'moderator' })
+      .expect(403, REQUIRED);
+    // The new password must differ from the temporary one, and follow the usual rules.
+    const same = await agent
+      .post('/api/v1/auth/password')
+      .set('X-CSRF-Token', csrfToken)
+      .send({ currentPassword: user.password, newPassword: user.password })
+      .expect(400);
+    expect(same.body.error).toBe('same_password');
+    await agent
+      .post('/api/v1/auth/password')
+      .set('X-CSRF-Token', csrfToken)
+      .send({ currentPassword: user.password, newPassword: 'short' })
+      .expect(400);
+    await agent
+      .post('/api/v1/auth/password')
+      .set('X-CSRF-Token', csrfToken)
+      .send({ currentPassword: user.password, newPassword: 'my own new passphrase' })
+      .expect(200);
+    expect((await agent.get('/api/v1/auth/me').expect(200)).body.user.mustChangePassword).toBe(false);
+    await agent.get('/api/v1/users').expect(200);
+    const changed = (await auditOf(user.id)).filter((e) => e.action === 'user.password_changed');
+    expect(changed).toHaveLength(1);
+    expect(changed[0]?.details).toMatchObject({ wasRequired: true });
+    // The next login reports no forced change.
+    const again = await passwordStep({ ...user, password: 'my own new passphrase' }).expect(200);
+    const second = await totpStep(
+      again.body.challenge,
+      totpCode(user, new Date(h.clock.now.getTime() + 30_000)),
+    );
+    expect(second.status).toBe(200);
+    expect(second.body.user.mustChangePassword).toBe(false);
+  });
+
+  it('a user with a temporary password may still log out', async () => {
+    const user = await newUser();
+    await h.database.db.update(users).set({ mustChangePassword: true }).where(eq(users.id, user.id));
+    const { agent, csrfToken } = await login(user);
+    await agent.post('/api/v1/auth/logout').set('X-CSRF-Token', csrfToken).expect(200);
+    await agent.get('/api/v1/auth/me').expect(401);
   });
 
   it('rejects malformed bodies with invalid_request and issues', async () => {

@@ -71,7 +71,7 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       response: SessionResponseSchema,
       handler: async ({ body, req, res }) => {
         const ip = await checkIp(req);
-        const result = await checkSecondFactor(deps, purpose, body.challenge, body.code, res);
+        const result = await checkSecondFactor(deps, purpose, body.challenge, body.code, res, ip);
         if (!result.ok) {
           await limiter.recordFailure(ip);
           deps.logger.info({ reason: result.reason, step: purpose }, 'login failed');
@@ -95,7 +95,7 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       response: LoginResponseSchema,
       handler: async ({ body, req }) => {
         const ip = await checkIp(req);
-        const result = await checkPassword(deps, body.username, body.password);
+        const result = await checkPassword(deps, body.username, body.password, ip);
         if (!result.ok) {
           await limiter.recordFailure(ip);
           deps.logger.info({ reason: result.reason, step: 'password' }, 'login failed');

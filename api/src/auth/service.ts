@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { USERNAME_PATTERN } from '@tinbao/shared/api/auth';
-import { and, eq, lt, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Response } from 'express';
 import { appendAuditEvent } from '../audit/audit-log';
 import type { Tx } from '../platform/db';
 import { AppError } from '../platform/errors';
-import { loginChallenges, users } from '../platform/schema';
+import { loginChallenges, loginFailures, users } from '../platform/schema';
 import type { AuthDeps, StaffRole } from './middleware';
 import {
   hashPassword,
@@ -23,9 +24,19 @@ import {
   totpKeyOf,
 } from './totp';
 
+/** Consecutive failures of one account from one client address before that pair is locked. */
 export const MAX_CONSECUTIVE_FAILURES = 5;
 export const LOCK_MINUTES = 15;
+/**
+ * Failures of one account from all addresses within ACCOUNT_FAILURE_WINDOW_MINUTES before the
+ * whole account is locked: stops distributed guessing, far above what a user's typos reach.
+ */
+export const ACCOUNT_FAILURE_LIMIT = 50;
+export const ACCOUNT_FAILURE_WINDOW_MINUTES = 15;
 export const CHALLENGE_MINUTES = 5;
+
+/** The client address as stored: SHA-256 (addresses stay out of dumps and backups). */
+export const clientKeyOf = (clientIp: string) => createHash('sha256').update(clientIp, 'utf8').digest('hex');
 
 export type LoginFailureReason = 'bad_password' | 'bad_totp' | 'locked' | 'unknown_user' | 'disabled';
 
@@ -65,28 +76,70 @@ export type PasswordStepResult =
   | { ok: true; next: 'enroll'; challenge: string; otpauthUrl: string; qrSvg: string; secret: string }
   | { ok: false; reason: LoginFailureReason };
 
-/** Counts a failure against the account (locking it at the limit) and audits it, in `tx`. */
+/**
+ * Counts a failure (in `tx`, with the user row locked FOR UPDATE) and audits it. Two counters:
+ * consecutive failures of this account from this client (locks the pair at
+ * MAX_CONSECUTIVE_FAILURES), and failures from everywhere in a window (locks the account at
+ * ACCOUNT_FAILURE_LIMIT). A guesser elsewhere thus locks only themselves, not the user.
+ */
 async function recordFailure(
   tx: Tx,
   user: UserRow,
+  clientKey: string,
   reason: LoginFailureReason,
   now: Date,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
-  let lockedNow = false;
+  let locked: 'client' | 'account' | null = null;
   if (reason === 'bad_password' || reason === 'bad_totp') {
-    const failures = user.failedLogins + 1;
-    lockedNow = failures >= MAX_CONSECUTIVE_FAILURES;
+    const lockEnd = new Date(now.getTime() + LOCK_MINUTES * 60_000);
+    // Pairs idle for a lock period are forgotten: the table stays small under address rotation.
+    const staleBefore = new Date(now.getTime() - LOCK_MINUTES * 60_000);
     await tx
-      .update(users)
-      .set(
-        lockedNow
-          ? { failedLogins: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) }
-          : { failedLogins: failures },
-      )
-      .where(eq(users.id, user.id));
-    // A locked account keeps no half-finished login.
-    if (lockedNow) await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+      .delete(loginFailures)
+      .where(
+        and(
+          eq(loginFailures.userId, user.id),
+          lt(loginFailures.lastFailedAt, staleBefore),
+          or(isNull(loginFailures.lockedUntil), lte(loginFailures.lockedUntil, now)),
+        ),
+      );
+    const [pair] = await tx
+      .insert(loginFailures)
+      .values({ userId: user.id, clientKey, failures: 1, lastFailedAt: now })
+      .onConflictDoUpdate({
+        target: [loginFailures.userId, loginFailures.clientKey],
+        set: { failures: sql`${loginFailures.failures} + 1`, lastFailedAt: now },
+      })
+      .returning({ failures: loginFailures.failures });
+    if ((pair?.failures ?? 0) >= MAX_CONSECUTIVE_FAILURES) {
+      locked = 'client';
+      await tx
+        .update(loginFailures)
+        .set({ failures: 0, lockedUntil: lockEnd })
+        .where(and(eq(loginFailures.userId, user.id), eq(loginFailures.clientKey, clientKey)));
+    }
+    const windowOpen =
+      user.failedLoginsSince !== null &&
+      now.getTime() - user.failedLoginsSince.getTime() < ACCOUNT_FAILURE_WINDOW_MINUTES * 60_000;
+    const accountFailures = windowOpen ? user.failedLogins + 1 : 1;
+    if (accountFailures >= ACCOUNT_FAILURE_LIMIT) {
+      locked = 'account';
+      await tx
+        .update(users)
+        .set({ failedLogins: 0, failedLoginsSince: null, lockedUntil: lockEnd })
+        .where(eq(users.id, user.id));
+      // A locked account keeps no half-finished login.
+      await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+    } else {
+      await tx
+        .update(users)
+        .set({
+          failedLogins: accountFailures,
+          failedLoginsSince: windowOpen ? user.failedLoginsSince : now,
+        })
+        .where(eq(users.id, user.id));
+    }
   }
   await appendAuditEvent(tx, {
     actorType: 'user',
@@ -94,11 +147,29 @@ async function recordFailure(
     action: 'auth.login_failed',
     subjectType: 'user',
     subjectId: user.id,
-    details: { reason, ...(lockedNow ? { locked: true, lockMinutes: LOCK_MINUTES } : {}), ...extra },
+    details: {
+      reason,
+      ...(locked ? { locked: true, lockScope: locked, lockMinutes: LOCK_MINUTES } : {}),
+      ...extra,
+    },
   });
 }
 
-const isLocked = (user: UserRow, now: Date) => user.lockedUntil !== null && user.lockedUntil > now;
+/** Locked for everyone (distributed guessing) or for this client (its own failures)? */
+async function lockOf(
+  tx: Tx,
+  user: UserRow,
+  clientKey: string,
+  now: Date,
+): Promise<'account' | 'client' | null> {
+  if (user.lockedUntil !== null && user.lockedUntil > now) return 'account';
+  const [pair] = await tx
+    .select({ lockedUntil: loginFailures.lockedUntil })
+    .from(loginFailures)
+    .where(and(eq(loginFailures.userId, user.id), eq(loginFailures.clientKey, clientKey)))
+    .limit(1);
+  return pair?.lockedUntil && pair.lockedUntil > now ? 'client' : null;
+}
 
 /**
  * Step 1: username and password. A correct password on an active account gives a challenge
@@ -109,8 +180,10 @@ export async function checkPassword(
   deps: LoginServiceDeps,
   username: string,
   password: string,
+  clientIp: string,
 ): Promise<PasswordStepResult> {
   const now = (deps.now ?? (() => new Date()))();
+  const clientKey = clientKeyOf(clientIp);
   const db = deps.database.db;
   // A name no account can have (control characters, say) is an unknown user, without a query.
   const [found] = USERNAME_PATTERN.test(username)
@@ -135,15 +208,16 @@ export async function checkPassword(
     const [user] = await tx.select().from(users).where(eq(users.id, found.id)).for('update');
     if (!user) return { ok: false, reason: 'unknown_user' };
     if (user.disabledAt) {
-      await recordFailure(tx, user, 'disabled', now);
+      await recordFailure(tx, user, clientKey, 'disabled', now);
       return { ok: false, reason: 'disabled' };
     }
-    if (isLocked(user, now)) {
-      await recordFailure(tx, user, 'locked', now, { step: 'password' });
+    const lock = await lockOf(tx, user, clientKey, now);
+    if (lock) {
+      await recordFailure(tx, user, clientKey, 'locked', now, { step: 'password', lockScope: lock });
       return { ok: false, reason: 'locked' };
     }
     if (!passwordOk) {
-      await recordFailure(tx, user, 'bad_password', now);
+      await recordFailure(tx, user, clientKey, 'bad_password', now);
       return { ok: false, reason: 'bad_password' };
     }
     // One pending login per user; everyone's expired ones go too (no sweeper needed).
@@ -185,8 +259,10 @@ export async function checkSecondFactor(
   challenge: string,
   code: string,
   res: Response,
+  clientIp: string,
 ): Promise<SecondStepResult> {
   const now = (deps.now ?? (() => new Date()))();
+  const clientKey = clientKeyOf(clientIp);
   const key = await totpKeyOf(deps.config);
   return deps.database.db.transaction(async (tx): Promise<SecondStepResult> => {
     const [pending] = await tx
@@ -202,12 +278,16 @@ export async function checkSecondFactor(
     if (!user) return { ok: false, reason: 'invalid_challenge' };
     if (user.disabledAt) {
       await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
-      await recordFailure(tx, user, 'disabled', now);
+      await recordFailure(tx, user, clientKey, 'disabled', now);
       return { ok: false, reason: 'disabled' };
     }
-    if (isLocked(user, now)) {
-      await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
-      await recordFailure(tx, user, 'locked', now, { step: 'totp' });
+    const lock = await lockOf(tx, user, clientKey, now);
+    if (lock) {
+      // This client's challenge goes; the user's own login elsewhere stays unless the account is locked.
+      await tx
+        .delete(loginChallenges)
+        .where(lock === 'account' ? eq(loginChallenges.userId, user.id) : eq(loginChallenges.id, pending.id));
+      await recordFailure(tx, user, clientKey, 'locked', now, { step: 'totp', lockScope: lock });
       return { ok: false, reason: 'locked' };
     }
     const sealed = purpose === 'enroll' ? pending.pendingTotpSecret : user.totpSecret;
@@ -220,16 +300,18 @@ export async function checkSecondFactor(
     const step = matchTotpStep(secret, code, now);
     const replayed = step !== null && user.totpLastStep !== null && step <= user.totpLastStep;
     if (step === null || replayed) {
-      await recordFailure(tx, user, 'bad_totp', now, replayed ? { replay: true } : {});
+      await recordFailure(tx, user, clientKey, 'bad_totp', now, replayed ? { replay: true } : {});
       return { ok: false, reason: 'bad_totp' };
     }
     await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
+    // Consecutive failures end with a success; the account-wide window runs its course.
+    await tx
+      .delete(loginFailures)
+      .where(and(eq(loginFailures.userId, user.id), eq(loginFailures.clientKey, clientKey)));
     await tx
       .update(users)
       .set({
         totpLastStep: step,
-        failedLogins: 0,
-        lockedUntil: null,
         lastLoginAt: now,
         ...(purpose === 'enroll' ? { totpSecret: sealed, totpEnrolledAt: now } : {}),
       })

@@ -15,7 +15,7 @@ import { eq } from 'drizzle-orm';
 import type { Express } from 'express';
 import supertest from 'supertest';
 import type { Db, DbOrTx } from '../platform/db';
-import { users } from '../platform/schema';
+import { loginFailures, users } from '../platform/schema';
 import type { StaffRole } from './middleware';
 import { hashPassword, type PasswordCost } from './passwords';
 import { SESSION_COOKIE } from './sessions';
@@ -101,8 +101,9 @@ export async function loginAgent(
   if (db)
     await db
       .update(users)
-      .set({ totpLastStep: null, failedLogins: 0, lockedUntil: null })
+      .set({ totpLastStep: null, failedLogins: 0, failedLoginsSince: null, lockedUntil: null })
       .where(eq(users.id, user.id));
+  if (db) await db.delete(loginFailures).where(eq(loginFailures.userId, user.id));
   const agent = supertest.agent(app);
   const first = await agent
     .post('/api/v1/auth/login')

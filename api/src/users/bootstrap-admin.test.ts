@@ -30,7 +30,7 @@ describe('bootstrapFirstAdmin', () => {
     const password = (await readFile(file, 'utf8')).match(/^password: (.+)$/m)?.[1];
     expect(password).toBeDefined();
     const [admin] = await database.db.select().from(users);
-    expect(admin).toMatchObject({ username: 'admin', role: 'admin' });
+    expect(admin).toMatchObject({ username: 'admin', role: 'admin', mustChangePassword: true });
     expect(await verifyPassword(admin!.passwordHash, password!)).toBe(true);
     expect(logs.text()).not.toContain(password!);
     expect(await bootstrapFirstAdmin(database.db, file, logger)).toBe(false);

@@ -24,7 +24,8 @@ export async function bootstrapFirstAdmin(db: Db, file: string, logger: Logger):
       'TinBao first administrator (created on first start; delete this file once you have logged in)',
       'username: admin',
       `password: ${temporaryPassword}`,
-      'At the first login you enrol a TOTP app (scan the QR code), then change roles and add users in Quản trị.',
+      'At the first login you enrol a TOTP app (scan the QR code) and choose a new password (this one stops working),',
+      'then change roles and add users in Quản trị.',
       '',
     ].join('\n'),
   );

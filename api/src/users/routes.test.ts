@@ -129,6 +129,7 @@ describe.each(ENGINES)('users API on %s', (engine) => {
       unitId,
       totpEnrolled: false,
       disabled: false,
+      mustChangePassword: true,
     });
     expect(created.body.temporaryPassword).toMatch(/^[\w]{5}-[\w]{5}-[\w]{5}-[\w]{5}$/);
     const login = await supertest(h.app)
@@ -268,6 +269,7 @@ describe.each(ENGINES)('users API on %s', (engine) => {
       .expect(200);
     const list = await adminAgent.get(`/api/v1/users/${user.id}`).expect(200);
     expect(list.body.user.lockedUntil).toBeNull();
+    expect(list.body.user.mustChangePassword).toBe(true);
     expect(await auditFor(user.id)).toContain('user.password_reset');
   });
 
