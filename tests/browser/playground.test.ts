@@ -67,7 +67,7 @@ describe('the /playground web chat', () => {
     await type(page, 'quang tri');
     await botSays(page, 'Bước 3/8');
     await page.getByTestId('location-button').click();
-    await botSays(page, 'Đã nhận vị trí');
+    await botSays(page, 'Đã nhận vị trí (chỉ cán bộ xem được)');
     await type(page, 'dakrong');
     await botSays(page, 'Chọn xã, phường đúng');
     await tap(page, 'Xã Đakrông (Quảng Trị)');
@@ -88,6 +88,15 @@ describe('the /playground web chat', () => {
     await botSays(page, 'Vui lòng xem lại tin báo');
     await tap(page, 'Gửi');
     await botSays(page, 'Mã tin báo của bạn');
+    // The summary's Gửi/Sửa/Hủy buttons are removed once the tip is sent.
+    await page.waitForFunction(
+      () =>
+        ![...document.querySelectorAll('[data-testid="inline-button"]')].some((button) =>
+          ['Gửi', 'Sửa', 'Hủy'].includes(button.textContent?.trim() ?? ''),
+        ),
+      undefined,
+      { timeout: 15_000 },
+    );
 
     const last = await page.getByTestId('bot-message').last().innerText();
     const receiptCode = receiptOf(last);
