@@ -1,6 +1,7 @@
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { ChangePasswordPage } from './auth/ChangePasswordPage';
 import { LoginPage } from './auth/LoginPage';
-import { SessionProvider, useSession } from './auth/session';
+import { CHANGE_PASSWORD_PATH, SessionProvider, useSession } from './auth/session';
 import { I18nProvider, useI18n } from './i18n/i18n';
 import { AppShell } from './layout/AppShell';
 import { matchPath, navigate, useLocation } from './layout/router';
@@ -27,13 +28,24 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-function AuthenticatedRoutes({ role }: { role: 'admin' | 'moderator' | 'unit_officer' }) {
+function AuthenticatedRoutes({
+  role,
+  mustChangePassword,
+}: {
+  role: 'admin' | 'moderator' | 'unit_officer';
+  mustChangePassword: boolean;
+}) {
   const { pathname } = useLocation();
   const staff = role === 'admin' || role === 'moderator';
   const tipParams = matchPath('/tips/:id', pathname);
   const caseParams = matchPath('/inbox/:id', pathname);
   let page: ReactNode;
-  if (pathname === '/' || pathname === '/login') page = <Redirect to={staff ? '/tips' : '/inbox'} />;
+  // Until the password is changed, that page (and logout) is all there is.
+  if (mustChangePassword)
+    page =
+      pathname === CHANGE_PASSWORD_PATH ? <ChangePasswordPage /> : <Redirect to={CHANGE_PASSWORD_PATH} />;
+  else if (pathname === CHANGE_PASSWORD_PATH) page = <ChangePasswordPage />;
+  else if (pathname === '/' || pathname === '/login') page = <Redirect to={staff ? '/tips' : '/inbox'} />;
   else if (pathname === '/tips' && staff) page = <QueuePage />;
   else if (tipParams && staff) page = <TipDetailPage key={tipParams.id} id={tipParams.id!} context="queue" />;
   else if (pathname === '/inbox' && role === 'unit_officer') page = <InboxPage />;
@@ -59,7 +71,7 @@ function Routes() {
     if (pathname !== '/login') return <Redirect to="/login" />;
     return <LoginPage />;
   }
-  return <AuthenticatedRoutes role={state.user.role} />;
+  return <AuthenticatedRoutes role={state.user.role} mustChangePassword={state.user.mustChangePassword} />;
 }
 
 export function App() {

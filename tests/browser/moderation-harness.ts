@@ -162,11 +162,20 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
   );
 }
 
-/** Screenshots at both widths and axe at both widths: no serious or critical violation. */
+/** The page is no wider than the viewport (a phone must never scroll sideways). */
+export async function expectNoHorizontalOverflow(page: Page, name: string): Promise<void> {
+  const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
+    '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+  );
+  expect(scrollWidth, `${name}: page width at ${innerWidth}px`).toBeLessThanOrEqual(innerWidth);
+}
+
+/** Screenshots at both widths and axe at both widths: no serious or critical violation, no sideways scroll. */
 export async function checkPage(page: Page, name: string): Promise<void> {
   await screenshotBoth(page, name);
   for (const viewport of [PHONE, DESKTOP]) {
     await page.setViewportSize(viewport);
+    await expectNoHorizontalOverflow(page, name);
     const violations = await seriousAxeViolations(page);
     expect(
       violations.map(

@@ -1,12 +1,19 @@
 import type { TestUser } from '@tinbao/api/auth/testing';
-import { users } from '@tinbao/api/platform/schema';
+import { tips, units, users } from '@tinbao/api/platform/schema';
 import { communePoliceUnitId, createTestTip } from '@tinbao/api/tips/testing';
 import { eq } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, loginThroughUi, type ModerationWorld, startModerationWorld } from './moderation-harness';
+import {
+  checkPage,
+  expectNoHorizontalOverflow,
+  loginThroughUi,
+  type ModerationWorld,
+  PHONE,
+  startModerationWorld,
+} from './moderation-harness';
 
 /**
  * Every page of the moderation UI at phone and desktop width: a screenshot for review in
@@ -140,7 +147,8 @@ describe('every page: screenshots at 390 and 1366 px, axe-core clean', () => {
 
     await page.goto(`${world.baseUrl}/tips/${newTipId}`);
     await page.getByTestId('tip-photo').nth(1).waitFor();
-    await page.getByTestId('timeline-event').first().waitFor();
+    // Views fold into one line, so the first entry may be that line.
+    await page.getByTestId('tip-timeline').locator('li').first().waitFor();
     await page.getByTestId('note-input').fill('Đã gọi xác minh sơ bộ với Công an xã.');
     await page.getByTestId('note-submit').click();
     await page.getByTestId('tip-note').first().waitFor();
@@ -230,6 +238,219 @@ describe('every page: screenshots at 390 and 1366 px, axe-core clean', () => {
     await page.getByTestId('create-rule').getByRole('button', { name: 'Thêm quy tắc' }).click();
     await page.getByTestId('rule-row').first().waitFor();
     await checkPage(page, '16-routing-rules');
+    await context.close();
+  });
+});
+
+const TIP_CONFLICT_TEXT = 'Trạng thái tin báo đã thay đổi';
+
+/** Counts the API requests a page sends that match, to prove client-side validation stopped one. */
+function countRequests(page: Page, method: string, path: RegExp): () => number {
+  let n = 0;
+  page.on('request', (request) => {
+    if (request.method() === method && path.test(new URL(request.url()).pathname)) n++;
+  });
+  return () => n;
+}
+
+describe('QA fixes', () => {
+  it('a user who must change the password sees only that page until it is changed, then the queue', async () => {
+    const user = await world.createUser({ role: 'moderator', displayName: 'Phạm Thu Hà' });
+    await world.api.database.db.update(users).set({ mustChangePassword: true }).where(eq(users.id, user.id));
+    const { context, page } = await world.newPage(PHONE);
+    await loginThroughUi(world, page, user);
+    await page.getByTestId('change-password-form').waitFor();
+    expect(await page.getByTestId('nav-queue').count()).toBe(0);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await checkPage(page, '17-change-password-forced');
+    // Any other address leads back to the password page.
+    await page.goto(`${world.baseUrl}/tips`);
+    await page.getByTestId('change-password-form').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/account/password');
+
+    // Checked in the browser, in Vietnamese: nothing is sent.
+    const posts = countRequests(page, 'POST', /\/auth\/password$/);
+    await page.getByTestId('current-password').fill(user.password);
+    await page.getByTestId('new-password').fill('ngắn quá');
+    await page.getByTestId('repeat-password').fill('ngắn quá');
+    await page.getByTestId('change-password-submit').click();
+    await page.getByTestId('validation-errors').waitFor();
+    expect(await page.getByTestId('validation-errors').textContent()).toContain('ít nhất 12 ký tự');
+    await page.getByTestId('new-password').fill(`${user.username} dài đủ rồi`);
+    await page.getByTestId('repeat-password').fill(`${user.username} dài đủ rồi`);
+    await page.getByTestId('change-password-submit').click();
+    await expect
+      .poll(() => page.getByTestId('validation-errors').textContent())
+      .toContain('không được chứa tên đăng nhập');
+    await page.getByTestId('new-password').fill('mưa rơi trên mái nhà xưa');
+    await page.getByTestId('repeat-password').fill('mưa rơi trên mái nhà xưa!');
+    await page.getByTestId('change-password-submit').click();
+    await expect.poll(() => page.getByTestId('validation-errors').textContent()).toContain('không khớp');
+    expect(posts()).toBe(0);
+    await checkPage(page, '17-change-password-invalid');
+
+    // A wrong current password: said so, not "no permission".
+    await page.getByTestId('current-password').fill('not my password at all');
+    await page.getByTestId('repeat-password').fill('mưa rơi trên mái nhà xưa');
+    await page.getByTestId('change-password-submit').click();
+    await page.getByTestId('error-notice').waitFor();
+    expect(await page.getByTestId('error-notice').textContent()).toContain('Mật khẩu hiện tại không đúng');
+
+    await page.getByTestId('current-password').fill(user.password);
+    await page.getByTestId('change-password-submit').click();
+    await page.getByTestId('tip-list').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/tips');
+    const [row] = await world.api.database.db
+      .select({ must: users.mustChangePassword })
+      .from(users)
+      .where(eq(users.id, user.id));
+    expect(row?.must).toBe(false);
+    // Reachable at any time from the header.
+    await page.getByTestId('nav-change-password').click();
+    await page.getByTestId('change-password-form').waitFor();
+    expect(await page.getByTestId('nav-queue').count()).toBe(1);
+    await context.close();
+  });
+
+  it('admin pages: Vietnamese validation, errors by code, the Telegram group, provinces beside units', async () => {
+    const admin3 = await world.createUser({ role: 'admin', displayName: 'Quản trị viên' });
+    const { context, page } = await world.newPage();
+    await loginThroughUi(world, page, admin3);
+    // The display name equal to the role label is shown once.
+    expect((await page.getByTestId('current-user').innerText()).match(/Quản trị viên/g)).toHaveLength(1);
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('users-table').waitFor();
+    const userPosts = countRequests(page, 'POST', /\/api\/v1\/users$/);
+
+    const form = page.getByTestId('create-user');
+    await page.getByTestId('create-user-submit').click();
+    await form.getByTestId('validation-errors').waitFor();
+    expect(await form.getByTestId('validation-errors').textContent()).toContain(
+      'Vui lòng nhập “Tên đăng nhập”',
+    );
+    await page.getByTestId('new-username').fill('ab');
+    await page.getByTestId('create-user-submit').click();
+    await expect.poll(() => form.getByTestId('validation-errors').textContent()).toContain('3–64 ký tự');
+    expect(userPosts()).toBe(0);
+
+    // An existing username: the conflict is named, not the tip-conflict text.
+    await page.getByTestId('new-username').fill(moderator.username);
+    await page.getByTestId('create-user-submit').click();
+    await page.getByTestId('error-notice').waitFor();
+    const taken = await page.getByTestId('error-notice').textContent();
+    expect(taken).toContain('Tên đăng nhập này đã được dùng');
+    expect(taken).not.toContain(TIP_CONFLICT_TEXT);
+    expect(await page.getByTestId('new-username').inputValue()).toBe(moderator.username);
+
+    // The unit picker names the province.
+    await form.getByLabel('Vai trò').selectOption('unit_officer');
+    const unitSelect = form.locator('select').last();
+    await expect.poll(() => unitSelect.locator('option').count()).toBeGreaterThan(1);
+    await expect.poll(() => unitSelect.locator('option').nth(1).textContent()).toContain('Quảng Trị');
+    await checkPage(page, '18-users-validation');
+
+    await page.getByTestId('nav-units').click();
+    await page.getByTestId('create-unit').waitFor();
+    await page.getByTestId('new-unit-code').fill('CA-19564');
+    await page.getByTestId('new-unit-name').fill('Trùng mã');
+    await page.getByTestId('create-unit').getByRole('button', { name: 'Tạo đơn vị' }).click();
+    await page.getByTestId('create-unit').getByTestId('error-notice').waitFor();
+    const unitTaken = await page.getByTestId('create-unit').getByTestId('error-notice').textContent();
+    expect(unitTaken).toContain('Mã đơn vị này đã tồn tại');
+    expect(unitTaken).not.toContain(TIP_CONFLICT_TEXT);
+    await page.getByTestId('new-unit-code').fill('bad code!');
+    await page.getByTestId('create-unit').getByRole('button', { name: 'Tạo đơn vị' }).click();
+    await page.getByTestId('create-unit').getByTestId('validation-errors').waitFor();
+
+    // The unit's Telegram group.
+    await page.getByTestId('unit-item').first().click();
+    await page.getByTestId('unit-telegram').waitFor();
+    expect(await page.getByTestId('unit-telegram-status').textContent()).toBe('Chưa có nhóm Telegram');
+    await page.getByTestId('unit-telegram-input').fill('12345');
+    await page.getByTestId('unit-telegram-save').click();
+    await page.getByTestId('unit-telegram').getByTestId('field-error').waitFor();
+    await page.getByTestId('unit-telegram-input').fill('-1001234567890');
+    await page.getByTestId('unit-telegram-save').click();
+    await expect
+      .poll(() => page.getByTestId('unit-telegram-status').textContent())
+      .toBe('Đã cấu hình nhóm Telegram');
+    const configured = await world.api.database.db
+      .select({ group: units.telegramGroupId })
+      .from(units)
+      .where(eq(units.telegramGroupId, '-1001234567890'));
+    expect(configured).toHaveLength(1);
+    await checkPage(page, '19-units-telegram');
+    await context.close();
+  });
+
+  it('statistics for a single day, and a reversed range refused in the browser', async () => {
+    const { context, page } = await world.newPage();
+    await loginThroughUi(world, page, moderator);
+    await page.getByTestId('nav-stats').click();
+    await page.getByTestId('stats').waitFor();
+    const today = await page.getByTestId('stats-to').inputValue();
+    const statsGets = countRequests(page, 'GET', /\/api\/v1\/stats$/);
+    await page.getByTestId('stats-from').fill(today);
+    await page.getByTestId('stats-form').getByRole('button', { name: 'Xem' }).click();
+    await expect.poll(statsGets).toBe(1);
+    await page.getByTestId('stats').waitFor();
+    expect(await page.getByTestId('error-notice').count()).toBe(0);
+    // Tips received today (the new tip of this file, at least) are counted.
+    expect(Number(await page.getByTestId('kpi-total').textContent())).toBeGreaterThan(0);
+
+    await page.getByTestId('stats-from').fill('2026-11-24');
+    await page.getByTestId('stats-to').fill('2026-11-23');
+    await page.getByTestId('stats-form').getByRole('button', { name: 'Xem' }).click();
+    await page.getByTestId('field-error').waitFor();
+    expect(await page.getByTestId('field-error').textContent()).toContain('không được trước');
+    expect(statsGets()).toBe(1);
+    await context.close();
+  });
+
+  it('mark duplicate by receipt code; an unknown code is said plainly; views fold in the timeline', async () => {
+    const db = world.api.database.db;
+    const key = world.api.orgKeys.publicKey;
+    const original = await createTestTip(db, key, { communeCode: '18880' });
+    const copy = await createTestTip(db, key, { communeCode: COMMUNE });
+    const { context, page } = await world.newPage();
+    await loginThroughUi(world, page, moderator);
+    // Opened three times: three views, folded into one line.
+    for (let i = 0; i < 3; i++) {
+      await page.goto(`${world.baseUrl}/tips/${copy.id}`);
+      await page.getByTestId('tip-timeline').locator('li').first().waitFor();
+    }
+    await page.getByTestId('timeline-views').first().waitFor();
+    expect(await page.locator('[data-action="tip.decrypted"]').count()).toBe(0);
+    await page.getByTestId('timeline-show-views').check();
+    await expect.poll(() => page.locator('[data-action="tip.decrypted"]').count()).toBeGreaterThanOrEqual(2);
+    await page.getByTestId('timeline-show-views').uncheck();
+
+    await page.getByTestId('action-mark_duplicate').click();
+    await page.getByTestId('duplicate-dialog').waitFor();
+    await page.getByTestId('duplicate-code').fill('TB-00000-00000');
+    await page.getByTestId('duplicate-dialog-submit').click();
+    await page.getByTestId('duplicate-dialog').getByTestId('validation-errors').waitFor();
+    expect(
+      await page.getByTestId('duplicate-dialog').getByTestId('validation-errors').textContent(),
+    ).toContain('Không tìm thấy tin báo có mã TB-00000-00000');
+    // Typed the way people read it: lower case, no dashes.
+    await page.getByTestId('duplicate-code').fill(original.receiptCode.replace(/-/g, '').toLowerCase());
+    await page.getByTestId('duplicate-dialog-submit').click();
+    await page.getByTestId('duplicate-dialog').waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('status-badge').first().textContent()).toBe('Trùng lặp');
+    const [row] = await db.select({ duplicateOf: tips.duplicateOf }).from(tips).where(eq(tips.id, copy.id));
+    expect(row?.duplicateOf).toBe(original.id);
+    await context.close();
+  });
+
+  it('on a phone the queue comes first: filters folded, no sideways scroll', async () => {
+    const { context, page } = await world.newPage(PHONE);
+    await loginThroughUi(world, page, moderator);
+    await page.getByTestId('tip-list').waitFor();
+    expect(await page.getByTestId('filters').getAttribute('open')).toBeNull();
+    await expectNoHorizontalOverflow(page, 'queue on a phone');
+    await page.getByTestId('filters').locator('summary').click();
+    await expectNoHorizontalOverflow(page, 'queue with filters open on a phone');
     await context.close();
   });
 });

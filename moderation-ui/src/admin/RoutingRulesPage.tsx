@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { type CommuneOption, loadCommunes, loadProvinces, type ProvinceOption } from '../api/admin-units';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
-import { Button, ErrorNotice, Field, Loading, Notice, PageTitle } from '../layout/ui';
+import { Button, ErrorNotice, Field, Loading, Notice, PageTitle, ValidationSummary } from '../layout/ui';
 import { useApi } from '../layout/use-api';
 import { UnitPicker } from './UnitPicker';
 
@@ -15,15 +15,17 @@ export function RoutingRulesPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
 
-  const act = async (work: () => Promise<unknown>) => {
+  const act = async (work: () => Promise<unknown>): Promise<boolean> => {
     setError(undefined);
     setNotice(null);
     try {
       await work();
       setNotice(t.admin.updated);
       rules.reload();
+      return true;
     } catch (failure) {
       setError(failure);
+      return false;
     }
   };
 
@@ -43,7 +45,7 @@ export function RoutingRulesPage() {
       <PageTitle>{t.admin.rulesTitle}</PageTitle>
       <p className="muted">{t.admin.ruleDefault}</p>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
-      <ErrorNotice error={error} />
+      <ErrorNotice error={error} context="rule" />
       <section className="card" aria-labelledby="rules-list">
         <h2 id="rules-list">{t.admin.rulesTitle}</h2>
         {rules.loading && !rules.data ? <Loading /> : null}
@@ -106,7 +108,7 @@ export function RoutingRulesPage() {
   );
 }
 
-function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>): Promise<void> }) {
+function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>): Promise<boolean> }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [unitId, setUnitId] = useState('');
@@ -125,9 +127,21 @@ function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>):
     else setCommunes([]);
   }, [provinceCode]);
 
+  const [errors, setErrors] = useState<Partial<Record<'name' | 'unitId', string>>>({});
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await onCreate({
+    const found = {
+      name: !name.trim()
+        ? t.validation.required(t.admin.ruleName)
+        : name.trim().length > 200
+          ? t.validation.tooLong(t.admin.ruleName, 200)
+          : undefined,
+      unitId: unitId ? undefined : t.validation.choose(t.admin.ruleTarget),
+    };
+    setErrors(found);
+    if (found.name || found.unitId) return;
+    const created = await onCreate({
       name,
       unitId,
       provinceCode: provinceCode || null,
@@ -136,15 +150,24 @@ function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>):
       venueType: venueType || null,
       borderAreaOnly,
     });
-    setName('');
+    if (created) setName('');
   };
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="new-rule" data-testid="create-rule">
+    <form className="card" onSubmit={submit} aria-labelledby="new-rule" data-testid="create-rule" noValidate>
       <h2 id="new-rule">{t.admin.newRule}</h2>
+      <ValidationSummary errors={errors} />
       <div className="form-grid">
-        <Field label={t.admin.ruleName}>
-          {(id) => <input id={id} value={name} required onChange={(event) => setName(event.target.value)} />}
+        <Field label={t.admin.ruleName} error={errors.name}>
+          {(id, describedBy) => (
+            <input
+              id={id}
+              value={name}
+              aria-invalid={errors.name ? true : undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => setName(event.target.value)}
+            />
+          )}
         </Field>
         <Field label={t.queue.province}>
           {(id) => (
@@ -215,8 +238,8 @@ function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>):
           {t.admin.ruleBorder}
         </label>
       </div>
-      <UnitPicker label={t.admin.ruleTarget} value={unitId} onChange={setUnitId} />
-      <Button type="submit" variant="primary" disabled={!unitId || !name.trim()}>
+      <UnitPicker label={t.admin.ruleTarget} value={unitId} onChange={setUnitId} error={errors.unitId} />
+      <Button type="submit" variant="primary">
         {t.admin.newRule}
       </Button>
     </form>

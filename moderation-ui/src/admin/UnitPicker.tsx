@@ -1,5 +1,6 @@
 import type { Unit } from '@tinbao/shared/api/units';
 import { useEffect, useState } from 'react';
+import { unitLabel, useProvinceNames } from '../api/admin-units';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { Field } from '../layout/ui';
@@ -10,13 +11,16 @@ export function UnitPicker({
   value,
   onChange,
   testId,
+  error,
 }: {
   label: string;
   value: string;
   onChange(unitId: string): void;
   testId?: string;
+  error?: string | undefined;
 }) {
   const { t } = useI18n();
+  const provinceNames = useProvinceNames();
   const [q, setQ] = useState('');
   const [units, setUnits] = useState<Unit[]>([]);
 
@@ -50,18 +54,20 @@ export function UnitPicker({
           />
         )}
       </Field>
-      <Field label={label}>
-        {(id) => (
+      <Field label={label} error={error}>
+        {(id, describedBy) => (
           <select
             id={id}
             value={value}
             onChange={(event) => onChange(event.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={describedBy}
             data-testid={testId}
           >
             <option value="">—</option>
             {units.map((unit) => (
               <option key={unit.id} value={unit.id}>
-                {unit.code} · {unit.name}
+                {unitLabel(unit, provinceNames)}
               </option>
             ))}
           </select>

@@ -1,10 +1,11 @@
 import type { Unit, UnitDetail } from '@tinbao/shared/api/units';
-import { UnitKindSchema } from '@tinbao/shared/api/units';
+import { TelegramGroupIdSchema, UnitKindSchema } from '@tinbao/shared/api/units';
 import { type FormEvent, useEffect, useState } from 'react';
 import { type CommuneOption, loadCommunes, loadProvinces, type ProvinceOption } from '../api/admin-units';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
-import { Button, ErrorNotice, Field, Loading, Notice, PageTitle } from '../layout/ui';
+import type { Messages } from '../i18n/vi';
+import { Button, ErrorNotice, Field, Loading, Notice, PageTitle, ValidationSummary } from '../layout/ui';
 import { useApi } from '../layout/use-api';
 
 /** Units and the communes each covers; a new unit (border guard station, specialised unit). */
@@ -79,7 +80,11 @@ export function UnitsPage() {
                     <strong>{unit.name}</strong> <span className="muted">({unit.code})</span>
                     <br />
                     <span className="hint">
-                      {t.unitKind[unit.kind]} · {t.admin.communeCount(unit.communeCount)}
+                      {t.unitKind[unit.kind]}
+                      {unit.provinceCode
+                        ? ` · ${provinces.find((p) => p.code === unit.provinceCode)?.name ?? unit.provinceCode}`
+                        : ''}{' '}
+                      · {t.admin.communeCount(unit.communeCount)}
                       {unit.active ? '' : ` · ${t.admin.disabled}`}
                     </span>
                   </span>
@@ -90,7 +95,14 @@ export function UnitsPage() {
         </section>
         <div>
           {selected ? (
-            <UnitEditor key={selected} unitId={selected} onSaved={() => setNotice(t.admin.updated)} />
+            <UnitEditor
+              key={selected}
+              unitId={selected}
+              onSaved={() => {
+                setNotice(t.admin.updated);
+                units.reload();
+              }}
+            />
           ) : null}
           <CreateUnitForm
             provinces={provinces}
@@ -129,7 +141,8 @@ function UnitEditor({ unitId, onSaved }: { unitId: string; onSaved(): void }) {
     if (provinceCode) loadCommunes(provinceCode).then(setCommunes, () => setCommunes([]));
   }, [provinceCode]);
 
-  if (!unit.data || !communeCodes) return unit.error ? <ErrorNotice error={unit.error} /> : <Loading />;
+  if (!unit.data || !communeCodes)
+    return unit.error ? <ErrorNotice error={unit.error} context="unit" /> : <Loading />;
 
   const add = () => {
     const found = communes.find((item) => item.code === commune);
@@ -156,8 +169,11 @@ function UnitEditor({ unitId, onSaved }: { unitId: string; onSaved(): void }) {
       <h2 id="unit-editor">{unit.data.unit.name}</h2>
       <p className="muted">
         {unit.data.unit.code} · {t.unitKind[unit.data.unit.kind]}
+        {unit.data.unit.provinceCode
+          ? ` · ${provinces.find((p) => p.code === unit.data?.unit.provinceCode)?.name ?? unit.data.unit.provinceCode}`
+          : ''}
       </p>
-      <ErrorNotice error={error} />
+      <ErrorNotice error={error} context="unit" />
       <h3>{t.admin.communes}</h3>
       <ul className="chips" data-testid="unit-communes">
         {communeCodes.map((item) => (
@@ -208,8 +224,101 @@ function UnitEditor({ unitId, onSaved }: { unitId: string; onSaved(): void }) {
       <Button type="submit" variant="primary">
         {t.save}
       </Button>
+      <TelegramGroupEditor
+        unitId={unitId}
+        configured={unit.data.unit.telegramGroupConfigured}
+        onSaved={() => {
+          onSaved();
+          unit.reload();
+        }}
+      />
     </form>
   );
+}
+
+/** The group where the unit's notifications go (no tip content); the id itself is not shown back. */
+function TelegramGroupEditor({
+  unitId,
+  configured,
+  onSaved,
+}: {
+  unitId: string;
+  configured: boolean;
+  onSaved(): void;
+}) {
+  const { t } = useI18n();
+  const [groupId, setGroupId] = useState('');
+  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const save = async (value: string | null) => {
+    setError(undefined);
+    if (value !== null) {
+      const trimmed = value.trim().replace(/\s/g, '');
+      if (!trimmed) return setProblem(t.validation.required(t.admin.telegramGroup));
+      if (!TelegramGroupIdSchema.safeParse(trimmed).success) return setProblem(t.validation.telegramGroupId);
+      value = trimmed;
+    }
+    setProblem(undefined);
+    try {
+      await api(`/units/${unitId}`, { method: 'PATCH', body: { telegramGroupId: value } });
+      setGroupId('');
+      onSaved();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  // Its own section inside the editor form: Enter in the field saves the group, not the communes.
+  return (
+    <section aria-labelledby={`telegram-${unitId}`} className="subsection" data-testid="unit-telegram">
+      <h3 id={`telegram-${unitId}`}>{t.admin.telegramGroup}</h3>
+      <p className="muted" data-testid="unit-telegram-status">
+        {configured ? t.admin.telegramConfigured : t.admin.telegramNotConfigured}
+      </p>
+      <ErrorNotice error={error} context="unit" />
+      <Field label={t.admin.telegramGroup} hint={t.admin.telegramGroupHint} error={problem}>
+        {(id, describedBy) => (
+          <input
+            id={id}
+            value={groupId}
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder="-100…"
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={describedBy}
+            onChange={(event) => setGroupId(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') {
+                event.preventDefault();
+                void save(groupId);
+              }
+            }}
+            data-testid="unit-telegram-input"
+          />
+        )}
+      </Field>
+      <div className="row">
+        <Button onClick={() => void save(groupId)} data-testid="unit-telegram-save">
+          {t.admin.saveTelegram}
+        </Button>
+        {configured ? (
+          <Button variant="ghost" onClick={() => void save(null)} data-testid="unit-telegram-clear">
+            {t.admin.telegramClear}
+          </Button>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+type UnitFormErrors = Partial<Record<'code' | 'name', string>>;
+
+function validateNewUnit(t: Messages, code: string, name: string): UnitFormErrors {
+  const errors: UnitFormErrors = {};
+  if (!code.trim()) errors.code = t.validation.required(t.admin.unitCode);
+  else if (!/^[A-Z0-9][A-Z0-9-]{1,39}$/.test(code.trim().toUpperCase())) errors.code = t.validation.unitCode;
+  if (!name.trim()) errors.name = t.validation.required(t.admin.unitName);
+  else if (name.trim().length > 200) errors.name = t.validation.tooLong(t.admin.unitName, 200);
+  return errors;
 }
 
 function CreateUnitForm({
@@ -225,10 +334,14 @@ function CreateUnitForm({
   const [kind, setKind] = useState<string>('border_guard');
   const [provinceCode, setProvinceCode] = useState('');
   const [error, setError] = useState<unknown>(undefined);
+  const [errors, setErrors] = useState<UnitFormErrors>({});
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
+    const found = validateNewUnit(t, code, name);
+    setErrors(found);
+    if (Object.values(found).some(Boolean)) return;
     try {
       const body = await api<{ unit: UnitDetail }>('/units', {
         method: 'POST',
@@ -243,15 +356,42 @@ function CreateUnitForm({
   };
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="new-unit" style={{ marginTop: '1rem' }}>
+    <form
+      className="card"
+      onSubmit={submit}
+      aria-labelledby="new-unit"
+      style={{ marginTop: '1rem' }}
+      noValidate
+      data-testid="create-unit"
+    >
       <h2 id="new-unit">{t.admin.newUnit}</h2>
-      <ErrorNotice error={error} />
+      <ErrorNotice error={error} context="unit" />
+      <ValidationSummary errors={errors} />
       <div className="form-grid">
-        <Field label={t.admin.unitCode}>
-          {(id) => <input id={id} value={code} required onChange={(event) => setCode(event.target.value)} />}
+        <Field label={t.admin.unitCode} error={errors.code}>
+          {(id, describedBy) => (
+            <input
+              id={id}
+              value={code}
+              autoCapitalize="characters"
+              aria-invalid={errors.code ? true : undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => setCode(event.target.value)}
+              data-testid="new-unit-code"
+            />
+          )}
         </Field>
-        <Field label={t.admin.unitName}>
-          {(id) => <input id={id} value={name} required onChange={(event) => setName(event.target.value)} />}
+        <Field label={t.admin.unitName} error={errors.name}>
+          {(id, describedBy) => (
+            <input
+              id={id}
+              value={name}
+              aria-invalid={errors.name ? true : undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => setName(event.target.value)}
+              data-testid="new-unit-name"
+            />
+          )}
         </Field>
         <Field label={t.admin.unitKind}>
           {(id) => (

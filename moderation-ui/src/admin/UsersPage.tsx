@@ -1,13 +1,50 @@
 import type { StaffRole } from '@tinbao/shared/api/auth';
-import { STAFF_ROLE_VALUES } from '@tinbao/shared/api/auth';
+import { STAFF_ROLE_VALUES, USERNAME_PATTERN } from '@tinbao/shared/api/auth';
 import type { CreateUserResponse, ResetPasswordResponse, StaffUser } from '@tinbao/shared/api/users';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
-import { Button, Dialog, ErrorNotice, Field, Loading, Notice, PageTitle } from '../layout/ui';
+import type { Messages } from '../i18n/vi';
+import {
+  Button,
+  Dialog,
+  ErrorNotice,
+  Field,
+  Loading,
+  Notice,
+  PageTitle,
+  ValidationSummary,
+} from '../layout/ui';
 import { useApi } from '../layout/use-api';
 import { UnitPicker } from './UnitPicker';
+
+type UserFormErrors = Partial<Record<'username' | 'displayName' | 'unitId', string>>;
+
+/** The API's rules for a user, checked before sending so the messages are in the UI's language. */
+function validateUserForm(
+  t: Messages,
+  form: {
+    username?: string;
+    displayName: string;
+    role: StaffRole;
+    unitId: string;
+    displayNameRequired: boolean;
+  },
+): UserFormErrors {
+  const errors: UserFormErrors = {};
+  if (form.username !== undefined) {
+    const username = form.username.trim().toLowerCase();
+    if (!username) errors.username = t.validation.required(t.admin.username);
+    else if (!USERNAME_PATTERN.test(username)) errors.username = t.validation.username;
+  }
+  const displayName = form.displayName.trim();
+  if (form.displayNameRequired && !displayName)
+    errors.displayName = t.validation.required(t.admin.displayName);
+  else if (displayName.length > 100) errors.displayName = t.validation.tooLong(t.admin.displayName, 100);
+  if (form.role === 'unit_officer' && !form.unitId) errors.unitId = t.validation.choose(t.admin.unit);
+  return errors;
+}
 
 /** Staff accounts: create, change role or unit, disable, reset the password or the 2FA. */
 export function UsersPage() {
@@ -18,15 +55,17 @@ export function UsersPage() {
   const [error, setError] = useState<unknown>(undefined);
   const [editing, setEditing] = useState<StaffUser | null>(null);
 
-  const act = async (work: () => Promise<string | undefined>) => {
+  const act = async (work: () => Promise<string | undefined>): Promise<boolean> => {
     setError(undefined);
     setNotice(null);
     try {
       const message = await work();
       setNotice(message ?? t.admin.updated);
       users.reload();
+      return true;
     } catch (failure) {
       setError(failure);
+      return false;
     }
   };
 
@@ -34,7 +73,7 @@ export function UsersPage() {
     <>
       <PageTitle>{t.admin.usersTitle}</PageTitle>
       {notice ? <Notice tone="success">{notice}</Notice> : null}
-      <ErrorNotice error={error} />
+      <ErrorNotice error={error} context="user" />
       <CreateUserForm
         onCreate={(request) =>
           act(async () => {
@@ -169,9 +208,13 @@ function EditUserDialog({
   const [role, setRole] = useState<StaffRole>(user.role);
   const [unitId, setUnitId] = useState(user.unitId ?? '');
   const [error, setError] = useState<unknown>(undefined);
+  const [errors, setErrors] = useState<UserFormErrors>({});
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
+    const found = validateUserForm(t, { displayName, role, unitId, displayNameRequired: true });
+    setErrors(found);
+    if (Object.values(found).some(Boolean)) return;
     try {
       await onSave({ displayName, role, unitId: role === 'unit_officer' ? unitId || null : null });
     } catch (failure) {
@@ -180,14 +223,16 @@ function EditUserDialog({
   };
   return (
     <Dialog open title={`${t.admin.edit}: ${user.username}`} onClose={onClose} testId="edit-user-dialog">
-      <form onSubmit={submit}>
-        <ErrorNotice error={error} />
-        <Field label={t.admin.displayName}>
-          {(id) => (
+      <form onSubmit={submit} noValidate>
+        <ErrorNotice error={error} context="user" />
+        <ValidationSummary errors={errors} />
+        <Field label={t.admin.displayName} error={errors.displayName}>
+          {(id, describedBy) => (
             <input
               id={id}
               value={displayName}
-              required
+              aria-invalid={errors.displayName ? true : undefined}
+              aria-describedby={describedBy}
               onChange={(event) => setDisplayName(event.target.value)}
             />
           )}
@@ -204,7 +249,7 @@ function EditUserDialog({
           )}
         </Field>
         {role === 'unit_officer' ? (
-          <UnitPicker label={t.admin.unit} value={unitId} onChange={setUnitId} />
+          <UnitPicker label={t.admin.unit} value={unitId} onChange={setUnitId} error={errors.unitId} />
         ) : null}
         <div className="row">
           <Button variant="ghost" onClick={onClose}>
@@ -227,44 +272,61 @@ function CreateUserForm({
     displayName?: string;
     role: StaffRole;
     unitId: string | null;
-  }): Promise<void>;
+  }): Promise<boolean>;
 }) {
   const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<StaffRole>('moderator');
   const [unitId, setUnitId] = useState('');
+  const [errors, setErrors] = useState<UserFormErrors>({});
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await onCreate({
-      username,
+    const found = validateUserForm(t, { username, displayName, role, unitId, displayNameRequired: false });
+    setErrors(found);
+    if (Object.values(found).some(Boolean)) return;
+    const created = await onCreate({
+      username: username.trim().toLowerCase(),
       ...(displayName.trim() ? { displayName } : {}),
       role,
       unitId: role === 'unit_officer' ? unitId || null : null,
     });
+    // Keep what was typed when the API refused it (e.g. the username is taken).
+    if (!created) return;
     setUsername('');
     setDisplayName('');
   };
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="new-user" data-testid="create-user">
+    <form className="card" onSubmit={submit} aria-labelledby="new-user" data-testid="create-user" noValidate>
       <h2 id="new-user">{t.admin.newUser}</h2>
+      <ValidationSummary errors={errors} />
       <div className="form-grid">
-        <Field label={t.admin.username}>
-          {(id) => (
+        <Field label={t.admin.username} error={errors.username}>
+          {(id, describedBy) => (
             <input
               id={id}
               value={username}
-              required
               autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              aria-invalid={errors.username ? true : undefined}
+              aria-describedby={describedBy}
               onChange={(event) => setUsername(event.target.value)}
+              data-testid="new-username"
             />
           )}
         </Field>
-        <Field label={t.admin.displayName}>
-          {(id) => (
-            <input id={id} value={displayName} onChange={(event) => setDisplayName(event.target.value)} />
+        <Field label={t.admin.displayName} error={errors.displayName}>
+          {(id, describedBy) => (
+            <input
+              id={id}
+              value={displayName}
+              aria-invalid={errors.displayName ? true : undefined}
+              aria-describedby={describedBy}
+              onChange={(event) => setDisplayName(event.target.value)}
+            />
           )}
         </Field>
         <Field label={t.admin.role}>
@@ -280,9 +342,9 @@ function CreateUserForm({
         </Field>
       </div>
       {role === 'unit_officer' ? (
-        <UnitPicker label={t.admin.unit} value={unitId} onChange={setUnitId} />
+        <UnitPicker label={t.admin.unit} value={unitId} onChange={setUnitId} error={errors.unitId} />
       ) : null}
-      <Button type="submit" variant="primary">
+      <Button type="submit" variant="primary" data-testid="create-user-submit">
         {t.admin.newUser}
       </Button>
     </form>

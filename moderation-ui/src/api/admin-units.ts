@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { api } from './client';
 
 export interface ProvinceOption {
@@ -41,4 +42,31 @@ export function loadCommunes(provinceCode: string): Promise<CommuneOption[]> {
     communesByProvince.set(provinceCode, promise);
   }
   return promise;
+}
+
+/** Province names by code, loaded once per page life (units carry only the code). */
+export function useProvinceNames(): Map<string, string> {
+  const [names, setNames] = useState<Map<string, string>>(() => new Map());
+  useEffect(() => {
+    let live = true;
+    loadProvinces().then(
+      (provinces) => {
+        if (live) setNames(new Map(provinces.map((province) => [province.code, province.name])));
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return names;
+}
+
+/** "CA-19564 · Công an xã Đakrông · Quảng Trị": units in different provinces look alike. */
+export function unitLabel(
+  unit: { code: string; name: string; provinceCode: string | null },
+  provinceNames: Map<string, string>,
+): string {
+  const province = unit.provinceCode ? (provinceNames.get(unit.provinceCode) ?? unit.provinceCode) : null;
+  return province ? `${unit.code} · ${unit.name} · ${province}` : `${unit.code} · ${unit.name}`;
 }

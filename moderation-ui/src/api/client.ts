@@ -35,6 +35,7 @@ export interface RequestOptions {
 
 let csrfToken: string | null = null;
 let onUnauthorized: (() => void) | null = null;
+let onPasswordChangeRequired: (() => void) | null = null;
 
 /** Set after login and from /auth/me; cleared on logout. */
 export function setCsrfToken(token: string | null): void {
@@ -44,6 +45,11 @@ export function setCsrfToken(token: string | null): void {
 /** The session layer registers what a 401 means (clear everything, show login). */
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
+}
+
+/** The session layer registers what a 403 `password_change_required` means (show that page). */
+export function setPasswordChangeRequiredHandler(handler: (() => void) | null): void {
+  onPasswordChangeRequired = handler;
 }
 
 export function buildUrl(path: string, query?: Query): string {
@@ -91,6 +97,7 @@ async function toApiError(response: Response, path: string): Promise<ApiError> {
   const message = typeof body.message === 'string' ? body.message : response.statusText;
   // Login endpoints answer 401 for a wrong password: that is not a lost session.
   if (response.status === 401 && !path.startsWith('/auth/login')) onUnauthorized?.();
+  if (response.status === 403 && code === 'password_change_required') onPasswordChangeRequired?.();
   return new ApiError(response.status, code, message, body);
 }
 

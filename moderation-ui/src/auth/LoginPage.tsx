@@ -39,6 +39,11 @@ export function LoginPage() {
 
   const submitPassword = async (event: FormEvent) => {
     event.preventDefault();
+    // Checked here so an empty field gets a clear message, not the server's validation text.
+    if (!username.trim() || !password) {
+      setError(t.validation.required(!username.trim() ? t.login.username : t.login.password));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -58,6 +63,10 @@ export function LoginPage() {
   const submitCode = async (event: FormEvent) => {
     event.preventDefault();
     if (step.kind === 'password') return;
+    if (!/^\d{6}$/.test(code.replace(/\s/g, ''))) {
+      setError(t.login.codeFormat);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {

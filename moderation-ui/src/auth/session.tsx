@@ -1,11 +1,30 @@
 import type { LoginResponse, SessionResponse, SessionUser } from '@tinbao/shared/api/auth';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, setCsrfToken, setUnauthorizedHandler } from '../api/client';
+import {
+  ApiError,
+  api,
+  setCsrfToken,
+  setPasswordChangeRequiredHandler,
+  setUnauthorizedHandler,
+} from '../api/client';
+import { navigate } from '../layout/router';
+
+/** `mustChangePassword` comes from a newer API; absent means false. */
+export type AppUser = SessionUser & { mustChangePassword: boolean };
 
 export type SessionState =
   | { status: 'loading' }
   | { status: 'anonymous' }
-  | { status: 'authenticated'; user: SessionUser };
+  | { status: 'authenticated'; user: AppUser };
+
+export const CHANGE_PASSWORD_PATH = '/account/password';
+
+function toAppUser(user: SessionUser): AppUser {
+  return {
+    ...user,
+    mustChangePassword: (user as { mustChangePassword?: unknown }).mustChangePassword === true,
+  };
+}
 
 export type LogoutReason = 'user' | 'idle' | 'expired';
 
@@ -14,6 +33,8 @@ interface SessionValue {
   login(username: string, password: string): Promise<LoginResponse>;
   completeLogin(step: 'totp' | 'enroll', challenge: string, code: string): Promise<void>;
   logout(reason?: LogoutReason): Promise<void>;
+  /** After a successful password change: re-read the session (the flag is cleared server-side). */
+  passwordChanged(): Promise<void>;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -42,7 +63,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     api<SessionResponse>('/auth/me', { signal: controller.signal }).then(
       (session) => {
         setCsrfToken(session.csrfToken);
-        setState({ status: 'authenticated', user: session.user });
+        setState({ status: 'authenticated', user: toAppUser(session.user) });
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
@@ -50,9 +71,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setState({ status: 'anonymous' });
       },
     );
+    // Any route may answer 403 password_change_required: show only the password page then.
+    setPasswordChangeRequiredHandler(() => {
+      setState((current) =>
+        current.status === 'authenticated' && !current.user.mustChangePassword
+          ? { status: 'authenticated', user: { ...current.user, mustChangePassword: true } }
+          : current,
+      );
+      if (window.location.pathname !== CHANGE_PASSWORD_PATH) navigate(CHANGE_PASSWORD_PATH);
+    });
     return () => {
       controller.abort();
       setUnauthorizedHandler(null);
+      setPasswordChangeRequiredHandler(null);
     };
   }, []);
 
@@ -77,7 +108,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       body: { challenge, code },
     });
     setCsrfToken(session.csrfToken);
-    setState({ status: 'authenticated', user: session.user });
+    setState({ status: 'authenticated', user: toAppUser(session.user) });
+  }, []);
+
+  const passwordChanged = useCallback(async () => {
+    try {
+      const session = await api<SessionResponse>('/auth/me');
+      setCsrfToken(session.csrfToken);
+      setState({ status: 'authenticated', user: toAppUser(session.user) });
+    } catch {
+      // The change went through: let the user on; a still-pending flag would show up as a 403.
+      setState((current) =>
+        current.status === 'authenticated'
+          ? { status: 'authenticated', user: { ...current.user, mustChangePassword: false } }
+          : current,
+      );
+    }
   }, []);
 
   const logout = useCallback(async (reason: LogoutReason = 'user') => {
@@ -90,8 +136,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo(
-    () => ({ state, login, completeLogin, logout }),
-    [state, login, completeLogin, logout],
+    () => ({ state, login, completeLogin, logout, passwordChanged }),
+    [state, login, completeLogin, logout, passwordChanged],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
@@ -103,7 +149,7 @@ export function useSession(): SessionValue {
 }
 
 /** The signed-in user; only used below the authenticated shell. */
-export function useUser(): SessionUser {
+export function useUser(): AppUser {
   const { state } = useSession();
   if (state.status !== 'authenticated') throw new Error('useUser without a session');
   return state.user;

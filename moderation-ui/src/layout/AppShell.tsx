@@ -1,6 +1,6 @@
 import { type ReactNode, useRef, useState } from 'react';
 import { api } from '../api/client';
-import { leaveToLogin, useSession, useUser } from '../auth/session';
+import { CHANGE_PASSWORD_PATH, leaveToLogin, useSession, useUser } from '../auth/session';
 import { useIdleLogout } from '../auth/use-idle-logout';
 import { useI18n } from '../i18n/i18n';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -50,16 +50,21 @@ export function AppShell({ children }: { children: ReactNode }) {
   };
 
   const items: NavItem[] = [];
-  const staff = user.role === 'moderator' || user.role === 'admin';
+  // While a password change is pending, the app is that page only: no navigation.
+  const staff = !user.mustChangePassword && (user.role === 'moderator' || user.role === 'admin');
   if (staff) items.push({ to: '/tips', label: t.nav.queue, testId: 'nav-queue' });
-  if (user.role === 'unit_officer') items.push({ to: '/inbox', label: t.nav.inbox, testId: 'nav-inbox' });
+  if (!user.mustChangePassword && user.role === 'unit_officer')
+    items.push({ to: '/inbox', label: t.nav.inbox, testId: 'nav-inbox' });
   // Statistics cover every unit: the stats API serves moderators and admins only.
   if (staff) items.push({ to: '/stats', label: t.nav.stats, testId: 'nav-stats' });
-  if (user.role === 'admin') {
+  if (staff && user.role === 'admin') {
     items.push({ to: '/admin/users', label: t.nav.users, testId: 'nav-users' });
     items.push({ to: '/admin/units', label: t.nav.units, testId: 'nav-units' });
     items.push({ to: '/admin/rules', label: t.nav.rules, testId: 'nav-rules' });
   }
+
+  const roleLabel = t.roles[user.role];
+  const shownName = user.displayName || user.username;
 
   return (
     <div className="shell">
@@ -90,9 +95,17 @@ export function AppShell({ children }: { children: ReactNode }) {
         <div className="topbar-user">
           <span className="user-name" data-testid="current-user">
             <span className="visually-hidden">{t.nav.signedInAs} </span>
-            {user.displayName || user.username}
-            <span className="user-role"> · {t.roles[user.role]}</span>
+            {shownName}
+            {shownName === roleLabel ? null : <span className="user-role"> · {roleLabel}</span>}
           </span>
+          <Link
+            to={CHANGE_PASSWORD_PATH}
+            className="btn btn-ghost"
+            aria-current={pathname === CHANGE_PASSWORD_PATH ? 'page' : undefined}
+            data-testid="nav-change-password"
+          >
+            {t.nav.changePassword}
+          </Link>
           <LanguageSwitch />
           <button type="button" className="btn btn-ghost" onClick={logoutEverywhere} data-testid="logout">
             {t.nav.logout}

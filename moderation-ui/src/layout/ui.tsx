@@ -30,56 +30,126 @@ export function Button({
   );
 }
 
-/** A label above its control, with an optional hint; the control gets the id. */
+/** A label above its control, with an optional hint and error; the control gets the id. */
 export function Field({
   label,
   hint,
+  error,
   children,
   className,
 }: {
   label: ReactNode;
   hint?: ReactNode;
+  /** A validation message shown under the control (and referenced by aria-describedby). */
+  error?: string | undefined;
   children: (id: string, describedBy: string | undefined) => ReactNode;
   className?: string;
 }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`field${className ? ` ${className}` : ''}`}>
+    <div className={`field${className ? ` ${className}` : ''}${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      {children(id, hintId)}
+      {children(id, describedBy)}
       {hint ? (
         <p className="hint" id={hintId}>
           {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={errorId} data-testid="field-error">
+          {error}
         </p>
       ) : null}
     </div>
   );
 }
 
-export function errorMessage(t: Messages, error: unknown): string {
-  if (error instanceof NetworkError) return t.errors.network;
-  if (error instanceof ApiError) {
-    if (error.status === 403) return t.errors.forbidden;
-    if (error.status === 404) return t.errors.notFound;
-    if (error.status === 409) return t.errors.conflict;
-    if (error.status === 429) return t.errors.rateLimited;
-    if (error.status === 400) return `${t.errors.invalid} ${error.message}`;
+/**
+ * Where an error is shown: the tip-conflict text belongs to tip actions only; other pages
+ * get their own fallback for codes we do not know.
+ */
+export type ErrorContext = 'tip' | 'user' | 'unit' | 'rule' | 'password' | 'stats';
+
+/** The field a 400 names: `issues[0].path` or a `body.field:` prefix of the message. */
+function invalidFieldLabel(t: Messages, error: ApiError): string | null {
+  const issues = Array.isArray(error.body.issues) ? (error.body.issues as { path?: unknown }[]) : [];
+  const paths = [
+    ...issues.map((issue) => (typeof issue.path === 'string' ? issue.path : '')),
+    /^((?:body|query|params)\.[\w.]+):/.exec(error.message)?.[1] ?? '',
+  ];
+  for (const path of paths) {
+    // `body.communeCodes.3` → communeCodes; `body.username` → username.
+    const segments = path.split('.').filter((part) => part && !/^\d+$/.test(part));
+    for (const segment of segments.slice(1).reverse()) {
+      const label = t.fields[segment];
+      if (label) return label;
+    }
   }
-  return t.errors.generic;
+  return null;
 }
 
-export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/** One Vietnamese (or English) sentence for any failure; never the server's raw text. */
+export function errorMessage(t: Messages, error: unknown, context?: ErrorContext): string {
+  if (error instanceof NetworkError) return t.errors.network;
+  if (error instanceof ApiError) {
+    if (context === 'password' && error.code === 'invalid_credentials') return t.password.wrongCurrent;
+    const known = t.errors.codes[error.code];
+    if (known) return known;
+    if (error.code === 'illegal_transition' || error.code === 'version_conflict')
+      return context === 'tip' ? t.errors.conflict : t.errors.conflictGeneric;
+    if (error.status === 400 || error.code === 'invalid_request') {
+      const field = invalidFieldLabel(t, error);
+      return field ? t.errors.invalidField(field) : t.errors.invalid;
+    }
+    if (error.status === 403) return t.errors.forbidden;
+    if (error.status === 404) return t.errors.notFound;
+    if (error.status === 409) return context === 'tip' ? t.errors.conflict : t.errors.conflictGeneric;
+    if (error.status === 429) return t.errors.rateLimited;
+  }
+  return (context && t.errors.fallback[context]) || t.errors.generic;
+}
+
+export function ErrorNotice({
+  error,
+  onRetry,
+  context,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  context?: ErrorContext;
+}) {
   const { t } = useI18n();
   if (!error) return null;
   return (
     <div className="notice notice-error" role="alert" data-testid="error-notice">
-      <span>{errorMessage(t, error)}</span>
+      <span>{errorMessage(t, error, context)}</span>
       {onRetry ? (
         <Button variant="ghost" onClick={onRetry}>
           {t.retry}
         </Button>
       ) : null}
+    </div>
+  );
+}
+
+/** Client-side validation messages, listed once at the top of a form (fields show theirs too). */
+export function ValidationSummary({ errors }: { errors: Record<string, string | undefined> }) {
+  const { t } = useI18n();
+  const messages = [...new Set(Object.values(errors).filter((m): m is string => Boolean(m)))];
+  if (messages.length === 0) return null;
+  return (
+    <div className="notice notice-error" role="alert" data-testid="validation-errors">
+      <div>
+        <span>{t.validation.summary}</span>
+        <ul>
+          {messages.map((message) => (
+            <li key={message}>{message}</li>
+          ))}
+        </ul>
+      </div>
     </div>
   );
 }

@@ -1,4 +1,17 @@
-import { useId } from 'react';
+import { useId, useSyncExternalStore } from 'react';
+
+// Phones draw on a narrower canvas, so the SVG is scaled down less and labels stay readable.
+const NARROW = '(max-width: 700px)';
+function useNarrow(): boolean {
+  return useSyncExternalStore(
+    (listener) => {
+      const query = window.matchMedia(NARROW);
+      query.addEventListener('change', listener);
+      return () => query.removeEventListener('change', listener);
+    },
+    () => window.matchMedia(NARROW).matches,
+  );
+}
 
 export interface ChartRow {
   label: string;
@@ -8,10 +21,12 @@ export interface ChartRow {
 /** Horizontal bars in inline SVG: no chart library, readable on a phone, labelled for screen readers. */
 export function BarChart({ title, rows, testId }: { title: string; rows: ChartRow[]; testId?: string }) {
   const titleId = useId();
+  const narrow = useNarrow();
   const max = Math.max(1, ...rows.map((row) => row.value));
   const rowHeight = 28;
-  const labelWidth = 190;
-  const width = 600;
+  const labelWidth = narrow ? 170 : 190;
+  const width = narrow ? 360 : 600;
+  const maxLabel = narrow ? 20 : 28;
   const barSpace = width - labelWidth - 50;
   const height = Math.max(rowHeight, rows.length * rowHeight);
   return (
@@ -24,7 +39,7 @@ export function BarChart({ title, rows, testId }: { title: string; rows: ChartRo
           return (
             <g key={row.label} transform={`translate(0 ${y})`}>
               <text x={labelWidth - 8} y={rowHeight / 2 + 4} textAnchor="end">
-                {row.label.length > 28 ? `${row.label.slice(0, 27)}…` : row.label}
+                {row.label.length > maxLabel ? `${row.label.slice(0, maxLabel - 1)}…` : row.label}
               </text>
               <rect
                 className="bar"
@@ -48,9 +63,14 @@ export function BarChart({ title, rows, testId }: { title: string; rows: ChartRo
 /** Columns per month. */
 export function ColumnChart({ title, rows, testId }: { title: string; rows: ChartRow[]; testId?: string }) {
   const titleId = useId();
+  const narrow = useNarrow();
   const max = Math.max(1, ...rows.map((row) => row.value));
-  const width = 600;
+  const width = narrow ? 360 : 600;
   const height = 220;
+  // On a phone, label every other month when there are many: 'YYYY-MM' → 'MM/YY'.
+  const labelEvery = narrow && rows.length > 6 ? 2 : 1;
+  const shortLabel = (label: string) =>
+    narrow && /^\d{4}-\d{2}$/.test(label) ? `${label.slice(5)}/${label.slice(2, 4)}` : label;
   const bottom = 30;
   const columnWidth = rows.length > 0 ? (width - 20) / rows.length : width;
   return (
@@ -74,9 +94,11 @@ export function ColumnChart({ title, rows, testId }: { title: string; rows: Char
               <text x={x + columnWidth / 2} y={height - bottom - barHeight - 6} textAnchor="middle">
                 {row.value}
               </text>
-              <text x={x + columnWidth / 2} y={height - 10} textAnchor="middle">
-                {row.label}
-              </text>
+              {index % labelEvery === 0 ? (
+                <text x={x + columnWidth / 2} y={height - 10} textAnchor="middle">
+                  {shortLabel(row.label)}
+                </text>
+              ) : null}
             </g>
           );
         })}

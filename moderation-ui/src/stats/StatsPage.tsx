@@ -7,23 +7,33 @@ import { ErrorNotice, Field, Loading, PageTitle } from '../layout/ui';
 import { useApi } from '../layout/use-api';
 import { BarChart, ColumnChart } from './BarChart';
 
-const dayInput = (date: Date) => date.toISOString().slice(0, 10);
+/** A local calendar day as the value of <input type="date">. */
+const dayInput = (date: Date) =>
+  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+
+/** Midnight at the start of a day (plus `addDays`) in the user's time zone, as ISO. */
+export function startOfLocalDay(day: string, addDays = 0): string {
+  const [year, month, date] = day.split('-').map(Number);
+  return new Date(year!, month! - 1, date! + addDays).toISOString();
+}
 
 /** Statistics from the stats API only (clear fields and outcomes), with a CSV export. */
 export function StatsPage() {
   const { t, formatNumber } = useI18n();
   const [from, setFrom] = useState(() => dayInput(new Date(Date.now() - 365 * 86_400_000)));
-  const [to, setTo] = useState(() => dayInput(new Date(Date.now() + 86_400_000)));
+  // "Đến ngày" is inclusive: today by default, and from = to shows one day.
+  const [to, setTo] = useState(() => dayInput(new Date()));
+  const [rangeError, setRangeError] = useState<string | undefined>(undefined);
   const [provinceCode, setProvinceCode] = useState('');
   const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
   const [applied, setApplied] = useState({ from, to, provinceCode });
   useEffect(() => {
     loadProvinces().then(setProvinces, () => undefined);
   }, []);
-  // Dates are days in Vietnam time (UTC+7), the way the reports are read.
+  // Days in the user's time zone; the API's `to` is exclusive, so send the next day's start.
   const query = {
-    from: new Date(`${applied.from}T00:00:00+07:00`).toISOString(),
-    to: new Date(`${applied.to}T00:00:00+07:00`).toISOString(),
+    from: startOfLocalDay(applied.from),
+    to: startOfLocalDay(applied.to, 1),
     ...(applied.provinceCode ? { provinceCode: applied.provinceCode } : {}),
   };
   const stats = useApi(
@@ -33,10 +43,20 @@ export function StatsPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    if (!from || !to) {
+      setRangeError(t.validation.required(!from ? t.stats.from : t.stats.to));
+      return;
+    }
+    if (to < from) {
+      setRangeError(t.validation.dateRange);
+      return;
+    }
+    setRangeError(undefined);
     setApplied({ from, to, provinceCode });
   };
 
-  const data = stats.data;
+  // Figures of an earlier query never stay on screen under an error.
+  const data = stats.error ? undefined : stats.data;
   const outcomes: Partial<Record<string, number>> = data?.outcomes ?? {};
   return (
     <>
@@ -50,14 +70,37 @@ export function StatsPage() {
         {t.stats.title}
       </PageTitle>
       <p className="muted">{t.stats.intro}</p>
-      <form className="card form-grid" onSubmit={submit} style={{ marginBottom: '1rem' }}>
+      <form
+        className="card form-grid"
+        onSubmit={submit}
+        noValidate
+        style={{ marginBottom: '1rem' }}
+        data-testid="stats-form"
+      >
         <Field label={t.stats.from}>
           {(id) => (
-            <input id={id} type="date" value={from} onChange={(event) => setFrom(event.target.value)} />
+            <input
+              id={id}
+              type="date"
+              value={from}
+              onChange={(event) => setFrom(event.target.value)}
+              data-testid="stats-from"
+            />
           )}
         </Field>
-        <Field label={t.stats.to}>
-          {(id) => <input id={id} type="date" value={to} onChange={(event) => setTo(event.target.value)} />}
+        <Field label={t.stats.to} error={rangeError}>
+          {(id, describedBy) => (
+            <input
+              id={id}
+              type="date"
+              value={to}
+              min={from || undefined}
+              onChange={(event) => setTo(event.target.value)}
+              aria-invalid={rangeError ? true : undefined}
+              aria-describedby={describedBy}
+              data-testid="stats-to"
+            />
+          )}
         </Field>
         <Field label={t.queue.province}>
           {(id) => (
@@ -77,7 +120,7 @@ export function StatsPage() {
           </button>
         </div>
       </form>
-      <ErrorNotice error={stats.error} onRetry={stats.reload} />
+      <ErrorNotice error={stats.error} onRetry={stats.reload} context="stats" />
       {stats.loading && !data ? <Loading /> : null}
       {data ? (
         <div data-testid="stats">

@@ -1,11 +1,23 @@
 import type { TipAction, TipRoute, TipSummary, TipTransitionRequest } from '@tinbao/shared/api/tips';
 import { RejectReasonSchema, TipOutcomeSchema } from '@tinbao/shared/api/tips';
+import { RECEIPT_CODE_PATTERN } from '@tinbao/shared/tips/schemas';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { Button, Dialog, ErrorNotice, Field } from '../layout/ui';
 import { tipsApi } from './tips-api';
 
 type Submit = (request: TipTransitionRequest) => Promise<void>;
+
+/** A problem found before anything is sent: its message is already in the UI's language. */
+class FormProblem extends Error {}
+
+/** What a moderator types back: any case, spaces, missing dashes (as the bot accepts). */
+export function normalizeReceiptInput(input: string): string | undefined {
+  const compact = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  const body = compact.startsWith('TB') ? compact.slice(2) : compact;
+  const code = `TB-${body.slice(0, 5)}-${body.slice(5)}`;
+  return body.length === 10 && RECEIPT_CODE_PATTERN.test(code) ? code : undefined;
+}
 
 function DialogForm({
   title,
@@ -39,8 +51,14 @@ function DialogForm({
   };
   return (
     <Dialog open={open} title={title} onClose={onClose} testId={testId}>
-      <form onSubmit={submit}>
-        <ErrorNotice error={error} />
+      <form onSubmit={submit} noValidate>
+        {error instanceof FormProblem ? (
+          <p className="notice notice-error" role="alert" data-testid="validation-errors">
+            {error.message}
+          </p>
+        ) : (
+          <ErrorNotice error={error} context="tip" />
+        )}
         {children}
         <div className="row">
           <Button variant="ghost" onClick={onClose}>
@@ -108,7 +126,7 @@ export function ActionDialog({
     return () => controller.abort();
   }, [action, tip.communeCode, tip.id]);
   const [reason, setReason] = useState<string>('spam');
-  const [duplicateOf, setDuplicateOf] = useState('');
+  const [duplicateCode, setDuplicateCode] = useState('');
   const [outcome, setOutcome] = useState<string>('verified_true');
   const [note, setNote] = useState('');
   const [unitId, setUnitId] = useState(routes[0]?.unitId ?? '');
@@ -148,20 +166,35 @@ export function ActionDialog({
         open
         onClose={onClose}
         testId="duplicate-dialog"
-        onSubmit={() => onSubmit({ action: 'mark_duplicate', version, duplicateOf: duplicateOf.trim() })}
+        onSubmit={async () => {
+          if (!duplicateCode.trim()) throw new FormProblem(t.validation.required(t.fields.duplicateOf ?? ''));
+          const code = normalizeReceiptInput(duplicateCode);
+          if (!code) throw new FormProblem(t.validation.receiptCode);
+          if (code === tip.receiptCode) throw new FormProblem(t.validation.sameTip);
+          // The code is what people read and say; the API wants the original's id.
+          const original =
+            candidates.find((candidate) => candidate.receiptCode === code) ??
+            (await tipsApi.list({ receiptCode: code, limit: 1 })).items[0];
+          if (!original) throw new FormProblem(t.validation.unknownReceipt(code));
+          await onSubmit({ action: 'mark_duplicate', version, duplicateOf: original.id });
+        }}
       >
         {candidates.length > 0 ? (
           <Field label={t.tip.duplicateCandidates}>
             {(id) => (
               <select
                 id={id}
-                value={candidates.some((c) => c.id === duplicateOf) ? duplicateOf : ''}
-                onChange={(event) => setDuplicateOf(event.target.value)}
+                value={
+                  candidates.some((c) => c.receiptCode === normalizeReceiptInput(duplicateCode))
+                    ? normalizeReceiptInput(duplicateCode)
+                    : ''
+                }
+                onChange={(event) => setDuplicateCode(event.target.value)}
                 data-testid="duplicate-candidate"
               >
                 <option value="">—</option>
                 {candidates.map((candidate) => (
-                  <option key={candidate.id} value={candidate.id}>
+                  <option key={candidate.id} value={candidate.receiptCode}>
                     {candidate.receiptCode} · {t.category[candidate.category]} ·{' '}
                     {formatDate(candidate.receivedAt)}
                   </option>
@@ -170,14 +203,18 @@ export function ActionDialog({
             )}
           </Field>
         ) : null}
-        <Field label={t.tip.duplicateOf}>
-          {(id) => (
+        <Field label={t.tip.duplicateOf} hint={t.tip.duplicateOfHint}>
+          {(id, describedBy) => (
             <input
               id={id}
-              value={duplicateOf}
-              required
+              value={duplicateCode}
               spellCheck={false}
-              onChange={(event) => setDuplicateOf(event.target.value)}
+              autoCapitalize="characters"
+              autoComplete="off"
+              placeholder="TB-XXXXX-XXXXX"
+              aria-describedby={describedBy}
+              onChange={(event) => setDuplicateCode(event.target.value)}
+              data-testid="duplicate-code"
             />
           )}
         </Field>
@@ -263,7 +300,11 @@ export function ExtendDeadlineDialog({
       open={open}
       onClose={onClose}
       testId="extend-dialog"
-      onSubmit={() => onSubmit(days, reason)}
+      onSubmit={async () => {
+        if (!Number.isInteger(days) || days < 1 || days > 60) throw new FormProblem(t.validation.daysRange);
+        if (!reason.trim()) throw new FormProblem(t.validation.required(t.tip.reason));
+        await onSubmit(days, reason.trim());
+      }}
     >
       <Field label={t.tip.extendDays}>
         {(id) => (

@@ -1,6 +1,7 @@
 import type { RoutingProposal } from '@tinbao/shared/api/tips';
 import type { Unit } from '@tinbao/shared/api/units';
 import { type FormEvent, useEffect, useState } from 'react';
+import { useProvinceNames } from '../api/admin-units';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { Button, Dialog, ErrorNotice, Field, Loading } from '../layout/ui';
@@ -26,6 +27,11 @@ export function RoutingDialog({
   const [busy, setBusy] = useState(false);
   const [code, setCode] = useState('');
   const [validation, setValidation] = useState<string | null>(null);
+  const provinceNames = useProvinceNames();
+  // Proposals carry no province: look their units up (one to three of them) to show it.
+  const [proposalProvinces, setProposalProvinces] = useState<Map<string, string | null>>(() => new Map());
+  const provinceOf = (provinceCode: string | null | undefined) =>
+    provinceCode ? (provinceNames.get(provinceCode) ?? provinceCode) : null;
 
   useEffect(() => {
     if (!open) return;
@@ -36,6 +42,17 @@ export function RoutingDialog({
       (body) => {
         setProposals(body.proposals);
         setSelected(new Set(body.proposals.filter((p) => !p.alreadyRouted).map((p) => p.unitId)));
+        for (const proposal of body.proposals)
+          api<{ units: Unit[] }>('/units', {
+            query: { q: proposal.unitCode, limit: 5 },
+            signal: controller.signal,
+          }).then(
+            (found) => {
+              const unit = found.units.find((candidate) => candidate.id === proposal.unitId);
+              if (unit) setProposalProvinces((current) => new Map(current).set(unit.id, unit.provinceCode));
+            },
+            () => undefined,
+          );
       },
       (failure: unknown) => {
         if (!controller.signal.aborted) setError(failure);
@@ -54,7 +71,10 @@ export function RoutingDialog({
 
   const addByCode = async () => {
     const wanted = code.trim().toUpperCase();
-    if (!wanted) return;
+    if (!wanted) {
+      setValidation(t.validation.required(t.routing.other));
+      return;
+    }
     try {
       const body = await api<{ units: Unit[] }>('/units', { query: { q: wanted, limit: 10 } });
       const unit = body.units.find((candidate) => candidate.code.toUpperCase() === wanted) ?? body.units[0];
@@ -99,7 +119,7 @@ export function RoutingDialog({
     <Dialog open={open} title={t.routing.title} onClose={onClose} testId="routing-dialog">
       <form onSubmit={submit}>
         <p className="muted">{t.routing.intro}</p>
-        <ErrorNotice error={error} />
+        <ErrorNotice error={error} context="tip" />
         {validation ? (
           <p className="notice notice-error" role="alert">
             {validation}
@@ -125,6 +145,12 @@ export function RoutingDialog({
               <div>
                 <label htmlFor={`unit-${proposal.unitId}`}>
                   {proposal.unitName} <span className="muted">({proposal.unitCode})</span>
+                  {provinceOf(proposalProvinces.get(proposal.unitId)) ? (
+                    <span className="muted" data-testid="unit-province">
+                      {' '}
+                      · {provinceOf(proposalProvinces.get(proposal.unitId))}
+                    </span>
+                  ) : null}
                 </label>
                 <div className="hint">
                   {t.unitKind[proposal.kind]} · {proposal.reasons.map(reasonText).join('; ')}
@@ -142,6 +168,12 @@ export function RoutingDialog({
               />
               <label htmlFor={`unit-${unit.id}`}>
                 {unit.name} <span className="muted">({unit.code})</span>
+                {provinceOf(unit.provinceCode) ? (
+                  <span className="muted" data-testid="unit-province">
+                    {' '}
+                    · {provinceOf(unit.provinceCode)}
+                  </span>
+                ) : null}
               </label>
             </div>
           ))}

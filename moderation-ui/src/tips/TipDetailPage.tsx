@@ -158,7 +158,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
           {t.tip.actions}
         </h2>
         {notice ? <Notice tone="success">{notice}</Notice> : null}
-        <ErrorNotice error={actionError} />
+        <ErrorNotice error={actionError} context="tip" />
         {actions.length === 0 ? (
           <p className="muted">{t.tip.noActions}</p>
         ) : (

@@ -1,6 +1,6 @@
 import type { Unit } from '@tinbao/shared/api/units';
 import { TipCategorySchema } from '@tinbao/shared/tips/schemas';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { type CommuneOption, loadCommunes, loadProvinces, type ProvinceOption } from '../api/admin-units';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
@@ -56,6 +56,8 @@ export function periodStart(period: string | undefined): string | undefined {
   return new Date(Date.now() - days * 86_400_000).toISOString();
 }
 
+const WIDE = '(min-width: 1000px)';
+
 export function TipFilters({
   filters,
   onChange,
@@ -69,8 +71,18 @@ export function TipFilters({
   const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
   const [communes, setCommunes] = useState<CommuneOption[]>([]);
   const [units, setUnits] = useState<Unit[]>([]);
-  // Open beside the list on wide screens; folded on phones so the tips come first.
-  const [openByDefault] = useState(() => window.matchMedia('(min-width: 1000px)').matches);
+  // Open beside the list on wide screens; folded on phones so the tips come first. The
+  // width decides until the user opens or closes the filters themselves.
+  const [open, setOpen] = useState(() => window.matchMedia(WIDE).matches);
+  const userToggled = useRef(false);
+  useEffect(() => {
+    const query = window.matchMedia(WIDE);
+    const follow = () => {
+      if (!userToggled.current) setOpen(query.matches);
+    };
+    query.addEventListener('change', follow);
+    return () => query.removeEventListener('change', follow);
+  }, []);
   const active = Object.keys(filters).filter((key) => key !== 'status' && key !== 'sort').length;
 
   useEffect(() => {
@@ -98,7 +110,18 @@ export function TipFilters({
   };
 
   return (
-    <details className="card filters" open={openByDefault} data-testid="filters">
+    <details
+      className="card filters"
+      open={open}
+      onToggle={(event) => {
+        const now = event.currentTarget.open;
+        if (now !== open) {
+          userToggled.current = true;
+          setOpen(now);
+        }
+      }}
+      data-testid="filters"
+    >
       <summary>
         <h2>
           {t.queue.filters}

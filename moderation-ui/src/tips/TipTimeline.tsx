@@ -1,4 +1,5 @@
 import type { TimelineEvent } from '@tinbao/shared/api/tips';
+import { useId, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 
 const SHOWN_DETAILS = ['reason', 'outcome', 'unitCode', 'unitCodes', 'days'];
@@ -16,32 +17,81 @@ function describeDetails(details: Record<string, unknown>, status: Record<string
   return parts.join(' · ');
 }
 
-/** The audit events of one tip, oldest first. */
+const VIEW_ACTIONS = new Set(['tip.decrypted', 'tip.photo_decrypted', 'tip.notes_decrypted']);
+
+type Entry = { kind: 'event'; event: TimelineEvent } | { kind: 'views'; events: TimelineEvent[] };
+
+/** Consecutive view events fold into one line, so status changes stand out. */
+export function groupViews(events: TimelineEvent[]): Entry[] {
+  const entries: Entry[] = [];
+  for (const event of events) {
+    const last = entries.at(-1);
+    if (!VIEW_ACTIONS.has(event.action)) entries.push({ kind: 'event', event });
+    else if (last?.kind === 'views') last.events.push(event);
+    else entries.push({ kind: 'views', events: [event] });
+  }
+  return entries;
+}
+
+/** The audit events of one tip, oldest first; views folded unless asked for. */
 export function TipTimeline({ events }: { events: TimelineEvent[] }) {
   const { t, formatDateTime } = useI18n();
+  const [showViews, setShowViews] = useState(false);
+  const toggleId = useId();
   if (events.length === 0) return <p className="muted">{t.timeline.empty}</p>;
+  const actorOf = (event: TimelineEvent) =>
+    event.actorType === 'system'
+      ? t.timeline.system
+      : event.actorType === 'resident'
+        ? t.timeline.resident
+        : (event.actorName ?? event.actorId ?? '');
+  const entries: Entry[] = showViews ? events.map((event) => ({ kind: 'event', event })) : groupViews(events);
   return (
-    <ol className="timeline" data-testid="tip-timeline">
-      {events.map((event) => {
-        const actor =
-          event.actorType === 'system'
-            ? t.timeline.system
-            : event.actorType === 'resident'
-              ? t.timeline.resident
-              : (event.actorName ?? event.actorId ?? '');
-        const details = describeDetails(event.details, t.status);
-        return (
-          <li key={event.seq} data-testid="timeline-event" data-action={event.action}>
-            <div>
-              <strong>{t.timeline.actions[event.action] ?? event.action}</strong> — {actor}
-            </div>
-            {details ? <div className="muted">{details}</div> : null}
-            <div className="when">
-              <time dateTime={event.occurredAt}>{formatDateTime(event.occurredAt)}</time>
-            </div>
-          </li>
-        );
-      })}
-    </ol>
+    <>
+      <label className="check timeline-toggle" htmlFor={toggleId}>
+        <input
+          id={toggleId}
+          type="checkbox"
+          checked={showViews}
+          onChange={(event) => setShowViews(event.target.checked)}
+          data-testid="timeline-show-views"
+        />
+        {t.timeline.showViews}
+      </label>
+      <ol className="timeline" data-testid="tip-timeline">
+        {entries.map((entry) => {
+          if (entry.kind === 'views') {
+            const last = entry.events.at(-1)!;
+            const openings = entry.events.filter((event) => event.action === 'tip.decrypted').length;
+            const who = [...new Set(entry.events.map(actorOf).filter(Boolean))].join(', ');
+            return (
+              <li
+                key={`views-${entry.events[0]!.seq}`}
+                className="timeline-views"
+                data-testid="timeline-views"
+              >
+                <div className="muted">{t.timeline.views(openings || entry.events.length, who)}</div>
+                <div className="when">
+                  <time dateTime={last.occurredAt}>{formatDateTime(last.occurredAt)}</time>
+                </div>
+              </li>
+            );
+          }
+          const { event } = entry;
+          const details = describeDetails(event.details, t.status);
+          return (
+            <li key={event.seq} data-testid="timeline-event" data-action={event.action}>
+              <div>
+                <strong>{t.timeline.actions[event.action] ?? event.action}</strong> — {actorOf(event)}
+              </div>
+              {details ? <div className="muted">{details}</div> : null}
+              <div className="when">
+                <time dateTime={event.occurredAt}>{formatDateTime(event.occurredAt)}</time>
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+    </>
   );
 }
