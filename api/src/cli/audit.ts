@@ -1,29 +1,10 @@
-import { databaseUrlVariable } from '@tinbao/shared';
 import { verifyAuditChain } from '../audit/audit-log';
-import { type Database, DatabaseLockedError, openDatabase } from '../platform/db';
+import type { Database } from '../platform/db';
+import { CliDatabaseError, openCliDatabase } from './database';
 
 export const AUDIT_USAGE = `  audit verify               walk the hash-chained audit log; names the first event where
                              the chain breaks (exit 1), or reports it intact (exit 0)
 `;
-
-/** The same database the api uses: DATABASE_URL, or PGlite under DATA_DIR/pglite. */
-async function openAuditDatabase(): Promise<Database | string> {
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const parsed = databaseUrlVariable.safeParse(url);
-    if (!parsed.success) return `DATABASE_URL ${parsed.error.issues[0]?.message}`;
-    return openDatabase({ engine: 'postgres', url: parsed.data, poolSize: 2 });
-  }
-  const dataDir = `${process.env.DATA_DIR || './data'}/pglite`;
-  try {
-    return await openDatabase({ engine: 'pglite', dataDir });
-  } catch (error) {
-    if (error instanceof DatabaseLockedError) {
-      return `the embedded database (${dataDir}) is open in the running api (PGlite allows one process): stop TinBao first, or use DATABASE_URL`;
-    }
-    throw error;
-  }
-}
 
 /** `audit verify`: 0 when the chain is intact, 1 when it breaks (or cannot be read). */
 export async function auditCommand(argv: string[]): Promise<number> {
@@ -32,9 +13,12 @@ export async function auditCommand(argv: string[]): Promise<number> {
     console.error(`usage: npm run tinbao -- audit verify\n${AUDIT_USAGE}`);
     return 2;
   }
-  const database = await openAuditDatabase();
-  if (typeof database === 'string') {
-    console.error(`tinbao audit: ${database}`);
+  let database: Database;
+  try {
+    database = await openCliDatabase();
+  } catch (error) {
+    if (!(error instanceof CliDatabaseError)) throw error;
+    console.error(`tinbao audit: ${error.message}`);
     return 1;
   }
   try {

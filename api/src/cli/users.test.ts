@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,8 @@ describe('users CLI against PostgreSQL (DATABASE_URL)', () => {
     expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=65536,t=2,p=1\$/);
     expect(row?.displayName).toBe('Trưởng phòng');
     expect(row?.totpEnrolledAt).toBeNull();
+    // A password the admin chose is not temporary: no forced change.
+    expect(row?.mustChangePassword).toBe(false);
 
     const first = await supertest(h.app)
       .post('/api/v1/auth/login')
@@ -97,7 +100,12 @@ describe('users CLI against PostgreSQL (DATABASE_URL)', () => {
       .post('/api/v1/auth/login/enroll')
       .send({ challenge: first.body.challenge, code: currentTotpCode(secret, h.clock.now) })
       .expect(200);
-    expect(enrolled.body.user).toMatchObject({ username: 'chief', role: 'admin', unitId: null });
+    expect(enrolled.body.user).toMatchObject({
+      username: 'chief',
+      role: 'admin',
+      unitId: null,
+      mustChangePassword: false,
+    });
     const cookie = String(enrolled.headers['set-cookie']).split(';')[0] as string;
     const list = await supertest(h.app).get('/api/v1/users').set('Cookie', cookie).expect(200);
     expect(list.body.users).toEqual([expect.objectContaining({ username: 'chief', totpEnrolled: true })]);
@@ -195,6 +203,52 @@ describe('users CLI against PostgreSQL (DATABASE_URL)', () => {
     expect(officer?.disabledAt).not.toBeNull();
     expect(missing.stderr).toMatch(/no user named ghost/);
   });
+
+  it('reset-password prints a temporary password that must be changed at the next login', async () => {
+    const reset = await runCli(['users', 'reset-password', '--username', 'chief'], env);
+    expect(reset.code).toBe(0);
+    const temporary = reset.stdout.match(/shown once\): (\S+)/)?.[1];
+    expect(temporary).toBeDefined();
+    const [row] = await h.database.db.select().from(users).where(eq(users.username, 'chief'));
+    expect(row?.mustChangePassword).toBe(true);
+    const list = await runCli(['users', 'list'], env);
+    expect(list.stdout).toMatch(/chief\s+admin\s.*temporary/);
+  });
+});
+
+describe('CLI without a database', () => {
+  it('refuses in one line instead of creating an empty embedded database (users and audit)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tinbao-cli-empty-'));
+    try {
+      const results = await Promise.all([
+        runCli(['users', 'list'], { DATA_DIR: dataDir, DATABASE_URL: '' }),
+        runCli(
+          ['users', 'add', '--username', 'x1x', '--role', 'admin', '--password-stdin'],
+          {
+            DATA_DIR: dataDir,
+            DATABASE_URL: '',
+          },
+          'a long enough password\n',
+        ),
+        runCli(['audit', 'verify'], { DATA_DIR: dataDir, DATABASE_URL: '' }),
+      ]);
+      for (const result of results) {
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        const lines = result.stderr.split('\n').filter((line) => line && !line.startsWith('npm warn'));
+        expect(lines).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `^tinbao (users|audit): no TinBao database at ${join(dataDir, 'pglite')}: start TinBao once \\(npm start\\) or set DATA_DIR/DATABASE_URL$`,
+            ),
+          ),
+        ]);
+      }
+      expect(existsSync(join(dataDir, 'pglite'))).toBe(false);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('users CLI against the embedded database', () => {

@@ -1,10 +1,9 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { databaseUrlVariable } from '@tinbao/shared';
 import { passwordProblem, StaffRoleSchema, UsernameSchema } from '@tinbao/shared/api/auth';
 import { DisplayNameSchema } from '@tinbao/shared/api/users';
 import { eq } from 'drizzle-orm';
-import { type Database, DatabaseLockedError, openDatabase } from '../platform/db';
+import type { Database } from '../platform/db';
 import { AppError } from '../platform/errors';
 import { users } from '../platform/schema';
 import {
@@ -16,6 +15,7 @@ import {
   resetTotp,
   updateUser,
 } from '../users/service';
+import { CliDatabaseError, openCliDatabase } from './database';
 
 export const USERS_USAGE = `  users add --username <name> --role admin|moderator|unit_officer [--unit <unit code>]
             [--display-name <text>] [--password-stdin]
@@ -25,36 +25,16 @@ export const USERS_USAGE = `  users add --username <name> --role admin|moderator
   users disable --username <name>     disable an account and end its sessions
   users enable --username <name>      enable it again
   users reset-2fa --username <name>   forget the TOTP secret (re-enrol at next login), end sessions
-  users reset-password --username <name>  print a one-time temporary password, end sessions
+  users reset-password --username <name>  print a one-time temporary password (to be changed
+                             at the next login), end sessions
                              database: DATABASE_URL, or the embedded one in DATA_DIR/pglite
-                             (the embedded database allows one process: stop the api first)
+                             (never created by the CLI: start TinBao once; it allows one
+                             process: stop the api first)
 `;
 
 const CLI_ACTOR: Actor = { actorType: 'system', actorId: 'cli' };
 
 class CliError extends Error {}
-
-/** The same database the api uses: DATABASE_URL, or PGlite under DATA_DIR/pglite. */
-async function openCliDatabase(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const parsed = databaseUrlVariable.safeParse(url);
-    if (!parsed.success) throw new CliError(`DATABASE_URL ${parsed.error.issues[0]?.message}`);
-    return openDatabase({ engine: 'postgres', url: parsed.data, poolSize: 2 });
-  }
-  const dataDir = `${process.env.DATA_DIR || './data'}/pglite`;
-  try {
-    return await openDatabase({ engine: 'pglite', dataDir });
-  } catch (error) {
-    if (error instanceof DatabaseLockedError) {
-      throw new CliError(
-        `the embedded database (${dataDir}) is open in the running api: PGlite allows one process. ` +
-          'Stop TinBao (npm start) and run this command again, or use a PostgreSQL server (DATABASE_URL).',
-      );
-    }
-    throw error;
-  }
-}
 
 async function readPasswordFromStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -176,8 +156,9 @@ async function usersList(database: Database): Promise<number> {
     u.disabled ? 'disabled' : u.lockedUntil ? 'locked' : 'active',
     u.totpEnrolled ? '2fa' : 'no 2fa yet',
     u.lastLoginAt ?? 'never',
+    u.mustChangePassword ? 'temporary' : 'own',
   ]);
-  const header = ['username', 'role', 'unit', 'state', 'totp', 'last login'];
+  const header = ['username', 'role', 'unit', 'state', 'totp', 'last login', 'password'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   for (const row of [header, ...rows])
     console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
@@ -221,12 +202,12 @@ export async function usersCommand(argv: string[]): Promise<number> {
         const user = await userIdOf(database, rest);
         const temporary = await resetPassword(database.db, user.id, CLI_ACTOR);
         console.log(`${user.username}: temporary password (shown once): ${temporary}`);
-        console.log('they should change it after logging in; their sessions ended');
+        console.log('they must change it at their next login; their sessions ended');
         return 0;
       }
     }
   } catch (error) {
-    if (error instanceof CliError || error instanceof AppError) {
+    if (error instanceof CliError || error instanceof CliDatabaseError || error instanceof AppError) {
       console.error(`tinbao users: ${error.message}`);
       return 1;
     }
