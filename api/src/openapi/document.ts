@@ -32,7 +32,8 @@ const openApiPath = (path: string) => `${API_PREFIX}${path}`.replace(/:([A-Za-z]
 const ERROR_RESPONSES: Record<string, string> = {
   '400': 'invalid_request: the input failed validation (issues name each field)',
   '401': 'unauthorized: no valid session',
-  '403': 'forbidden (role) or csrf_failed (missing X-CSRF-Token)',
+  '403':
+    'forbidden (role), csrf_failed (missing X-CSRF-Token) or password_change_required (temporary password: POST /auth/password first)',
   '404': 'not_found — also for a tip of another unit, so its existence does not leak',
   '409': 'illegal_transition / version_conflict / already_*: with status and allowed actions',
   '429': 'rate_limited',
