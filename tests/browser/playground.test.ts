@@ -89,14 +89,11 @@ describe('the /playground web chat', () => {
     await tap(page, 'Gửi');
     await botSays(page, 'Mã tin báo của bạn');
     // The summary's Gửi/Sửa/Hủy buttons are removed once the tip is sent.
-    await page.waitForFunction(
-      () =>
-        ![...document.querySelectorAll('[data-testid="inline-button"]')].some((button) =>
-          ['Gửi', 'Sửa', 'Hủy'].includes(button.textContent?.trim() ?? ''),
-        ),
-      undefined,
-      { timeout: 15_000 },
-    );
+    await page
+      .getByTestId('inline-button')
+      .filter({ hasText: /^(Gửi|Sửa|Hủy)$/ })
+      .first()
+      .waitFor({ state: 'detached', timeout: 15_000 });
 
     const last = await page.getByTestId('bot-message').last().innerText();
     const receiptCode = receiptOf(last);

@@ -601,7 +601,11 @@ export function tipConversation(deps: ConversationDeps): Composer<BotContext> {
 /** An example to type for the chosen province: one of its own communes, folded ("ba dinh"). */
 export function communeExampleOf(units: AdminUnits, provinceCode: string | undefined): string {
   const communes = provinceCode ? units.communesOf(provinceCode) : [];
-  const commune = communes.find((candidate) => foldWords(candidate.shortName).length > 1) ?? communes[0];
+  // Two words without a number ("ba dinh", not "ha giang 2") show that accents and spaces are optional.
+  const commune =
+    communes.find(
+      (candidate) => foldWords(candidate.shortName).length > 1 && !/\d/.test(candidate.shortName),
+    ) ?? communes[0];
   return commune ? foldWords(commune.shortName).join(' ') : 'dak rong';
 }
 
