@@ -305,7 +305,9 @@ describe('QA fixes', () => {
       .from(users)
       .where(eq(users.id, user.id));
     expect(row?.must).toBe(false);
-    // Reachable at any time from the header.
+    // Reachable at any time from the account menu in the header (keyboard: Enter on the name).
+    await page.getByTestId('current-user').focus();
+    await page.keyboard.press('Enter');
     await page.getByTestId('nav-change-password').click();
     await page.getByTestId('change-password-form').waitFor();
     expect(await page.getByTestId('nav-queue').count()).toBe(1);

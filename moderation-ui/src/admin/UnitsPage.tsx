@@ -254,7 +254,7 @@ function TelegramGroupEditor({
     setError(undefined);
     if (value !== null) {
       const trimmed = value.trim().replace(/\s/g, '');
-      if (!trimmed) return setProblem(t.validation.required(t.admin.telegramGroup));
+      if (!trimmed) return setProblem(t.validation.required(t.admin.telegramGroupIdLabel));
       if (!TelegramGroupIdSchema.safeParse(trimmed).success) return setProblem(t.validation.telegramGroupId);
       value = trimmed;
     }
@@ -275,7 +275,7 @@ function TelegramGroupEditor({
         {configured ? t.admin.telegramConfigured : t.admin.telegramNotConfigured}
       </p>
       <ErrorNotice error={error} context="unit" />
-      <Field label={t.admin.telegramGroup} hint={t.admin.telegramGroupHint} error={problem}>
+      <Field label={t.admin.telegramGroupIdLabel} hint={t.admin.telegramGroupHint} error={problem}>
         {(id, describedBy) => (
           <input
             id={id}

@@ -354,6 +354,7 @@ export const en: Messages = {
     unitName: 'Unit name',
     unitKind: 'Kind',
     telegramGroup: 'Telegram group for notifications',
+    telegramGroupIdLabel: 'Telegram group id',
     telegramGroupHint: "The unit's Telegram group id, like -100…; add the TinBao bot to the group first.",
     telegramConfigured: 'Telegram group set',
     telegramNotConfigured: 'No Telegram group',

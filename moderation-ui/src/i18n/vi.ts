@@ -354,6 +354,7 @@ export const vi = {
     unitName: 'Tên đơn vị',
     unitKind: 'Loại đơn vị',
     telegramGroup: 'Nhóm Telegram nhận thông báo',
+    telegramGroupIdLabel: 'ID nhóm Telegram',
     telegramGroupHint: 'ID nhóm Telegram của đơn vị, dạng -100…; thêm bot TinBao vào nhóm trước.',
     telegramConfigured: 'Đã cấu hình nhóm Telegram',
     telegramNotConfigured: 'Chưa có nhóm Telegram',

@@ -29,6 +29,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { logout } = useSession();
   const { pathname } = useLocation();
   const lastServerContact = useRef(Date.now());
+  const accountMenu = useRef<HTMLDetailsElement>(null);
   const [idleWarning, setIdleWarning] = useState(false);
   const { announceLogout } = useIdleLogout(idleTimeoutMs(), {
     onIdle: () => {
@@ -93,19 +94,25 @@ export function AppShell({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <div className="topbar-user">
-          <span className="user-name" data-testid="current-user">
-            <span className="visually-hidden">{t.nav.signedInAs} </span>
-            {shownName}
-            {shownName === roleLabel ? null : <span className="user-role"> · {roleLabel}</span>}
-          </span>
-          <Link
-            to={CHANGE_PASSWORD_PATH}
-            className="btn btn-ghost"
-            aria-current={pathname === CHANGE_PASSWORD_PATH ? 'page' : undefined}
-            data-testid="nav-change-password"
-          >
-            {t.nav.changePassword}
-          </Link>
+          {/* The account menu: who is signed in, and the password change. */}
+          <details className="account-menu" ref={accountMenu}>
+            <summary className="user-name" data-testid="current-user">
+              <span className="visually-hidden">{t.nav.signedInAs} </span>
+              {shownName}
+              {shownName === roleLabel ? null : <span className="user-role"> · {roleLabel}</span>}
+            </summary>
+            <div className="account-menu-panel">
+              <Link
+                to={CHANGE_PASSWORD_PATH}
+                className="btn btn-ghost"
+                aria-current={pathname === CHANGE_PASSWORD_PATH ? 'page' : undefined}
+                onClick={() => accountMenu.current?.removeAttribute('open')}
+                data-testid="nav-change-password"
+              >
+                {t.nav.changePassword}
+              </Link>
+            </div>
+          </details>
           <LanguageSwitch />
           <button type="button" className="btn btn-ghost" onClick={logoutEverywhere} data-testid="logout">
             {t.nav.logout}
