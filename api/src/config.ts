@@ -57,6 +57,3 @@ export const ApiConfigSchema = z
     }
   });
 export type ApiConfig = z.output<typeof ApiConfigSchema>;
-
-export const keysDirOf = (config: { DATA_DIR: string; TINBAO_KEYS_DIR?: string | undefined }) =>
-  config.TINBAO_KEYS_DIR ?? `${config.DATA_DIR}/keys`;

@@ -1,10 +1,17 @@
 import type { Server } from 'node:http';
-import { type KeyPair, type Logger, loadAdminUnits, orgKeyPaths, readOrgKeyPair } from '@tinbao/shared';
+import {
+  type KeyPair,
+  keysDirOf,
+  type Logger,
+  loadAdminUnits,
+  orgKeyPaths,
+  readOrgKeyPair,
+} from '@tinbao/shared';
 import type { Worker } from 'bullmq';
 import type { Express } from 'express';
 import { seedAdminUnits } from './admin-units/seed';
 import { createApp } from './app';
-import { type ApiConfig, keysDirOf } from './config';
+import type { ApiConfig } from './config';
 import type { ApiDeps } from './deps';
 import { resolveMasterKey } from './keys/master-key';
 import { type Database, openDatabase } from './platform/db';

@@ -42,6 +42,4 @@ export const BotConfigSchema = z
   });
 export type BotProcessConfig = z.output<typeof BotConfigSchema>;
 
-export const keysDirOf = (config: { DATA_DIR: string; TINBAO_KEYS_DIR?: string | undefined }) =>
-  config.TINBAO_KEYS_DIR ?? `${config.DATA_DIR}/keys`;
 export const botKeysDirOf = (config: { DATA_DIR: string }) => `${config.DATA_DIR}/bot-keys`;

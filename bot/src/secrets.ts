@@ -1,6 +1,6 @@
-import { ensureSecretFile, orgKeyPaths, readPublicKey } from '@tinbao/shared';
+import { ensureSecretFile, keysDirOf, orgKeyPaths, readPublicKey } from '@tinbao/shared';
 import { getSodium } from '@tinbao/shared/crypto/sodium';
-import { type BotProcessConfig, botKeysDirOf, keysDirOf } from './config';
+import { type BotProcessConfig, botKeysDirOf } from './config';
 
 export interface BotSecrets {
   /** The organisation's PUBLIC key: the bot can seal tips but never open them. */

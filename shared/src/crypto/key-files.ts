@@ -70,6 +70,10 @@ export interface OrgKeyPaths {
   wrappedPrivateKeyFile: string;
 }
 
+/** Where the organisation keys live: TINBAO_KEYS_DIR, else DATA_DIR/keys (api, bot and CLI agree). */
+export const keysDirOf = (config: { DATA_DIR: string; TINBAO_KEYS_DIR?: string | undefined }) =>
+  config.TINBAO_KEYS_DIR ?? `${config.DATA_DIR}/keys`;
+
 export const orgKeyPaths = (keysDir: string): OrgKeyPaths => ({
   publicKeyFile: `${keysDir}/org.public.key`,
   wrappedPrivateKeyFile: `${keysDir}/org.private.key.wrapped.json`,
