@@ -13,7 +13,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['shared/src/**/*.test.ts', 'api/src/**/*.test.ts', 'bot/src/**/*.test.ts'],
+          include: [
+            'shared/src/**/*.test.ts',
+            'api/src/**/*.test.ts',
+            'bot/src/**/*.test.ts',
+            'moderation-ui/src/**/*.test.ts',
+          ],
         },
       },
       {
