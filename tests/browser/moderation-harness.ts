@@ -19,8 +19,9 @@ import { createLogCapture } from '@tinbao/shared/testing/log-capture';
 import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { launchChromium } from '../support/browser';
 import { freePort, REPO_ROOT } from '../support/processes';
 
 export const PHONE = { width: 390, height: 844 };
@@ -77,18 +78,7 @@ export async function startModerationWorld(): Promise<ModerationWorld> {
   // Quảng Trị (44) only: all 3,321 communes would cost seconds and show nothing more.
   await seedTestAdminUnits(api.database.db, ['44']);
 
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   cleanups.push(() => browser.close());
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
 

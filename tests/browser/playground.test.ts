@@ -1,8 +1,9 @@
 import { jpegWithGps } from '@tinbao/bot/testing/photos';
 import { openJson, TipContentSchema } from '@tinbao/shared';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotWorld, receiptOf, startBotWorld, waitForTip } from '../support/bot-world';
+import { launchChromium } from '../support/browser';
 
 const CHAT_ID = 5_550_441_234;
 const DESCRIPTION = 'Có người bán ma túy trước cổng chợ vào buổi sáng. MARKER-browser-2290';
@@ -12,18 +13,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   world = await startBotWorld();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

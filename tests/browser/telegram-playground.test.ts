@@ -2,8 +2,9 @@ import { createRequire } from 'node:module';
 import { createEmulatorClient, type EmulatorClient } from '@tinbao/bot/emulator/client';
 import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/bot/emulator/server';
 import { Bot, InlineKeyboard, Keyboard } from 'grammy';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
 
 // The emulator's web chat, driven in Chromium against a small grammY bot: the page mechanics
 // (buttons, edits, photo, location, reply keyboard, safe formatting), not the tip conversation.
@@ -46,7 +47,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve, reject) => {
     bot.start({ onStart: () => resolve(), timeout: 30 }).catch(reject);
   });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
