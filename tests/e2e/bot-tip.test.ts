@@ -73,7 +73,9 @@ describe('a resident sends a tip through Telegram (emulated) to the database', (
     const [sent] = await you.press('Gửi', summary);
     // The summary's buttons are gone once the tip is sent (removed before the receipt is sent).
     const messages = await world.client.messages(CHAT_ID);
-    expect(messages.find((message) => message.message_id === summary!.message_id)?.reply_markup).toBeUndefined();
+    expect(
+      messages.find((message) => message.message_id === summary!.message_id)?.reply_markup,
+    ).toBeUndefined();
     const receiptCode = receiptOf(sent?.text);
     expect(receiptCode, sent?.text).toBeDefined();
     expect(sent?.text).toContain(`/trangthai ${receiptCode}`);
