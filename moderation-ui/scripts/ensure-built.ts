@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const UI_DIR = resolve(import.meta.dirname, '..');
@@ -19,6 +19,25 @@ function newestMtime(path: string): number {
  * API schemas it imports). Used by `npm start` and the browser tests. Returns whether it built.
  */
 export function ensureUiBuilt(log: (message: string) => void = console.log): boolean {
+  if (isFresh()) return false;
+  // Test files in parallel (and npm start beside them) must not build into one dist/ at once.
+  const release = lockBuild();
+  try {
+    if (isFresh()) return false;
+    log('building the moderation UI (npm run build -w moderation-ui)…');
+    // Under vitest NODE_ENV is 'test', which would make Vite bundle React's development build.
+    execFileSync('npm', ['run', 'build', '-w', 'moderation-ui'], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    return true;
+  } finally {
+    release();
+  }
+}
+
+function isFresh(): boolean {
   const index = join(UI_DIR, 'dist/index.html');
   const sources = Math.max(
     newestMtime(join(UI_DIR, 'src')),
@@ -26,13 +45,27 @@ export function ensureUiBuilt(log: (message: string) => void = console.log): boo
     newestMtime(join(UI_DIR, 'vite.config.ts')),
     newestMtime(join(REPO_ROOT, 'shared/src/api')),
   );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return false;
-  log('building the moderation UI (npm run build -w moderation-ui)…');
-  // Under vitest NODE_ENV is 'test', which would make Vite bundle React's development build.
-  execFileSync('npm', ['run', 'build', '-w', 'moderation-ui'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  return true;
+  return existsSync(index) && statSync(index).mtimeMs >= sources;
+}
+
+/** A lock directory (mkdir is atomic); a lock older than 5 minutes is a dead builder's. */
+function lockBuild(): () => void {
+  const lock = join(UI_DIR, '.build-lock');
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (!held) continue;
+      if (Date.now() - held.mtimeMs > 5 * 60_000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another build holds ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
 }
