@@ -1,9 +1,11 @@
 import type { RoutingRule } from '@tinbao/shared/api/units';
 import { TipCategorySchema, VenueTypeSchema } from '@tinbao/shared/tips/schemas';
-import { type FormEvent, useEffect, useState } from 'react';
-import { type CommuneOption, loadCommunes, loadProvinces, type ProvinceOption } from '../api/admin-units';
+import { type FormEvent, useState } from 'react';
+import { ProvinceCommuneFields } from '../admin-units/ProvinceCommuneFields';
+import { useCommunes, useProvinces } from '../admin-units/use-communes';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import { FormField } from '../layout/FormField';
 import { Button, ErrorNotice, Field, Loading, Notice, PageTitle, ValidationSummary } from '../layout/ui';
 import { useApi } from '../layout/use-api';
 import { UnitPicker } from './UnitPicker';
@@ -117,15 +119,8 @@ function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>):
   const [category, setCategory] = useState('');
   const [venueType, setVenueType] = useState('');
   const [borderAreaOnly, setBorderAreaOnly] = useState(false);
-  const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
-  const [communes, setCommunes] = useState<CommuneOption[]>([]);
-  useEffect(() => {
-    loadProvinces().then(setProvinces, () => undefined);
-  }, []);
-  useEffect(() => {
-    if (provinceCode) loadCommunes(provinceCode).then(setCommunes, () => setCommunes([]));
-    else setCommunes([]);
-  }, [provinceCode]);
+  const provinces = useProvinces();
+  const communes = useCommunes(provinceCode);
 
   const [errors, setErrors] = useState<Partial<Record<'name' | 'unitId', string>>>({});
 
@@ -158,53 +153,20 @@ function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>):
       <h2 id="new-rule">{t.admin.newRule}</h2>
       <ValidationSummary errors={errors} />
       <div className="form-grid">
-        <Field label={t.admin.ruleName} error={errors.name}>
-          {(id, describedBy) => (
-            <input
-              id={id}
-              value={name}
-              aria-invalid={errors.name ? true : undefined}
-              aria-describedby={describedBy}
-              onChange={(event) => setName(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t.queue.province}>
-          {(id) => (
-            <select
-              id={id}
-              value={provinceCode}
-              onChange={(event) => {
-                setProvinceCode(event.target.value);
-                setCommuneCode('');
-              }}
-            >
-              <option value="">{t.all}</option>
-              {provinces.map((province) => (
-                <option key={province.code} value={province.code}>
-                  {province.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t.queue.commune}>
-          {(id) => (
-            <select
-              id={id}
-              value={communeCode}
-              disabled={!provinceCode}
-              onChange={(event) => setCommuneCode(event.target.value)}
-            >
-              <option value="">{t.all}</option>
-              {communes.map((commune) => (
-                <option key={commune.code} value={commune.code}>
-                  {commune.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <FormField label={t.admin.ruleName} error={errors.name} value={name} onChange={setName} />
+        <ProvinceCommuneFields
+          provinces={provinces}
+          communes={communes}
+          provinceCode={provinceCode}
+          communeCode={communeCode}
+          onProvinceChange={(code) => {
+            setProvinceCode(code);
+            setCommuneCode('');
+          }}
+          onCommuneChange={setCommuneCode}
+          emptyLabel={t.all}
+          communeNeedsProvince
+        />
         <Field label={t.queue.category}>
           {(id) => (
             <select id={id} value={category} onChange={(event) => setCategory(event.target.value)}>

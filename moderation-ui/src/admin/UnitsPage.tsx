@@ -1,24 +1,24 @@
 import type { Unit, UnitDetail } from '@tinbao/shared/api/units';
 import { TelegramGroupIdSchema, UnitKindSchema } from '@tinbao/shared/api/units';
 import { type FormEvent, useEffect, useState } from 'react';
-import { type CommuneOption, loadCommunes, loadProvinces, type ProvinceOption } from '../api/admin-units';
+import { ProvinceCommuneFields, ProvinceField } from '../admin-units/ProvinceCommuneFields';
+import { useCommunes, useProvinces } from '../admin-units/use-communes';
+import type { ProvinceOption } from '../api/admin-units';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { Messages } from '../i18n/vi';
+import { FormField } from '../layout/FormField';
 import { Button, ErrorNotice, Field, Loading, Notice, PageTitle, ValidationSummary } from '../layout/ui';
 import { useApi } from '../layout/use-api';
 
 /** Units and the communes each covers; a new unit (border guard station, specialised unit). */
 export function UnitsPage() {
   const { t } = useI18n();
-  const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
+  const provinces = useProvinces();
   const [provinceCode, setProvinceCode] = useState('');
   const [q, setQ] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  useEffect(() => {
-    loadProvinces().then(setProvinces, () => undefined);
-  }, []);
   const units = useApi(
     (signal) =>
       api<{ units: Unit[] }>('/units', {
@@ -36,22 +36,12 @@ export function UnitsPage() {
         <section className="card" aria-labelledby="unit-list">
           <h2 id="unit-list">{t.admin.searchUnits}</h2>
           <div className="form-grid">
-            <Field label={t.queue.province}>
-              {(id) => (
-                <select
-                  id={id}
-                  value={provinceCode}
-                  onChange={(event) => setProvinceCode(event.target.value)}
-                >
-                  <option value="">{t.all}</option>
-                  {provinces.map((province) => (
-                    <option key={province.code} value={province.code}>
-                      {province.name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <ProvinceField
+              provinces={provinces}
+              value={provinceCode}
+              onChange={setProvinceCode}
+              emptyLabel={t.all}
+            />
             <Field label={t.admin.searchUnits}>
               {(id) => (
                 <input id={id} type="search" value={q} onChange={(event) => setQ(event.target.value)} />
@@ -122,24 +112,18 @@ function UnitEditor({ unitId, onSaved }: { unitId: string; onSaved(): void }) {
   const { t } = useI18n();
   const unit = useApi((signal) => api<{ unit: UnitDetail }>(`/units/${unitId}`, { signal }), [unitId]);
   const [communeCodes, setCommuneCodes] = useState<{ code: string; name: string }[] | null>(null);
-  const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
+  const provinces = useProvinces();
   const [provinceCode, setProvinceCode] = useState('');
-  const [communes, setCommunes] = useState<CommuneOption[]>([]);
+  const communes = useCommunes(provinceCode);
   const [commune, setCommune] = useState('');
   const [error, setError] = useState<unknown>(undefined);
 
-  useEffect(() => {
-    loadProvinces().then(setProvinces, () => undefined);
-  }, []);
   useEffect(() => {
     if (unit.data) {
       setCommuneCodes(unit.data.unit.communes);
       setProvinceCode((current) => current || unit.data?.unit.provinceCode || '');
     }
   }, [unit.data]);
-  useEffect(() => {
-    if (provinceCode) loadCommunes(provinceCode).then(setCommunes, () => setCommunes([]));
-  }, [provinceCode]);
 
   if (!unit.data || !communeCodes)
     return unit.error ? <ErrorNotice error={unit.error} context="unit" /> : <Loading />;
@@ -191,30 +175,15 @@ function UnitEditor({ unitId, onSaved }: { unitId: string; onSaved(): void }) {
         ))}
       </ul>
       <div className="form-grid">
-        <Field label={t.queue.province}>
-          {(id) => (
-            <select id={id} value={provinceCode} onChange={(event) => setProvinceCode(event.target.value)}>
-              <option value="">—</option>
-              {provinces.map((province) => (
-                <option key={province.code} value={province.code}>
-                  {province.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t.queue.commune}>
-          {(id) => (
-            <select id={id} value={commune} onChange={(event) => setCommune(event.target.value)}>
-              <option value="">—</option>
-              {communes.map((item) => (
-                <option key={item.code} value={item.code}>
-                  {item.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ProvinceCommuneFields
+          provinces={provinces}
+          communes={communes}
+          provinceCode={provinceCode}
+          communeCode={commune}
+          onProvinceChange={setProvinceCode}
+          onCommuneChange={setCommune}
+          emptyLabel="—"
+        />
         <div className="field">
           <Button onClick={add} disabled={!commune}>
             {t.admin.addCommune}
@@ -275,27 +244,23 @@ function TelegramGroupEditor({
         {configured ? t.admin.telegramConfigured : t.admin.telegramNotConfigured}
       </p>
       <ErrorNotice error={error} context="unit" />
-      <Field label={t.admin.telegramGroupIdLabel} hint={t.admin.telegramGroupHint} error={problem}>
-        {(id, describedBy) => (
-          <input
-            id={id}
-            value={groupId}
-            inputMode="numeric"
-            autoComplete="off"
-            placeholder="-100…"
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={describedBy}
-            onChange={(event) => setGroupId(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') {
-                event.preventDefault();
-                void save(groupId);
-              }
-            }}
-            data-testid="unit-telegram-input"
-          />
-        )}
-      </Field>
+      <FormField
+        label={t.admin.telegramGroupIdLabel}
+        hint={t.admin.telegramGroupHint}
+        error={problem}
+        value={groupId}
+        onChange={setGroupId}
+        inputMode="numeric"
+        autoComplete="off"
+        placeholder="-100…"
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            void save(groupId);
+          }
+        }}
+        data-testid="unit-telegram-input"
+      />
       <div className="row">
         <Button onClick={() => void save(groupId)} data-testid="unit-telegram-save">
           {t.admin.saveTelegram}
@@ -368,31 +333,21 @@ function CreateUnitForm({
       <ErrorNotice error={error} context="unit" />
       <ValidationSummary errors={errors} />
       <div className="form-grid">
-        <Field label={t.admin.unitCode} error={errors.code}>
-          {(id, describedBy) => (
-            <input
-              id={id}
-              value={code}
-              autoCapitalize="characters"
-              aria-invalid={errors.code ? true : undefined}
-              aria-describedby={describedBy}
-              onChange={(event) => setCode(event.target.value)}
-              data-testid="new-unit-code"
-            />
-          )}
-        </Field>
-        <Field label={t.admin.unitName} error={errors.name}>
-          {(id, describedBy) => (
-            <input
-              id={id}
-              value={name}
-              aria-invalid={errors.name ? true : undefined}
-              aria-describedby={describedBy}
-              onChange={(event) => setName(event.target.value)}
-              data-testid="new-unit-name"
-            />
-          )}
-        </Field>
+        <FormField
+          label={t.admin.unitCode}
+          error={errors.code}
+          value={code}
+          onChange={setCode}
+          autoCapitalize="characters"
+          data-testid="new-unit-code"
+        />
+        <FormField
+          label={t.admin.unitName}
+          error={errors.name}
+          value={name}
+          onChange={setName}
+          data-testid="new-unit-name"
+        />
         <Field label={t.admin.unitKind}>
           {(id) => (
             <select id={id} value={kind} onChange={(event) => setKind(event.target.value)}>
@@ -404,18 +359,7 @@ function CreateUnitForm({
             </select>
           )}
         </Field>
-        <Field label={t.queue.province}>
-          {(id) => (
-            <select id={id} value={provinceCode} onChange={(event) => setProvinceCode(event.target.value)}>
-              <option value="">—</option>
-              {provinces.map((province) => (
-                <option key={province.code} value={province.code}>
-                  {province.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ProvinceField provinces={provinces} value={provinceCode} onChange={setProvinceCode} emptyLabel="—" />
       </div>
       <Button type="submit" variant="primary">
         {t.admin.newUnit}

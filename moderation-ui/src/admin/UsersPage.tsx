@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import type { Messages } from '../i18n/vi';
+import { FormField } from '../layout/FormField';
 import {
   Button,
   Dialog,
@@ -226,28 +227,13 @@ function EditUserDialog({
       <form onSubmit={submit} noValidate>
         <ErrorNotice error={error} context="user" />
         <ValidationSummary errors={errors} />
-        <Field label={t.admin.displayName} error={errors.displayName}>
-          {(id, describedBy) => (
-            <input
-              id={id}
-              value={displayName}
-              aria-invalid={errors.displayName ? true : undefined}
-              aria-describedby={describedBy}
-              onChange={(event) => setDisplayName(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t.admin.role}>
-          {(id) => (
-            <select id={id} value={role} onChange={(event) => setRole(event.target.value as StaffRole)}>
-              {STAFF_ROLE_VALUES.map((value) => (
-                <option key={value} value={value}>
-                  {t.roles[value]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <FormField
+          label={t.admin.displayName}
+          error={errors.displayName}
+          value={displayName}
+          onChange={setDisplayName}
+        />
+        <RoleField value={role} onChange={setRole} />
         {role === 'unit_officer' ? (
           <UnitPicker label={t.admin.unit} value={unitId} onChange={setUnitId} error={errors.unitId} />
         ) : null}
@@ -303,43 +289,23 @@ function CreateUserForm({
       <h2 id="new-user">{t.admin.newUser}</h2>
       <ValidationSummary errors={errors} />
       <div className="form-grid">
-        <Field label={t.admin.username} error={errors.username}>
-          {(id, describedBy) => (
-            <input
-              id={id}
-              value={username}
-              autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
-              aria-invalid={errors.username ? true : undefined}
-              aria-describedby={describedBy}
-              onChange={(event) => setUsername(event.target.value)}
-              data-testid="new-username"
-            />
-          )}
-        </Field>
-        <Field label={t.admin.displayName} error={errors.displayName}>
-          {(id, describedBy) => (
-            <input
-              id={id}
-              value={displayName}
-              aria-invalid={errors.displayName ? true : undefined}
-              aria-describedby={describedBy}
-              onChange={(event) => setDisplayName(event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t.admin.role}>
-          {(id) => (
-            <select id={id} value={role} onChange={(event) => setRole(event.target.value as StaffRole)}>
-              {STAFF_ROLE_VALUES.map((value) => (
-                <option key={value} value={value}>
-                  {t.roles[value]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <FormField
+          label={t.admin.username}
+          error={errors.username}
+          value={username}
+          onChange={setUsername}
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          data-testid="new-username"
+        />
+        <FormField
+          label={t.admin.displayName}
+          error={errors.displayName}
+          value={displayName}
+          onChange={setDisplayName}
+        />
+        <RoleField value={role} onChange={setRole} />
       </div>
       {role === 'unit_officer' ? (
         <UnitPicker label={t.admin.unit} value={unitId} onChange={setUnitId} error={errors.unitId} />
@@ -348,5 +314,23 @@ function CreateUserForm({
         {t.admin.newUser}
       </Button>
     </form>
+  );
+}
+
+/** The role select, the same in the create form and the edit dialog. */
+function RoleField({ value, onChange }: { value: StaffRole; onChange(role: StaffRole): void }) {
+  const { t } = useI18n();
+  return (
+    <Field label={t.admin.role}>
+      {(id) => (
+        <select id={id} value={value} onChange={(event) => onChange(event.target.value as StaffRole)}>
+          {STAFF_ROLE_VALUES.map((role) => (
+            <option key={role} value={role}>
+              {t.roles[role]}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

@@ -3,8 +3,9 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { Messages } from '../i18n/vi';
+import { FormField } from '../layout/FormField';
 import { navigate } from '../layout/router';
-import { Button, ErrorNotice, Field, Notice, PageTitle, ValidationSummary } from '../layout/ui';
+import { Button, ErrorNotice, Notice, PageTitle, ValidationSummary } from '../layout/ui';
 import { useSession, useUser } from './session';
 
 type Errors = Partial<Record<'current' | 'next' | 'repeat', string>>;
@@ -70,48 +71,34 @@ export function ChangePasswordPage() {
         <ValidationSummary errors={errors} />
         {/* The username helps password managers file the new password under the right account. */}
         <input type="text" name="username" autoComplete="username" value={user.username} readOnly hidden />
-        <Field label={t.password.current} error={errors.current}>
-          {(id, describedBy) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="current-password"
-              value={current}
-              onChange={(event) => setCurrent(event.target.value)}
-              aria-invalid={errors.current ? true : undefined}
-              aria-describedby={describedBy}
-              data-testid="current-password"
-            />
-          )}
-        </Field>
-        <Field label={t.password.next} hint={t.password.rule} error={errors.next}>
-          {(id, describedBy) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              value={next}
-              onChange={(event) => setNext(event.target.value)}
-              aria-invalid={errors.next ? true : undefined}
-              aria-describedby={describedBy}
-              data-testid="new-password"
-            />
-          )}
-        </Field>
-        <Field label={t.password.repeat} error={errors.repeat}>
-          {(id, describedBy) => (
-            <input
-              id={id}
-              type="password"
-              autoComplete="new-password"
-              value={repeat}
-              onChange={(event) => setRepeat(event.target.value)}
-              aria-invalid={errors.repeat ? true : undefined}
-              aria-describedby={describedBy}
-              data-testid="repeat-password"
-            />
-          )}
-        </Field>
+        <FormField
+          label={t.password.current}
+          error={errors.current}
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+          data-testid="current-password"
+        />
+        <FormField
+          label={t.password.next}
+          hint={t.password.rule}
+          error={errors.next}
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={setNext}
+          data-testid="new-password"
+        />
+        <FormField
+          label={t.password.repeat}
+          error={errors.repeat}
+          type="password"
+          autoComplete="new-password"
+          value={repeat}
+          onChange={setRepeat}
+          data-testid="repeat-password"
+        />
         <Button type="submit" variant="primary" busy={busy} data-testid="change-password-submit">
           {t.password.submit}
         </Button>

@@ -1,6 +1,7 @@
 import type { StatsResponse } from '@tinbao/shared/api/stats';
-import { type FormEvent, useEffect, useState } from 'react';
-import { loadProvinces, type ProvinceOption } from '../api/admin-units';
+import { type FormEvent, useState } from 'react';
+import { ProvinceField } from '../admin-units/ProvinceCommuneFields';
+import { useProvinces } from '../admin-units/use-communes';
 import { api, buildUrl } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { ErrorNotice, Field, Loading, PageTitle } from '../layout/ui';
@@ -25,11 +26,8 @@ export function StatsPage() {
   const [to, setTo] = useState(() => dayInput(new Date()));
   const [rangeError, setRangeError] = useState<string | undefined>(undefined);
   const [provinceCode, setProvinceCode] = useState('');
-  const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
+  const provinces = useProvinces();
   const [applied, setApplied] = useState({ from, to, provinceCode });
-  useEffect(() => {
-    loadProvinces().then(setProvinces, () => undefined);
-  }, []);
   // Days in the user's time zone; the API's `to` is exclusive, so send the next day's start.
   const query = {
     from: startOfLocalDay(applied.from),
@@ -102,18 +100,12 @@ export function StatsPage() {
             />
           )}
         </Field>
-        <Field label={t.queue.province}>
-          {(id) => (
-            <select id={id} value={provinceCode} onChange={(event) => setProvinceCode(event.target.value)}>
-              <option value="">{t.all}</option>
-              {provinces.map((province) => (
-                <option key={province.code} value={province.code}>
-                  {province.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ProvinceField
+          provinces={provinces}
+          value={provinceCode}
+          onChange={setProvinceCode}
+          emptyLabel={t.all}
+        />
         <div className="field">
           <button type="submit" className="btn btn-primary">
             {t.stats.apply}

@@ -1,7 +1,8 @@
 import type { Unit } from '@tinbao/shared/api/units';
 import { TipCategorySchema } from '@tinbao/shared/tips/schemas';
 import { useEffect, useRef, useState } from 'react';
-import { type CommuneOption, loadCommunes, loadProvinces, type ProvinceOption } from '../api/admin-units';
+import { ProvinceCommuneFields } from '../admin-units/ProvinceCommuneFields';
+import { useCommunes, useProvinces } from '../admin-units/use-communes';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { Button, Field } from '../layout/ui';
@@ -68,8 +69,8 @@ export function TipFilters({
   showUnit?: boolean;
 }) {
   const { t } = useI18n();
-  const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
-  const [communes, setCommunes] = useState<CommuneOption[]>([]);
+  const provinces = useProvinces();
+  const communes = useCommunes(filters.provinceCode);
   const [units, setUnits] = useState<Unit[]>([]);
   // Open beside the list on wide screens; folded on phones so the tips come first. The
   // width decides until the user opens or closes the filters themselves.
@@ -86,15 +87,10 @@ export function TipFilters({
   const active = Object.keys(filters).filter((key) => key !== 'status' && key !== 'sort').length;
 
   useEffect(() => {
-    loadProvinces().then(setProvinces, () => setProvinces([]));
-  }, []);
-  useEffect(() => {
     if (!filters.provinceCode) {
-      setCommunes([]);
       setUnits([]);
       return;
     }
-    loadCommunes(filters.provinceCode).then(setCommunes, () => setCommunes([]));
     if (showUnit)
       api<{ units: Unit[] }>('/units', { query: { provinceCode: filters.provinceCode, limit: 200 } }).then(
         (body) => setUnits(body.units),
@@ -159,41 +155,18 @@ export function TipFilters({
           </select>
         )}
       </Field>
-      <Field label={t.queue.province}>
-        {(id) => (
-          <select
-            id={id}
-            value={filters.provinceCode ?? ''}
-            onChange={(event) => set({ provinceCode: event.target.value, communeCode: '', unitId: '' })}
-            data-testid="filter-province"
-          >
-            <option value="">{t.all}</option>
-            {provinces.map((province) => (
-              <option key={province.code} value={province.code}>
-                {province.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label={t.queue.commune}>
-        {(id) => (
-          <select
-            id={id}
-            value={filters.communeCode ?? ''}
-            disabled={!filters.provinceCode}
-            onChange={(event) => set({ communeCode: event.target.value })}
-            data-testid="filter-commune"
-          >
-            <option value="">{t.all}</option>
-            {communes.map((commune) => (
-              <option key={commune.code} value={commune.code}>
-                {commune.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <ProvinceCommuneFields
+        provinces={provinces}
+        communes={communes}
+        provinceCode={filters.provinceCode ?? ''}
+        communeCode={filters.communeCode ?? ''}
+        onProvinceChange={(code) => set({ provinceCode: code, communeCode: '', unitId: '' })}
+        onCommuneChange={(code) => set({ communeCode: code })}
+        emptyLabel={t.all}
+        communeNeedsProvince
+        provinceTestId="filter-province"
+        communeTestId="filter-commune"
+      />
       {showUnit ? (
         <Field label={t.queue.unit}>
           {(id) => (

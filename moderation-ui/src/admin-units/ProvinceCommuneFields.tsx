@@ -1,0 +1,112 @@
+import type { CommuneOption, ProvinceOption } from '../api/admin-units';
+import { useI18n } from '../i18n/i18n';
+import { Field } from '../layout/ui';
+
+interface OptionSelectProps {
+  label: string;
+  value: string;
+  options: { code: string; name: string }[];
+  /** The text of the empty choice ("Tất cả" in filters, "—" in forms). */
+  emptyLabel: string;
+  onChange(value: string): void;
+  disabled?: boolean;
+  testId?: string;
+}
+
+function OptionSelect({ label, value, options, emptyLabel, onChange, disabled, testId }: OptionSelectProps) {
+  return (
+    <Field label={label}>
+      {(id) => (
+        <select
+          id={id}
+          value={value}
+          disabled={disabled}
+          onChange={(event) => onChange(event.target.value)}
+          data-testid={testId}
+        >
+          <option value="">{emptyLabel}</option>
+          {options.map((option) => (
+            <option key={option.code} value={option.code}>
+              {option.name}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** The province select ("Tỉnh/thành"), alone: unit search, new unit, statistics. */
+export function ProvinceField({
+  provinces,
+  value,
+  onChange,
+  emptyLabel,
+  testId,
+}: {
+  provinces: ProvinceOption[];
+  value: string;
+  onChange(code: string): void;
+  emptyLabel: string;
+  testId?: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <OptionSelect
+      label={t.queue.province}
+      value={value}
+      options={provinces}
+      emptyLabel={emptyLabel}
+      onChange={onChange}
+      testId={testId}
+    />
+  );
+}
+
+/** Province then commune; the caller decides what a new province resets. */
+export function ProvinceCommuneFields({
+  provinces,
+  communes,
+  provinceCode,
+  communeCode,
+  onProvinceChange,
+  onCommuneChange,
+  emptyLabel,
+  communeNeedsProvince = false,
+  provinceTestId,
+  communeTestId,
+}: {
+  provinces: ProvinceOption[];
+  communes: CommuneOption[];
+  provinceCode: string;
+  communeCode: string;
+  onProvinceChange(code: string): void;
+  onCommuneChange(code: string): void;
+  emptyLabel: string;
+  /** Disable the commune select while no province is chosen. */
+  communeNeedsProvince?: boolean;
+  provinceTestId?: string;
+  communeTestId?: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <ProvinceField
+        provinces={provinces}
+        value={provinceCode}
+        onChange={onProvinceChange}
+        emptyLabel={emptyLabel}
+        testId={provinceTestId}
+      />
+      <OptionSelect
+        label={t.queue.commune}
+        value={communeCode}
+        options={communes}
+        emptyLabel={emptyLabel}
+        onChange={onCommuneChange}
+        disabled={communeNeedsProvince ? !provinceCode : undefined}
+        testId={communeTestId}
+      />
+    </>
+  );
+}
