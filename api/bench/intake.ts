@@ -27,6 +27,7 @@ import { startWorkers } from '../src/workers';
 
 const TIPS = Number(process.env.TIPS ?? 10_000);
 const CONCURRENCY = Number(process.env.INTAKE_CONCURRENCY ?? 16);
+const STEADY_TIPS = Math.max(100, Math.floor(TIPS / 5));
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -35,7 +36,7 @@ async function prepareRecords(): Promise<IntakeRecord[]> {
   const org = await generateKeyPair();
   const communes = loadAdminUnits().communes;
   const records: IntakeRecord[] = [];
-  for (let index = 0; index < TIPS; index++) {
+  for (let index = 0; index < TIPS + STEADY_TIPS; index++) {
     const commune = communes[index % communes.length]!;
     const { clear, content } = splitSubmission(
       buildTipSubmission({
@@ -68,35 +69,60 @@ async function benchEngine(engine: 'pglite' | 'postgres', records: IntakeRecord[
   );
 
   const enqueuedAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let lastDone = 0;
-  const allDone = new Promise<void>((resolve) => {
-    workers[0]!.on('completed', (job: Job) => {
-      const started = enqueuedAt.get(String(job.id));
-      if (started === undefined) return;
-      lastDone = performance.now();
-      latencies.push(lastDone - started);
-      if (latencies.length % 1000 === 0)
-        process.stdout.write(`  ${engine}: ${latencies.length}/${TIPS} stored\r`);
-      if (latencies.length === TIPS) resolve();
-    });
+  let onStored = (_latency: number) => {};
+  workers[0]!.on('completed', (job: Job) => {
+    const started = enqueuedAt.get(String(job.id));
+    if (started !== undefined) onStored(performance.now() - started);
   });
-
-  const firstEnqueue = performance.now();
   const deps = { redis, redisPrefix: prefix, intakeQueue: queues.intake };
-  // The bot side submits from many residents at once: 64 submissions in flight.
-  for (let start = 0; start < records.length; start += 64) {
-    await Promise.all(
-      records.slice(start, start + 64).map((record) => {
+
+  /** Submits the records (all at once, or one every `intervalMs`) and waits until each is stored. */
+  const runPhase = async (phase: IntakeRecord[], label: string, intervalMs?: number) => {
+    const latencies: number[] = [];
+    const done = new Promise<void>((resolve) => {
+      onStored = (latency) => {
+        latencies.push(latency);
+        if (latencies.length % 1000 === 0)
+          process.stdout.write(`  ${engine} ${label}: ${latencies.length}/${phase.length} stored\r`);
+        if (latencies.length === phase.length) resolve();
+      };
+    });
+    const started = performance.now();
+    if (intervalMs === undefined) {
+      // A burst from many residents at once: 64 submissions in flight.
+      for (let start = 0; start < phase.length; start += 64) {
+        await Promise.all(
+          phase.slice(start, start + 64).map((record) => {
+            enqueuedAt.set(record.clear.id, performance.now());
+            return submitSealedTip(deps, record);
+          }),
+        );
+      }
+    } else {
+      for (const [index, record] of phase.entries()) {
+        const due = started + index * intervalMs;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         enqueuedAt.set(record.clear.id, performance.now());
-        return submitSealedTip(deps, record);
-      }),
-    );
-  }
-  await allDone;
-  process.stdout.write('\n');
-  const seconds = (lastDone - firstEnqueue) / 1000;
-  latencies.sort((a, b) => a - b);
+        void submitSealedTip(deps, record);
+      }
+    }
+    await done;
+    process.stdout.write('\n');
+    latencies.sort((x, y) => x - y);
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      seconds,
+      throughput: phase.length / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+    };
+  };
+
+  const burst = await runPhase(records.slice(0, TIPS), 'burst');
+  // Then a steady stream at half the burst throughput: the latency a resident's tip sees day to day.
+  const steadyRate = burst.throughput / 2;
+  const steady = await runPhase(records.slice(TIPS), `steady ${steadyRate.toFixed(0)}/s`, 1000 / steadyRate);
 
   await Promise.all(workers.map((worker) => worker.close()));
   await queues.close();
@@ -105,13 +131,7 @@ async function benchEngine(engine: 'pglite' | 'postgres', records: IntakeRecord[
   await database.close();
   if (scratchUrl) await dropScratchPostgresDatabase(scratchUrl);
   if (pgliteDir) await rm(pgliteDir, { recursive: true, force: true });
-  return {
-    engine,
-    seconds,
-    throughput: TIPS / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
+  return { engine, burst, steady, steadyRate };
 }
 
 console.log(`intake: sealing ${TIPS} tips…`);
@@ -121,11 +141,15 @@ for (const engine of ['pglite', 'postgres'] as const) {
   console.log(`intake: ${engine}, worker concurrency ${CONCURRENCY}`);
   results.push(await benchEngine(engine, records));
 }
-console.log('\nintake benchmark (enqueue → committed row, 10,000 tips unless TIPS is set)');
-console.log('engine    tips/s   p50 ms   p99 ms   total s');
+console.log(
+  `\nintake benchmark: a burst of ${TIPS} tips (enqueue → committed row), then ${STEADY_TIPS} at half that rate`,
+);
+console.log(
+  'engine    burst tips/s  burst p50 ms  burst p99 ms | steady rate/s  steady p50 ms  steady p99 ms',
+);
 for (const r of results) {
   console.log(
-    `${r.engine.padEnd(8)} ${r.throughput.toFixed(0).padStart(7)} ${r.p50.toFixed(0).padStart(8)} ${r.p99.toFixed(0).padStart(8)} ${r.seconds.toFixed(1).padStart(9)}`,
+    `${r.engine.padEnd(8)} ${r.burst.throughput.toFixed(0).padStart(13)} ${r.burst.p50.toFixed(0).padStart(13)} ${r.burst.p99.toFixed(0).padStart(13)} | ${r.steadyRate.toFixed(0).padStart(13)} ${r.steady.p50.toFixed(0).padStart(14)} ${r.steady.p99.toFixed(0).padStart(14)}`,
   );
 }
 process.exit(0);
