@@ -155,6 +155,7 @@ export const STAFF_ROLES = ['admin', 'moderator', 'unit_officer'] as const;
 
 /**
  * Staff accounts. A unit officer belongs to exactly one unit; admins and moderators to none.
+ * A moderator may be limited to one province.
  * The TOTP secret is stored only encrypted (nonce || XChaCha20-Poly1305 ciphertext).
  */
 export const users = pgTable(
@@ -166,6 +167,8 @@ export const users = pgTable(
     displayName: text('display_name').notNull(),
     role: text('role', { enum: STAFF_ROLES }).notNull(),
     unitId: uuid('unit_id').references(() => units.id),
+    /** Moderators only: the one province whose tips they see; null = nationwide. */
+    provinceCode: varchar('province_code', { length: 2 }).references(() => adminUnits.code),
     /** argon2id string from crypto_pwhash_str (algorithm, cost and salt included). */
     passwordHash: text('password_hash').notNull(),
     totpSecret: bytea('totp_secret'),
@@ -188,6 +191,11 @@ export const users = pgTable(
     check(
       'users_unit_officer_has_one_unit',
       sql`(${table.role} = 'unit_officer') = (${table.unitId} IS NOT NULL)`,
+    ),
+    // Admins are always nationwide and unit officers are scoped by their unit instead.
+    check(
+      'users_province_only_for_moderators',
+      sql`${table.provinceCode} IS NULL OR ${table.role} = 'moderator'`,
     ),
     index('users_unit_idx').on(table.unitId),
   ],

@@ -1,0 +1,3 @@
+ALTER TABLE "users" ADD COLUMN "province_code" varchar(2);--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_province_code_admin_units_code_fk" FOREIGN KEY ("province_code") REFERENCES "public"."admin_units"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_province_only_for_moderators" CHECK ("users"."province_code" IS NULL OR "users"."role" = 'moderator');
