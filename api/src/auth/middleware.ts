@@ -23,6 +23,8 @@ export interface AuthContext {
   username: string;
   role: StaffRole;
   unitId: string | null;
+  /** Moderators only: the one province they may see; null = nationwide. */
+  provinceCode: string | null;
   sessionId: string;
   /** The account has a temporary password: only ALLOWED_BEFORE_PASSWORD_CHANGE routes answer. */
   mustChangePassword: boolean;
@@ -95,6 +97,7 @@ export function authenticate(deps: AuthDeps): RequestHandler {
         username: row.username,
         role: row.role,
         unitId: row.unitId,
+        provinceCode: row.provinceCode,
         sessionId: id,
         mustChangePassword: row.mustChangePassword,
       };

@@ -60,6 +60,7 @@ describe.each(ENGINES)('auth on %s', (engine) => {
       displayName: `Test ${user.username}`,
       role: 'moderator',
       unitId: null,
+      provinceCode: null,
       mustChangePassword: false,
     });
     const cookie = String(second.headers['set-cookie']);

@@ -57,6 +57,7 @@ export interface SessionUserView {
   displayName: string;
   role: StaffRole;
   unitId: string | null;
+  provinceCode: string | null;
   mustChangePassword: boolean;
 }
 
@@ -68,6 +69,7 @@ export const viewOf = (user: UserRow): SessionUserView => ({
   displayName: user.displayName,
   role: user.role,
   unitId: user.unitId,
+  provinceCode: user.provinceCode,
   mustChangePassword: user.mustChangePassword,
 });
 

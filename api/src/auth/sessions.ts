@@ -88,6 +88,7 @@ export async function findSessionWithUser(db: DbOrTx, id: string) {
       displayName: users.displayName,
       role: users.role,
       unitId: users.unitId,
+      provinceCode: users.provinceCode,
       disabledAt: users.disabledAt,
       mustChangePassword: users.mustChangePassword,
     })

@@ -46,6 +46,8 @@ export async function createTestUser(
   options: {
     role: StaffRole;
     unitId?: string | null;
+    /** Moderators only: limit them to one province (it must be seeded). */
+    provinceCode?: string | null;
     username?: string;
     password?: string;
     displayName?: string;
@@ -71,6 +73,7 @@ export async function createTestUser(
     displayName: options.displayName ?? `Test ${username}`,
     role: options.role,
     unitId,
+    provinceCode: options.role === 'moderator' ? (options.provinceCode ?? null) : null,
     passwordHash: await hashPassword(password, options.passwordCost ?? 'test'),
     totpSecret: enrolled ? await encryptTotpSecret(key, id, totpSecret) : null,
     totpEnrolledAt: enrolled ? new Date() : null,

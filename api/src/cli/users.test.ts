@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthHarness, createAuthHarness } from '../auth/test-harness';
 import { currentTotpCode } from '../auth/totp';
 import { openDatabase } from '../platform/db';
-import { auditEvents, users } from '../platform/schema';
+import { adminUnits, auditEvents, users } from '../platform/schema';
 import { createTestDatabase } from '../platform/test-database';
 import { runCli } from './testing';
 
@@ -161,11 +161,78 @@ describe('users CLI against PostgreSQL (DATABASE_URL)', () => {
     expect(noTty.stderr).toMatch(/--password-stdin/);
   });
 
+  it('limits a moderator to a province with --province, refuses it for other roles', async () => {
+    await h.database.db
+      .insert(adminUnits)
+      .values({
+        code: '44',
+        level: 'province',
+        name: 'Tỉnh Quảng Trị',
+        unitType: 'Tỉnh',
+        parentCode: null,
+        searchKey: 'tinhquangtri',
+      })
+      .onConflictDoNothing();
+    const [ok, forAdmin, badCode, unknown] = await Promise.all([
+      runCli(
+        [
+          'users',
+          'add',
+          '--username',
+          'mod44',
+          '--role',
+          'moderator',
+          '--province',
+          '44',
+          '--password-stdin',
+        ],
+        env,
+        'a long enough password\n',
+      ),
+      runCli(
+        ['users', 'add', '--username', 'adm44', '--role', 'admin', '--province', '44', '--password-stdin'],
+        env,
+        'a long enough password\n',
+      ),
+      runCli(
+        ['users', 'add', '--username', 'modx', '--role', 'moderator', '--province', 'QT', '--password-stdin'],
+        env,
+        'a long enough password\n',
+      ),
+      runCli(
+        [
+          'users',
+          'add',
+          '--username',
+          'mod99',
+          '--role',
+          'moderator',
+          '--province',
+          '99',
+          '--password-stdin',
+        ],
+        env,
+        'a long enough password\n',
+      ),
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/province 44/);
+    const [row] = await h.database.db.select().from(users).where(eq(users.username, 'mod44'));
+    expect(row?.provinceCode).toBe('44');
+    expect(forAdmin.code).toBe(1);
+    expect(forAdmin.stderr).toMatch(/--province is only for a moderator/);
+    expect(badCode.stderr).toMatch(/2-digit province code/);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no province with code 99/);
+    const list = await runCli(['users', 'list'], env);
+    expect(list.stdout).toMatch(/mod44\s+moderator\s+-\s+44\s+active/);
+  });
+
   it('lists, resets 2FA, disables', async () => {
     const list = await runCli(['users', 'list'], env);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/chief\s+admin\s+-\s+active\s+2fa/);
-    expect(list.stdout).toMatch(/officer1\s+unit_officer\s+CA-99999\s+active\s+no 2fa yet/);
+    expect(list.stdout).toMatch(/chief\s+admin\s+-\s+-\s+active\s+2fa/);
+    expect(list.stdout).toMatch(/officer1\s+unit_officer\s+CA-99999\s+-\s+active\s+no 2fa yet/);
     const [reset, disabled, missing] = await Promise.all([
       runCli(['users', 'reset-2fa', '--username', 'chief'], env),
       runCli(['users', 'disable', '--username', 'officer1'], env),

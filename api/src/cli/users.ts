@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { passwordProblem, StaffRoleSchema, UsernameSchema } from '@tinbao/shared/api/auth';
 import { DisplayNameSchema } from '@tinbao/shared/api/users';
+import { ProvinceCodeSchema } from '@tinbao/shared/tips/schemas';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../platform/db';
 import { AppError } from '../platform/errors';
@@ -18,9 +19,10 @@ import {
 import { CliDatabaseError, openCliDatabase } from './database';
 
 export const USERS_USAGE = `  users add --username <name> --role admin|moderator|unit_officer [--unit <unit code>]
-            [--display-name <text>] [--password-stdin]
+            [--province <2-digit code>] [--display-name <text>] [--password-stdin]
                              create a staff account; asks for the password twice (or reads one
-                             line from stdin with --password-stdin); TOTP is enrolled at first login
+                             line from stdin with --password-stdin); TOTP is enrolled at first login;
+                             --province limits a moderator to one province's tips (default: nationwide)
   users list                 list staff accounts
   users disable --username <name>     disable an account and end its sessions
   users enable --username <name>      enable it again
@@ -88,6 +90,7 @@ async function usersAdd(database: Database, argv: string[]): Promise<number> {
       username: { type: 'string' },
       role: { type: 'string' },
       unit: { type: 'string' },
+      province: { type: 'string' },
       'display-name': { type: 'string' },
       'password-stdin': { type: 'boolean' },
     },
@@ -99,6 +102,14 @@ async function usersAdd(database: Database, argv: string[]): Promise<number> {
   if ((role.data === 'unit_officer') !== (values.unit !== undefined)) {
     throw new CliError('--unit <unit code> is required for a unit_officer and not allowed otherwise');
   }
+  if (values.province !== undefined && role.data !== 'moderator') {
+    throw new CliError(
+      '--province is only for a moderator (admins are nationwide, unit officers have their unit)',
+    );
+  }
+  const province = values.province === undefined ? undefined : ProvinceCodeSchema.safeParse(values.province);
+  if (province && !province.success)
+    throw new CliError('--province must be a 2-digit province code, e.g. 44');
   const displayName =
     values['display-name'] === undefined ? undefined : DisplayNameSchema.safeParse(values['display-name']);
   if (displayName && !displayName.success) {
@@ -116,11 +127,18 @@ async function usersAdd(database: Database, argv: string[]): Promise<number> {
   const password = await obtainPassword(values['password-stdin'] === true, username.data);
   const { user } = await createUser(
     database.db,
-    { username: username.data, displayName: displayName?.data, role: role.data, unitId, password },
+    {
+      username: username.data,
+      displayName: displayName?.data,
+      role: role.data,
+      unitId,
+      provinceCode: province?.data ?? null,
+      password,
+    },
     CLI_ACTOR,
   );
   console.log(
-    `created ${user.role} ${user.username} (id ${user.id}${user.unitCode ? `, unit ${user.unitCode}` : ''})`,
+    `created ${user.role} ${user.username} (id ${user.id}${user.unitCode ? `, unit ${user.unitCode}` : ''}${user.provinceCode ? `, province ${user.provinceCode}` : ''})`,
   );
   console.log(
     'next: open the moderation UI and log in with this username and password; the first login shows a QR code\n' +
@@ -153,12 +171,13 @@ async function usersList(database: Database): Promise<number> {
     u.username,
     u.role,
     u.unitCode ?? '-',
+    u.provinceCode ?? (u.role === 'moderator' ? 'all' : '-'),
     u.disabled ? 'disabled' : u.lockedUntil ? 'locked' : 'active',
     u.totpEnrolled ? '2fa' : 'no 2fa yet',
     u.lastLoginAt ?? 'never',
     u.mustChangePassword ? 'temporary' : 'own',
   ]);
-  const header = ['username', 'role', 'unit', 'state', 'totp', 'last login', 'password'];
+  const header = ['username', 'role', 'unit', 'province', 'state', 'totp', 'last login', 'password'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   for (const row of [header, ...rows])
     console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));

@@ -11,7 +11,7 @@ import { createServiceHarness, type ServiceHarness } from '../tips/test-harness'
 import { createTestTip } from '../tips/testing';
 import { createNotifyUnitProcessor, type NotifyUnitResult, UNIT_NOTICE_TEXT } from './notify-unit-worker';
 
-const moderator: Actor = { userId: randomUUID(), role: 'moderator', unitId: null };
+const moderator: Actor = { userId: randomUUID(), role: 'moderator', unitId: null, provinceCode: null };
 const DESCRIPTION = 'MARKER-noi-dung-tin-bao ở quán karaoke';
 
 let h: ServiceHarness;

@@ -2,7 +2,7 @@ import { StatsQuerySchema, StatsResponseSchema } from '@tinbao/shared/api/stats'
 import { appendAuditEvent } from '../audit/audit-log';
 import { type AnyRouteSpec, defineRoute } from '../openapi/route-spec';
 import type { Db } from '../platform/db';
-import { computeStats, statsCsv, statsWindow } from './service';
+import { computeStats, scopeWindow, statsCsv, statsWindow } from './service';
 
 export function statsRouteSpecs(deps: { db: Db; now?: () => Date }): AnyRouteSpec[] {
   const { db } = deps;
@@ -17,7 +17,7 @@ export function statsRouteSpecs(deps: { db: Db; now?: () => Date }): AnyRouteSpe
       roles: ['admin', 'moderator'],
       query: StatsQuerySchema,
       response: StatsResponseSchema,
-      handler: ({ query }) => computeStats(db, statsWindow(query, now()), now()),
+      handler: ({ auth, query }) => computeStats(db, scopeWindow(statsWindow(query, now()), auth), now()),
     }),
     defineRoute({
       method: 'get',
@@ -30,7 +30,7 @@ export function statsRouteSpecs(deps: { db: Db; now?: () => Date }): AnyRouteSpe
       query: StatsQuerySchema,
       response: { contentType: 'text/csv', description: 'UTF-8 with BOM, CRLF line ends' },
       handler: async ({ auth, query, res }) => {
-        const window = statsWindow(query, now());
+        const window = scopeWindow(statsWindow(query, now()), auth);
         const { csv, rows } = await statsCsv(db, window);
         await db.transaction((tx) =>
           appendAuditEvent(tx, {

@@ -2,7 +2,7 @@ import type { StatsQuery, StatsResponse } from '@tinbao/shared/api/stats';
 import type { TipOutcome } from '@tinbao/shared/api/tips';
 import { and, count, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db';
-import { badRequest } from '../platform/errors';
+import { badRequest, forbidden } from '../platform/errors';
 import { adminUnits, tipRoutes, tips } from '../platform/schema';
 import { OPEN_STATUSES } from '../tips/state-machine';
 
@@ -26,6 +26,17 @@ export function statsWindow(query: StatsQuery, now: Date): StatsWindow {
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - YEAR_MS);
   if (from >= to) throw badRequest('from must be before to');
   return { from, to, provinceCode: query.provinceCode ?? null };
+}
+
+/**
+ * A province moderator's statistics cover their province only: no province means theirs,
+ * another province is refused.
+ */
+export function scopeWindow(window: StatsWindow, actor: { provinceCode: string | null }): StatsWindow {
+  if (!actor.provinceCode) return window;
+  if (window.provinceCode && window.provinceCode !== actor.provinceCode)
+    throw forbidden('your account sees statistics of its own province only');
+  return { ...window, provinceCode: actor.provinceCode };
 }
 
 function windowConditions(window: StatsWindow): SQL {

@@ -11,6 +11,8 @@ export interface Actor {
   role: StaffRole;
   /** Set for unit officers only. */
   unitId: string | null;
+  /** Set for province moderators only; null = nationwide. */
+  provinceCode: string | null;
 }
 
 /**
@@ -24,6 +26,8 @@ export function routedToUnit(unitId: string): SQL {
 
 /** The tips this actor may see at all; undefined means every tip. */
 export function visibilityCondition(actor: Actor): SQL | undefined {
+  if (actor.role === 'moderator')
+    return actor.provinceCode ? eq(tips.provinceCode, actor.provinceCode) : undefined;
   if (actor.role !== 'unit_officer') return undefined;
   // An officer without a unit sees nothing (the users table forbids it, but fail closed).
   return actor.unitId ? routedToUnit(actor.unitId) : sql`false`;
@@ -31,7 +35,7 @@ export function visibilityCondition(actor: Actor): SQL | undefined {
 
 /**
  * Loads a tip the actor may see, or answers 404 — the same 404 whether the tip does not
- * exist or belongs to another unit, so an officer cannot learn that it exists.
+ * exist or belongs to another unit (or province, for a province moderator), so an officer cannot learn that it exists.
  */
 export async function loadVisibleTip(
   db: DbOrTx,

@@ -20,7 +20,12 @@ const PHOTO_BYTES = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), random
 
 let h: WorkflowHarness;
 let specs: AnyRouteSpec[];
-const adminActor = () => ({ userId: h.users.admin.id, role: 'admin' as const, unitId: null });
+const adminActor = () => ({
+  userId: h.users.admin.id,
+  role: 'admin' as const,
+  unitId: null,
+  provinceCode: null,
+});
 
 beforeAll(async () => {
   h = await createWorkflowHarness('pglite');
@@ -135,6 +140,7 @@ const REQUESTS: Record<string, () => Promise<Prepared>> = {
 const ROLE_OF: Record<Exclude<Persona, 'anonymous'>, 'admin' | 'moderator' | 'unit_officer'> = {
   admin: 'admin',
   moderator: 'moderator',
+  moderatorOtherProvince: 'moderator',
   officerRouted: 'unit_officer',
   officerOther: 'unit_officer',
 };
@@ -147,6 +153,9 @@ function expectedStatus(spec: AnyRouteSpec, persona: Persona): number {
   if (!spec.roles.includes(ROLE_OF[persona])) return 403;
   // Another unit's officer learns nothing about the tip: 404, exactly as for a tip that does not exist.
   if (spec.tipScoped && persona === 'officerOther') return 404;
+  // So does a moderator limited to another province; their statistics stay in their province.
+  if (spec.tipScoped && persona === 'moderatorOtherProvince') return 404;
+  if (spec.operationId === 'getStats' && persona === 'moderatorOtherProvince') return 403;
   // Routed officers see the tip but may not route it.
   if (spec.operationId === 'proposeUnits' && persona === 'officerRouted') return 403;
   return success;
@@ -235,6 +244,44 @@ describe('authorisation matrix: every route x every persona', () => {
     expect(counts.body.total).toBe(0);
     const mine = await h.agents.officerRouted.get('/api/v1/tips?limit=100');
     expect(mine.body.items.map((item: { id: string }) => item.id)).toContain(tip.id);
+  });
+
+  it("a moderator of another province cannot tell this province's tips from tips that do not exist", async () => {
+    const tip = await routedTip();
+    const agent = h.agents.moderatorOtherProvince;
+    for (const id of [tip.id, randomUUID()]) {
+      for (const path of [
+        `/tips/${id}`,
+        `/tips/${id}/notes`,
+        `/tips/${id}/timeline`,
+        `/tips/${id}/photos/0`,
+        `/tips/${id}/routing-proposals`,
+      ]) {
+        const response = await agent.get(`/api/v1${path}`);
+        expect(response.status, path).toBe(404);
+        expect(response.body).toEqual({ ok: false, error: 'not_found', message: 'tip not found' });
+      }
+      for (const body of [{ action: 'acknowledge' }, { action: 'validate' }]) {
+        const response = await agent.post(`/api/v1/tips/${id}/transitions`).send(body);
+        expect(response.status).toBe(404);
+      }
+      const note = await agent.post(`/api/v1/tips/${id}/notes`).send({ body: 'ghi chú' });
+      expect(note.status).toBe(404);
+    }
+    const list = await agent.get('/api/v1/tips?limit=100');
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([]);
+    const filtered = await agent.get('/api/v1/tips?limit=100&provinceCode=44');
+    expect(filtered.body.items).toEqual([]);
+    const counts = await agent.get('/api/v1/tips/counts');
+    expect(counts.body.total).toBe(0);
+    expect(counts.body.overdue).toBe(0);
+    // The nationwide moderator still sees it.
+    const all = await h.agents.moderator.get('/api/v1/tips?limit=100');
+    expect(all.body.items.map((item: { id: string }) => item.id)).toContain(tip.id);
+    const own = await agent.get('/api/v1/stats');
+    expect(own.status).toBe(200);
+    expect(own.body.byStatus.reduce((sum: number, row: { count: number }) => sum + row.count, 0)).toBe(0);
   });
 
   it('the routed officer may acknowledge and report, never validate, reject or route (403)', async () => {

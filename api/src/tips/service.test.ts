@@ -207,7 +207,7 @@ describe('decryption, notes and audit', () => {
 
 describe('routing', () => {
   it('proposes the commune police, a border guard station for a border commune, and rule units', async () => {
-    const admin: Actor = { userId: h.users.admin.id, role: 'admin', unitId: null };
+    const admin: Actor = { userId: h.users.admin.id, role: 'admin', unitId: null, provinceCode: null };
     const station = await createUnit(h.database.db, admin, {
       code: 'BP-TEST-LALAY',
       name: 'Đồn Biên phòng La Lay',

@@ -402,8 +402,9 @@ export async function transitionTip(
         const target = await tx
           .select({ id: tips.id, duplicateOf: tips.duplicateOf })
           .from(tips)
-          .where(eq(tips.id, request.duplicateOf))
+          .where(and(eq(tips.id, request.duplicateOf), visibilityCondition(actor)))
           .limit(1);
+        // A tip the actor may not see (another province) answers like a missing one.
         if (!target[0]) throw badRequest('body.duplicateOf: no such tip');
         // Always point at the original, so duplicate chains stay one hop long.
         const root = target[0].duplicateOf ?? target[0].id;

@@ -36,8 +36,13 @@ describe('the transition map', () => {
 
 describe.each(ENGINES)('state machine on %s', (engine) => {
   let h: ServiceHarness;
-  const moderator: Actor = { userId: randomUUID(), role: 'moderator', unitId: null };
-  const secondModerator: Actor = { userId: randomUUID(), role: 'moderator', unitId: null };
+  const moderator: Actor = { userId: randomUUID(), role: 'moderator', unitId: null, provinceCode: null };
+  const secondModerator: Actor = {
+    userId: randomUUID(),
+    role: 'moderator',
+    unitId: null,
+    provinceCode: null,
+  };
 
   beforeAll(async () => {
     h = await createServiceHarness(engine);

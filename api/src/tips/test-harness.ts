@@ -12,7 +12,7 @@ import { createTestUser, loginAgent, type TestAgent, type TestUser } from '../au
 import { workflowRouter } from '../openapi/registry';
 import { createQueues, type Queues } from '../platform/queues';
 import { createRedis } from '../platform/redis';
-import { units as unitsTable } from '../platform/schema';
+import { adminUnits, units as unitsTable } from '../platform/schema';
 import { createTestDatabase, type Engine, type TestDatabase } from '../platform/test-database';
 import type { TipsDeps } from './service';
 import { communePoliceUnitId, seedTestAdminUnits } from './testing';
@@ -20,8 +20,24 @@ import { communePoliceUnitId, seedTestAdminUnits } from './testing';
 /** Xã Đakrông and a neighbour in Quảng Trị (province 44). */
 export const COMMUNE_A = '19564';
 
-export type Persona = 'anonymous' | 'moderator' | 'officerRouted' | 'officerOther' | 'admin';
-export const PERSONAS: Persona[] = ['anonymous', 'moderator', 'officerRouted', 'officerOther', 'admin'];
+/** A province with no commune seeded: the home of `moderatorOtherProvince` (tips are all in 44). */
+export const OTHER_PROVINCE = '01';
+
+export type Persona =
+  | 'anonymous'
+  | 'moderator'
+  | 'moderatorOtherProvince'
+  | 'officerRouted'
+  | 'officerOther'
+  | 'admin';
+export const PERSONAS: Persona[] = [
+  'anonymous',
+  'moderator',
+  'moderatorOtherProvince',
+  'officerRouted',
+  'officerOther',
+  'admin',
+];
 
 export interface WorkflowHarness extends Omit<AuthHarness, 'app'> {
   app: Express;
@@ -41,6 +57,14 @@ export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHar
   const auth = await createAuthHarness(engine);
   const db = auth.database.db;
   await seedTestAdminUnits(db, ['44']);
+  await db.insert(adminUnits).values({
+    code: OTHER_PROVINCE,
+    level: 'province',
+    name: 'Thành phố Hà Nội',
+    unitType: 'Thành phố',
+    parentCode: null,
+    searchKey: 'thanhphohanoi',
+  });
   const orgKeys = await generateKeyPair();
   const queueRedis = createRedis('redis://127.0.0.1:6379', 'queue', 'workflow-test');
   const queues = createQueues(queueRedis, auth.prefix);
@@ -58,6 +82,10 @@ export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHar
   const unitB = await communePoliceUnitId(db, communeB);
   const users = {
     moderator: await createTestUser(db, auth.deps, { role: 'moderator' }),
+    moderatorOtherProvince: await createTestUser(db, auth.deps, {
+      role: 'moderator',
+      provinceCode: OTHER_PROVINCE,
+    }),
     officerRouted: await createTestUser(db, auth.deps, { role: 'unit_officer', unitId: unitA }),
     officerOther: await createTestUser(db, auth.deps, { role: 'unit_officer', unitId: unitB }),
     admin: await createTestUser(db, auth.deps, { role: 'admin' }),
@@ -66,6 +94,7 @@ export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHar
   const agents = {
     anonymous: supertest.agent(app),
     moderator: (await loginAgent(app, users.moderator)).agent,
+    moderatorOtherProvince: (await loginAgent(app, users.moderatorOtherProvince)).agent,
     officerRouted: (await loginAgent(app, users.officerRouted)).agent,
     officerOther: (await loginAgent(app, users.officerOther)).agent,
     admin: (await loginAgent(app, users.admin)).agent,

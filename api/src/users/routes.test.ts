@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../auth/passwords';
 import { type AuthHarness, createAuthHarness } from '../auth/test-harness';
 import { createTestUser, loginAgent, type TestAgent, type TestUser } from '../auth/testing';
-import { auditEvents, users } from '../platform/schema';
+import { adminUnits, auditEvents, users } from '../platform/schema';
 import { ENGINES } from '../platform/test-database';
 
 type Who = 'anonymous' | 'moderator' | 'unit_officer' | 'admin';
@@ -108,6 +108,7 @@ describe.each(ENGINES)('users API on %s', (engine) => {
         'lastLoginAt',
         'lockedUntil',
         'mustChangePassword',
+        'provinceCode',
         'role',
         'totpEnrolled',
         'unitCode',
@@ -182,6 +183,59 @@ describe.each(ENGINES)('users API on %s', (engine) => {
       h.database.db
         .insert(users)
         .values({ username: 'check-2', displayName: 'x', role: 'admin', unitId, passwordHash }),
+    ).rejects.toThrow();
+  });
+
+  it('limits a moderator to one province; admins and unit officers cannot have one', async () => {
+    await h.database.db
+      .insert(adminUnits)
+      .values({
+        code: '44',
+        level: 'province',
+        name: 'Tỉnh Quảng Trị',
+        unitType: 'Tỉnh',
+        parentCode: null,
+        searchKey: 'tinhquangtri',
+      })
+      .onConflictDoNothing();
+    for (const body of [
+      { username: 'prov-admin', role: 'admin', provinceCode: '44' },
+      { username: 'prov-officer', role: 'unit_officer', unitId, provinceCode: '44' },
+      { username: 'prov-bad', role: 'moderator', provinceCode: '4' },
+    ]) {
+      const res = await adminAgent.post('/api/v1/users').send(body).expect(400);
+      expect(res.body.error).toBe('invalid_request');
+    }
+    const unknown = await adminAgent
+      .post('/api/v1/users')
+      .send({ username: 'prov-unknown', role: 'moderator', provinceCode: '99' })
+      .expect(400);
+    expect(unknown.body.error).toBe('unknown_province');
+    const created = await adminAgent
+      .post('/api/v1/users')
+      .send({ username: 'prov-mod', role: 'moderator', provinceCode: '44' })
+      .expect(201);
+    expect(created.body.user).toMatchObject({ role: 'moderator', provinceCode: '44' });
+    const id = created.body.user.id as string;
+    // PATCH: a province on an admin is refused; leaving moderator clears it; null = nationwide.
+    await adminAgent.patch(`/api/v1/users/${id}`).send({ role: 'admin', provinceCode: '44' }).expect(400);
+    const nationwide = await adminAgent.patch(`/api/v1/users/${id}`).send({ provinceCode: null }).expect(200);
+    expect(nationwide.body.user.provinceCode).toBeNull();
+    await adminAgent.patch(`/api/v1/users/${id}`).send({ provinceCode: '44' }).expect(200);
+    const asAdmin = await adminAgent.patch(`/api/v1/users/${id}`).send({ role: 'admin' }).expect(200);
+    expect(asAdmin.body.user).toMatchObject({ role: 'admin', provinceCode: null });
+    const onAdmin = await adminAgent.patch(`/api/v1/users/${id}`).send({ provinceCode: '44' }).expect(400);
+    expect(onAdmin.body.error).toBe('invalid_request');
+    // The database refuses it too.
+    const passwordHash = await hashPassword('irrelevant password', 'test');
+    await expect(
+      h.database.db.insert(users).values({
+        username: 'prov-check',
+        displayName: 'x',
+        role: 'admin',
+        provinceCode: '44',
+        passwordHash,
+      }),
     ).rejects.toThrow();
   });
 

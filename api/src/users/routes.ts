@@ -49,7 +49,13 @@ export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
       handler: async ({ auth, body }) => {
         const created = await createUser(
           db,
-          { username: body.username, displayName: body.displayName, role: body.role, unitId: body.unitId },
+          {
+            username: body.username,
+            displayName: body.displayName,
+            role: body.role,
+            unitId: body.unitId,
+            provinceCode: body.provinceCode,
+          },
           actorOf(auth),
           deps.passwordCost,
         );

@@ -1,12 +1,12 @@
 import { randomInt } from 'node:crypto';
 import type { StaffUser } from '@tinbao/shared/api/users';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log';
 import { hashPassword, type PasswordCost, passwordProblem } from '../auth/passwords';
 import { deleteUserSessions } from '../auth/sessions';
 import type { Db, DbOrTx } from '../platform/db';
 import { AppError, badRequest, conflict, notFound } from '../platform/errors';
-import { loginChallenges, loginFailures, STAFF_ROLES, units, users } from '../platform/schema';
+import { adminUnits, loginChallenges, loginFailures, STAFF_ROLES, units, users } from '../platform/schema';
 
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
@@ -20,6 +20,7 @@ const userColumns = {
   role: users.role,
   unitId: users.unitId,
   unitCode: units.code,
+  provinceCode: users.provinceCode,
   disabledAt: users.disabledAt,
   totpEnrolledAt: users.totpEnrolledAt,
   mustChangePassword: users.mustChangePassword,
@@ -35,6 +36,7 @@ type UserListRow = {
   role: StaffRole;
   unitId: string | null;
   unitCode: string | null;
+  provinceCode: string | null;
   disabledAt: Date | null;
   totpEnrolledAt: Date | null;
   mustChangePassword: boolean;
@@ -52,6 +54,7 @@ export function presentUser(row: UserListRow, now: Date = new Date()): StaffUser
     role: row.role,
     unitId: row.unitId,
     unitCode: row.unitCode,
+    provinceCode: row.provinceCode,
     disabled: row.disabledAt !== null,
     totpEnrolled: row.totpEnrolledAt !== null,
     mustChangePassword: row.mustChangePassword,
@@ -91,6 +94,16 @@ async function assertUnitExists(db: DbOrTx, unitId: string): Promise<void> {
   if (!unit) throw new AppError(400, 'unknown_unit', 'no unit with that id');
 }
 
+async function assertProvinceExists(db: DbOrTx, provinceCode: string): Promise<void> {
+  const [found] = await db
+    .select({ code: adminUnits.code })
+    .from(adminUnits)
+    .where(and(eq(adminUnits.code, provinceCode), eq(adminUnits.level, 'province')));
+  if (!found) throw new AppError(400, 'unknown_province', `no province with code ${provinceCode}`);
+}
+
+const PROVINCE_ONLY_FOR_MODERATORS = 'only a moderator can be limited to a province';
+
 // No 0/O, 1/l/I: read aloud or typed from a screen without mistakes.
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -110,6 +123,8 @@ export interface CreateUserInput {
   displayName?: string | undefined;
   role: StaffRole;
   unitId?: string | null | undefined;
+  /** Moderators only: the one province they see; null/absent = nationwide. */
+  provinceCode?: string | null | undefined;
   /** Without it a temporary password is generated and returned. */
   password?: string | undefined;
 }
@@ -125,6 +140,8 @@ export async function createUser(
   if ((input.role === 'unit_officer') !== (unitId !== null)) {
     throw badRequest('a unit_officer needs a unit; admins and moderators have none');
   }
+  const provinceCode = input.provinceCode ?? null;
+  if (provinceCode !== null && input.role !== 'moderator') throw badRequest(PROVINCE_ONLY_FOR_MODERATORS);
   const temporaryPassword = input.password === undefined ? generateTemporaryPassword() : undefined;
   const password = input.password ?? (temporaryPassword as string);
   const problem = passwordProblem(password, input.username);
@@ -132,6 +149,7 @@ export async function createUser(
   const passwordHash = await hashPassword(password, passwordCost);
   const id = await db.transaction(async (tx) => {
     if (unitId) await assertUnitExists(tx, unitId);
+    if (provinceCode) await assertProvinceExists(tx, provinceCode);
     const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username));
     if (taken) throw conflict('username_taken', 'that username is already in use');
     const [row] = await tx
@@ -141,6 +159,7 @@ export async function createUser(
         displayName: input.displayName ?? input.username,
         role: input.role,
         unitId,
+        provinceCode,
         passwordHash,
         // A generated password was seen by someone else (the admin, a file): it is one-time.
         mustChangePassword: temporaryPassword !== undefined,
@@ -152,7 +171,7 @@ export async function createUser(
       action: 'user.created',
       subjectType: 'user',
       subjectId: row.id,
-      details: { role: input.role, unitId, temporaryPassword: temporaryPassword !== undefined },
+      details: { role: input.role, unitId, provinceCode, temporaryPassword: temporaryPassword !== undefined },
     });
     return row.id;
   });
@@ -163,10 +182,11 @@ export interface UpdateUserInput {
   displayName?: string | undefined;
   role?: StaffRole | undefined;
   unitId?: string | null | undefined;
+  provinceCode?: string | null | undefined;
   disabled?: boolean | undefined;
 }
 
-/** Role, unit, display name, disabled. Disabling ends the user's sessions at once. */
+/** Role, unit, province, display name, disabled. Disabling ends the user's sessions at once. */
 export async function updateUser(
   db: Db,
   id: string,
@@ -189,6 +209,11 @@ export async function updateUser(
       throw badRequest('a unit_officer needs a unit; admins and moderators have none');
     }
     if (unitId && unitId !== user.unitId) await assertUnitExists(tx, unitId);
+    let provinceCode = user.provinceCode;
+    if (patch.provinceCode !== undefined) provinceCode = patch.provinceCode;
+    else if (role !== 'moderator') provinceCode = null;
+    if (provinceCode !== null && role !== 'moderator') throw badRequest(PROVINCE_ONLY_FOR_MODERATORS);
+    if (provinceCode && provinceCode !== user.provinceCode) await assertProvinceExists(tx, provinceCode);
     const now = new Date();
     const disabledAt =
       patch.disabled === undefined ? user.disabledAt : patch.disabled ? (user.disabledAt ?? now) : null;
@@ -197,6 +222,7 @@ export async function updateUser(
       .set({
         role,
         unitId,
+        provinceCode,
         disabledAt,
         ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
         updatedAt: now,
@@ -211,6 +237,8 @@ export async function updateUser(
     const changes: Record<string, unknown> = {};
     if (role !== user.role) changes.role = { from: user.role, to: role };
     if (unitId !== user.unitId) changes.unitId = { from: user.unitId, to: unitId };
+    if (provinceCode !== user.provinceCode)
+      changes.provinceCode = { from: user.provinceCode, to: provinceCode };
     if ((disabledAt !== null) !== (user.disabledAt !== null)) changes.disabled = disabledAt !== null;
     if (patch.displayName !== undefined && patch.displayName !== user.displayName) changes.displayName = true;
     await appendAuditEvent(tx, {

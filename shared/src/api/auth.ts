@@ -74,6 +74,8 @@ export const SessionUserSchema = z.object({
   displayName: z.string(),
   role: StaffRoleSchema,
   unitId: z.uuid().nullable(),
+  /** A moderator limited to one province (its 2-digit code); null = nationwide. */
+  provinceCode: z.string().nullable(),
   /**
    * True while the account still has a temporary / one-time password (created by an admin,
    * reset, or the first-start admin): every API route except GET /auth/me, POST /auth/password

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProvinceCodeSchema } from '../tips/schemas';
 import { StaffRoleSchema, UsernameSchema } from './auth';
 
 /** Request and response shapes of /api/v1/users (admin only). */
@@ -21,6 +22,8 @@ export const StaffUserSchema = z.object({
   role: StaffRoleSchema,
   unitId: z.uuid().nullable(),
   unitCode: z.string().nullable(),
+  /** A moderator limited to one province; null = nationwide (always null for the other roles). */
+  provinceCode: z.string().nullable(),
   disabled: z.boolean(),
   totpEnrolled: z.boolean(),
   /** The account still has a temporary password and must change it at next login. */
@@ -42,17 +45,30 @@ export type UserResponse = z.infer<typeof UserResponseSchema>;
 const unitMatchesRole = (value: { role?: string | undefined; unitId?: string | null | undefined }) =>
   value.role === undefined || (value.role === 'unit_officer') === (value.unitId != null);
 
+/** Only a moderator may be limited to a province (admins are nationwide, officers have their unit). */
+const provinceMatchesRole = (value: {
+  role?: string | undefined;
+  provinceCode?: string | null | undefined;
+}) => value.provinceCode == null || value.role === undefined || value.role === 'moderator';
+const PROVINCE_ONLY_FOR_MODERATORS = {
+  message: 'only a moderator can be limited to a province; admins and unit officers have none',
+  path: ['provinceCode'],
+};
+
 export const CreateUserRequestSchema = z
   .object({
     username: UsernameSchema,
     displayName: DisplayNameSchema.optional(),
     role: StaffRoleSchema,
     unitId: z.uuid().nullable().optional(),
+    /** Moderators only: the province whose tips they see; null or absent = nationwide. */
+    provinceCode: ProvinceCodeSchema.nullable().optional(),
   })
   .refine(unitMatchesRole, {
     message: 'a unit_officer needs unitId; admins and moderators have none',
     path: ['unitId'],
-  });
+  })
+  .refine(provinceMatchesRole, PROVINCE_ONLY_FOR_MODERATORS);
 export type CreateUserRequest = z.infer<typeof CreateUserRequestSchema>;
 
 /** The new user and a temporary password shown once (the user enrols TOTP at first login). */
@@ -69,6 +85,8 @@ export const UpdateUserRequestSchema = z
     role: StaffRoleSchema.optional(),
     /** Required with role 'unit_officer'; a unit officer may also move to another unit alone. */
     unitId: z.uuid().nullable().optional(),
+    /** Moderators only; null = nationwide. Changing the role away from moderator clears it. */
+    provinceCode: ProvinceCodeSchema.nullable().optional(),
     disabled: z.boolean().optional(),
   })
   .strict()
@@ -76,7 +94,8 @@ export const UpdateUserRequestSchema = z
   .refine(unitMatchesRole, {
     message: 'a unit_officer needs unitId; admins and moderators have none',
     path: ['unitId'],
-  });
+  })
+  .refine(provinceMatchesRole, PROVINCE_ONLY_FOR_MODERATORS);
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequestSchema>;
 
 export const UserIdParamsSchema = z.object({ id: z.uuid({ message: 'must be a user id (uuid)' }) });
