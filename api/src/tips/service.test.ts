@@ -8,7 +8,7 @@ import { createRoutingRule, setBorderCommune } from '../routing/service';
 import { createUnit } from '../units/service';
 import type { Actor } from './access';
 import { PRIORITY } from './priority';
-import { COMMUNE_A, createWorkflowHarness, type WorkflowHarness } from './test-harness';
+import { COMMUNE_A, createWorkflowHarness, OTHER_PROVINCE, type WorkflowHarness } from './test-harness';
 import { createTestTip } from './testing';
 import { createTriageTipProcessor } from './triage-worker';
 
@@ -422,5 +422,49 @@ describe('two moderators over HTTP', () => {
       expect(['version_conflict', 'illegal_transition']).toContain(loser.body.error);
       expect(loser.body.allowed).toEqual(expect.any(Array));
     }
+  });
+});
+
+describe('a province moderator', () => {
+  it("lists, counts and reports only their province's tips", async () => {
+    const moderator44 = await createTestUser(h.database.db, h.deps, {
+      role: 'moderator',
+      provinceCode: '44',
+    });
+    const agent44 = (await loginAgent(h.app, moderator44)).agent;
+    const agent01 = h.agents.moderatorOtherProvince;
+    const here = await createTestTip(h.database.db, h.orgKeys.publicKey, { communeCode: COMMUNE_A });
+    const there = await createTestTip(h.database.db, h.orgKeys.publicKey, { communeCode: COMMUNE_A });
+    // Province 01 has no commune seeded: move the tip's province column only (all scoping reads it).
+    await h.database.db.update(tips).set({ provinceCode: OTHER_PROVINCE }).where(eq(tips.id, there.id));
+
+    const ids = async (agent: typeof agent44, query = '') =>
+      ((await agent.get(`/api/v1/tips?limit=100${query}`)).body.items as TipSummary[]).map((t) => t.id);
+    const everywhere = await h.agents.moderator.get('/api/v1/tips/counts');
+    const in44 = await agent44.get('/api/v1/tips/counts');
+    const in01 = await agent01.get('/api/v1/tips/counts');
+    expect(in01.body.total).toBe(1);
+    expect(in44.body.total).toBe(everywhere.body.total - 1);
+    expect(await ids(agent01)).toEqual([there.id]);
+    expect(await ids(agent01, '&provinceCode=44')).toEqual([]);
+    expect(await ids(agent44)).toContain(here.id);
+    expect(await ids(agent44)).not.toContain(there.id);
+    expect((await agent44.get(`/api/v1/tips/${there.id}`)).status).toBe(404);
+    expect((await agent01.get(`/api/v1/tips/${there.id}`)).status).toBe(200);
+    // Merging into a tip of another province answers like a missing tip.
+    const merge = await agent44
+      .post(`/api/v1/tips/${here.id}/transitions`)
+      .send({ action: 'mark_duplicate', duplicateOf: there.id });
+    expect(merge.status).toBe(400);
+
+    const stats01 = await agent01.get('/api/v1/stats');
+    expect(stats01.status).toBe(200);
+    expect(stats01.body).toMatchObject({ provinceCode: OTHER_PROVINCE, total: 1 });
+    const stats44 = await agent44.get('/api/v1/stats');
+    const nationwide = await h.agents.moderator.get('/api/v1/stats');
+    expect(stats44.body.provinceCode).toBe('44');
+    expect(stats44.body.total).toBe(nationwide.body.total - 1);
+    expect((await agent44.get(`/api/v1/stats?provinceCode=${OTHER_PROVINCE}`)).status).toBe(403);
+    expect((await agent01.get('/api/v1/stats/export.csv?provinceCode=44')).status).toBe(403);
   });
 });
