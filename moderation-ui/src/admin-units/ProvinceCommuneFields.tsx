@@ -43,12 +43,14 @@ export function ProvinceField({
   onChange,
   emptyLabel,
   testId,
+  disabled,
 }: {
   provinces: ProvinceOption[];
   value: string;
   onChange(code: string): void;
   emptyLabel: string;
   testId?: string;
+  disabled?: boolean;
 }) {
   const { t } = useI18n();
   return (
@@ -58,6 +60,7 @@ export function ProvinceField({
       options={provinces}
       emptyLabel={emptyLabel}
       onChange={onChange}
+      disabled={disabled}
       testId={testId}
     />
   );
@@ -73,6 +76,7 @@ export function ProvinceCommuneFields({
   onCommuneChange,
   emptyLabel,
   communeNeedsProvince = false,
+  provinceDisabled,
   provinceTestId,
   communeTestId,
 }: {
@@ -85,6 +89,8 @@ export function ProvinceCommuneFields({
   emptyLabel: string;
   /** Disable the commune select while no province is chosen. */
   communeNeedsProvince?: boolean;
+  /** Shown but fixed (a province moderator's queue). */
+  provinceDisabled?: boolean;
   provinceTestId?: string;
   communeTestId?: string;
 }) {
@@ -96,6 +102,7 @@ export function ProvinceCommuneFields({
         value={provinceCode}
         onChange={onProvinceChange}
         emptyLabel={emptyLabel}
+        disabled={provinceDisabled}
         testId={provinceTestId}
       />
       <OptionSelect

@@ -2,6 +2,8 @@ import type { StaffRole } from '@tinbao/shared/api/auth';
 import { STAFF_ROLE_VALUES, USERNAME_PATTERN } from '@tinbao/shared/api/auth';
 import type { CreateUserResponse, ResetPasswordResponse, StaffUser } from '@tinbao/shared/api/users';
 import { type FormEvent, useState } from 'react';
+import { ProvinceField } from '../admin-units/ProvinceCommuneFields';
+import { useProvinces } from '../admin-units/use-communes';
 import { api } from '../api/client';
 import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
@@ -109,6 +111,7 @@ export function UsersPage() {
                   <td data-label={t.admin.role}>
                     {t.roles[user.role]}
                     {user.unitCode ? ` · ${user.unitCode}` : ''}
+                    {user.provinceCode ? ` · ${user.provinceCode}` : ''}
                   </td>
                   <td data-label={t.admin.totp}>
                     {user.totpEnrolled ? t.admin.totpEnrolled : t.admin.totpPending}
@@ -202,12 +205,18 @@ function EditUserDialog({
 }: {
   user: StaffUser;
   onClose(): void;
-  onSave(patch: { displayName: string; role: StaffRole; unitId: string | null }): Promise<void>;
+  onSave(patch: {
+    displayName: string;
+    role: StaffRole;
+    unitId: string | null;
+    provinceCode: string | null;
+  }): Promise<void>;
 }) {
   const { t } = useI18n();
   const [displayName, setDisplayName] = useState(user.displayName);
   const [role, setRole] = useState<StaffRole>(user.role);
   const [unitId, setUnitId] = useState(user.unitId ?? '');
+  const [provinceCode, setProvinceCode] = useState(user.provinceCode ?? '');
   const [error, setError] = useState<unknown>(undefined);
   const [errors, setErrors] = useState<UserFormErrors>({});
   const submit = async (event: FormEvent) => {
@@ -217,7 +226,13 @@ function EditUserDialog({
     setErrors(found);
     if (Object.values(found).some(Boolean)) return;
     try {
-      await onSave({ displayName, role, unitId: role === 'unit_officer' ? unitId || null : null });
+      await onSave({
+        displayName,
+        role,
+        unitId: role === 'unit_officer' ? unitId || null : null,
+        // Only a moderator may be limited to a province; the others are sent as nationwide.
+        provinceCode: role === 'moderator' ? provinceCode || null : null,
+      });
     } catch (failure) {
       setError(failure);
     }
@@ -236,6 +251,9 @@ function EditUserDialog({
         <RoleField value={role} onChange={setRole} />
         {role === 'unit_officer' ? (
           <UnitPicker label={t.admin.unit} value={unitId} onChange={setUnitId} error={errors.unitId} />
+        ) : null}
+        {role === 'moderator' ? (
+          <UserProvinceField value={provinceCode} onChange={setProvinceCode} testId="edit-user-province" />
         ) : null}
         <div className="row">
           <Button variant="ghost" onClick={onClose}>
@@ -258,6 +276,7 @@ function CreateUserForm({
     displayName?: string;
     role: StaffRole;
     unitId: string | null;
+    provinceCode: string | null;
   }): Promise<boolean>;
 }) {
   const { t } = useI18n();
@@ -265,6 +284,7 @@ function CreateUserForm({
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<StaffRole>('moderator');
   const [unitId, setUnitId] = useState('');
+  const [provinceCode, setProvinceCode] = useState('');
   const [errors, setErrors] = useState<UserFormErrors>({});
 
   const submit = async (event: FormEvent) => {
@@ -277,6 +297,7 @@ function CreateUserForm({
       ...(displayName.trim() ? { displayName } : {}),
       role,
       unitId: role === 'unit_officer' ? unitId || null : null,
+      provinceCode: role === 'moderator' ? provinceCode || null : null,
     });
     // Keep what was typed when the API refused it (e.g. the username is taken).
     if (!created) return;
@@ -310,6 +331,9 @@ function CreateUserForm({
       {role === 'unit_officer' ? (
         <UnitPicker label={t.admin.unit} value={unitId} onChange={setUnitId} error={errors.unitId} />
       ) : null}
+      {role === 'moderator' ? (
+        <UserProvinceField value={provinceCode} onChange={setProvinceCode} testId="new-user-province" />
+      ) : null}
       <Button type="submit" variant="primary" data-testid="create-user-submit">
         {t.admin.newUser}
       </Button>
@@ -332,5 +356,28 @@ function RoleField({ value, onChange }: { value: StaffRole; onChange(role: Staff
         </select>
       )}
     </Field>
+  );
+}
+
+/** A moderator's province: empty ("Toàn quốc") = every province. */
+function UserProvinceField({
+  value,
+  onChange,
+  testId,
+}: {
+  value: string;
+  onChange(code: string): void;
+  testId: string;
+}) {
+  const { t } = useI18n();
+  const provinces = useProvinces();
+  return (
+    <ProvinceField
+      provinces={provinces}
+      value={value}
+      onChange={onChange}
+      emptyLabel={t.admin.nationwide}
+      testId={testId}
+    />
   );
 }

@@ -332,6 +332,7 @@ export const en: Messages = {
     newUser: 'Create account',
     username: 'Username',
     displayName: 'Full name',
+    nationwide: 'Nationwide',
     role: 'Role',
     unit: 'Unit',
     password: 'Initial password',

@@ -333,6 +333,8 @@ export const vi = {
     username: 'Tên đăng nhập',
     displayName: 'Họ tên',
     role: 'Vai trò',
+    /** A moderator without a province sees every province's tips. */
+    nationwide: 'Toàn quốc',
     unit: 'Đơn vị',
     password: 'Mật khẩu ban đầu',
     totp: 'Xác thực hai lớp',

@@ -1,6 +1,7 @@
 import type { TipListQueryInput, TipSummary } from '@tinbao/shared/api/tips';
 import { TipStatusSchema } from '@tinbao/shared/tips/schemas';
 import { useMemo } from 'react';
+import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { navigate, useLocation } from '../layout/router';
 import { PageTitle } from '../layout/ui';
@@ -30,7 +31,11 @@ const hrefOf = (tip: TipSummary) => `/tips/${tip.id}`;
 export function QueuePage() {
   const { t, formatNumber } = useI18n();
   const { search, pathname } = useLocation();
-  const filters = filtersFromSearch(search);
+  const me = useUser();
+  // A province moderator's queue is always their province (the API enforces it too).
+  const fixedProvince = me.role === 'moderator' ? me.provinceCode : null;
+  const fromUrl = filtersFromSearch(search);
+  const filters = fixedProvince ? { ...fromUrl, provinceCode: fixedProvince } : fromUrl;
   const filterKey = filtersToSearch(filters);
   // biome-ignore lint/correctness/useExhaustiveDependencies: filterKey stands for the filters
   const query = useMemo(() => queryOf(filters), [filterKey]);
@@ -55,7 +60,7 @@ export function QueuePage() {
     <>
       <PageTitle>{t.queue.title}</PageTitle>
       <div className="queue-layout">
-        <TipFilters filters={filters} onChange={setFilters} />
+        <TipFilters filters={filters} onChange={setFilters} provinceLocked={fixedProvince !== null} />
         <section aria-label={t.queue.title}>
           <h2 className="visually-hidden">{t.queue.counts}</h2>
           <ul className="counts" data-testid="status-counts">

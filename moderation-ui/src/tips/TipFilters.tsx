@@ -63,10 +63,13 @@ export function TipFilters({
   filters,
   onChange,
   showUnit = true,
+  provinceLocked = false,
 }: {
   filters: QueueFilters;
   onChange(next: QueueFilters): void;
   showUnit?: boolean;
+  /** A province moderator: the province is shown but cannot be changed. */
+  provinceLocked?: boolean;
 }) {
   const { t } = useI18n();
   const provinces = useProvinces();
@@ -164,6 +167,7 @@ export function TipFilters({
         onCommuneChange={(code) => set({ communeCode: code })}
         emptyLabel={t.all}
         communeNeedsProvince
+        provinceDisabled={provinceLocked}
         provinceTestId="filter-province"
         communeTestId="filter-commune"
       />
