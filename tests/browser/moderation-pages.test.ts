@@ -455,4 +455,23 @@ describe('QA fixes', () => {
     await expectNoHorizontalOverflow(page, 'queue with filters open on a phone');
     await context.close();
   });
+
+  it("a province moderator's queue and statistics are fixed to their province", async () => {
+    const local = await world.createUser({
+      role: 'moderator',
+      provinceCode: '44',
+      displayName: 'Lê Văn Tỉnh',
+    });
+    const { context, page } = await world.newPage();
+    await loginThroughUi(world, page, local);
+    await page.getByTestId('tip-list').waitFor();
+    const province = page.getByTestId('filter-province');
+    expect(await province.isDisabled()).toBe(true);
+    expect(await province.inputValue()).toBe('44');
+    expect(await page.getByTestId('tip-list').locator('a').count()).toBeGreaterThan(0);
+    await page.getByTestId('nav-stats').click();
+    await page.getByTestId('stats').waitFor();
+    expect(await page.getByTestId('error-notice').count()).toBe(0);
+    await context.close();
+  });
 });

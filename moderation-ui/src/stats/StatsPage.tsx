@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { ProvinceField } from '../admin-units/ProvinceCommuneFields';
 import { useProvinces } from '../admin-units/use-communes';
 import { api, buildUrl } from '../api/client';
+import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { ErrorNotice, Field, Loading, PageTitle } from '../layout/ui';
 import { useApi } from '../layout/use-api';
@@ -25,7 +26,10 @@ export function StatsPage() {
   // "Đến ngày" is inclusive: today by default, and from = to shows one day.
   const [to, setTo] = useState(() => dayInput(new Date()));
   const [rangeError, setRangeError] = useState<string | undefined>(undefined);
-  const [provinceCode, setProvinceCode] = useState('');
+  const me = useUser();
+  // A province moderator's statistics are their province's (the API refuses any other).
+  const fixedProvince = me.role === 'moderator' ? me.provinceCode : null;
+  const [provinceCode, setProvinceCode] = useState(fixedProvince ?? '');
   const provinces = useProvinces();
   const [applied, setApplied] = useState({ from, to, provinceCode });
   // Days in the user's time zone; the API's `to` is exclusive, so send the next day's start.
@@ -105,6 +109,7 @@ export function StatsPage() {
           value={provinceCode}
           onChange={setProvinceCode}
           emptyLabel={t.all}
+          disabled={fixedProvince !== null}
         />
         <div className="field">
           <button type="submit" className="btn btn-primary">
