@@ -2,7 +2,7 @@ import type { TimelineEvent } from '@tinbao/shared/api/tips';
 import { describe, expect, it } from 'vitest';
 import { ApiError, NetworkError } from '../api/client';
 import { vi } from '../i18n/vi';
-import { startOfLocalDay } from '../stats/StatsPage';
+import { startOfLocalDay } from '../stats/days';
 import { normalizeReceiptInput } from '../tips/ActionDialogs';
 import { groupViews } from '../tips/TipTimeline';
 import { errorMessage } from './ui';

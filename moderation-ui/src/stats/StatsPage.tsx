@@ -8,16 +8,7 @@ import { useI18n } from '../i18n/i18n';
 import { ErrorNotice, Field, Loading, PageTitle } from '../layout/ui';
 import { useApi } from '../layout/use-api';
 import { BarChart, ColumnChart } from './BarChart';
-
-/** A local calendar day as the value of <input type="date">. */
-const dayInput = (date: Date) =>
-  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-
-/** Midnight at the start of a day (plus `addDays`) in the user's time zone, as ISO. */
-export function startOfLocalDay(day: string, addDays = 0): string {
-  const [year, month, date] = day.split('-').map(Number);
-  return new Date(year!, month! - 1, date! + addDays).toISOString();
-}
+import { dayInput, startOfLocalDay } from './days';
 
 /** Statistics from the stats API only (clear fields and outcomes), with a CSV export. */
 export function StatsPage() {
