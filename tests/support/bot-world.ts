@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { seedAdminUnits } from '@tinbao/api/admin-units/seed';
 import { createQueues, type Queues } from '@tinbao/api/platform/queues';
 import { createRedis } from '@tinbao/api/platform/redis';
@@ -10,16 +9,15 @@ import { createEmulatorClient, type EmulatorClient, type EmulatorMessage } from 
 import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/bot/emulator/server';
 import { createBotRedis, waitForRedis } from '@tinbao/bot/redis';
 import { type BotRuntime, startBotRuntime } from '@tinbao/bot/runtime';
+import { createTestBotKeys } from '@tinbao/bot/testing/test-bot';
 import {
   bullPrefix,
   createLogger,
-  generateKeyPair,
   type KeyPair,
   loadAdminUnits,
   QUEUE_NAMES,
   type StoreTipJob,
 } from '@tinbao/shared';
-import { getSodium } from '@tinbao/shared/crypto/sodium';
 import { createLogCapture } from '@tinbao/shared/testing/log-capture';
 import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { Queue, type Worker } from 'bullmq';
@@ -90,10 +88,7 @@ export async function startBotWorld(
   });
   intakeQueue.on('error', () => {});
 
-  const org = await generateKeyPair();
-  const sodium = await getSodium();
-  const relayPrivate = new Uint8Array(randomBytes(32));
-  const relay = { privateKey: relayPrivate, publicKey: sodium.crypto_scalarmult_base(relayPrivate) };
+  const { org, relay, draftKey, pepper } = await createTestBotKeys();
   const botDeps: BotDeps = {
     token: BOT_TOKEN,
     apiRoot: emulator.url,
@@ -102,8 +97,8 @@ export async function startBotWorld(
     intakeQueue,
     orgPublicKey: org.publicKey,
     relayPublicKey: relay.publicKey,
-    draftKey: new Uint8Array(randomBytes(32)),
-    pepper: new Uint8Array(randomBytes(32)),
+    draftKey,
+    pepper,
     units: loadAdminUnits(),
     logger,
   };

@@ -2,13 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loginAgent } from '../auth/testing';
-import { workflowRouteSpecs } from '../openapi/registry';
 import type { AnyRouteSpec } from '../openapi/route-spec';
 import { createRoutingRule } from '../routing/service';
 import { createUnit } from '../units/service';
 import {
   COMMUNE_A,
   createWorkflowHarness,
+  harnessRouteSpecs,
   PERSONAS,
   type Persona,
   type WorkflowHarness,
@@ -29,14 +29,7 @@ const adminActor = () => ({
 
 beforeAll(async () => {
   h = await createWorkflowHarness('pglite');
-  specs = workflowRouteSpecs({
-    config: h.config,
-    database: h.database,
-    redisFast: h.redis,
-    queues: h.queues,
-    orgKeys: h.orgKeys,
-    logger: h.logger,
-  });
+  specs = harnessRouteSpecs(h);
 });
 afterAll(async () => {
   await h?.destroy();

@@ -1,9 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { workflowRouteSpecs } from '../openapi/registry';
 import type { AnyRouteSpec } from '../openapi/route-spec';
-import { COMMUNE_A, createWorkflowHarness, type Persona, type WorkflowHarness } from './test-harness';
+import {
+  COMMUNE_A,
+  createWorkflowHarness,
+  harnessRouteSpecs,
+  type Persona,
+  type WorkflowHarness,
+} from './test-harness';
 import { createTestTip } from './testing';
 
 /**
@@ -20,14 +25,7 @@ let knownCodes: string[];
 
 beforeAll(async () => {
   h = await createWorkflowHarness('pglite');
-  specs = workflowRouteSpecs({
-    config: h.config,
-    database: h.database,
-    redisFast: h.redis,
-    queues: h.queues,
-    orgKeys: h.orgKeys,
-    logger: h.logger,
-  });
+  specs = harnessRouteSpecs(h);
   const tips = await Promise.all(
     (['new', 'in_review', 'validated', 'routed', 'acknowledged'] as const).map((status) =>
       createTestTip(h.database.db, h.orgKeys.publicKey, {

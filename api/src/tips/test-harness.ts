@@ -9,7 +9,7 @@ import { createApp } from '../app';
 import { authRouter } from '../auth/routes';
 import { type AuthHarness, createAuthHarness } from '../auth/test-harness';
 import { createTestUser, loginAgent, type TestAgent, type TestUser } from '../auth/testing';
-import { workflowRouter } from '../openapi/registry';
+import { workflowRouter, workflowRouteSpecs } from '../openapi/registry';
 import { createQueues, type Queues } from '../platform/queues';
 import { createRedis } from '../platform/redis';
 import { adminUnits, units as unitsTable } from '../platform/schema';
@@ -116,6 +116,18 @@ export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHar
       await auth.destroy();
     },
   };
+}
+
+/** Every workflow route spec, wired to the harness's own database, Redis, queues and keys. */
+export function harnessRouteSpecs(h: WorkflowHarness) {
+  return workflowRouteSpecs({
+    config: h.config,
+    database: h.database,
+    redisFast: h.redis,
+    queues: h.queues,
+    orgKeys: h.orgKeys,
+    logger: h.logger,
+  });
 }
 
 export interface ServiceHarness {

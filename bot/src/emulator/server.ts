@@ -9,20 +9,7 @@ import { controlRouter } from './control-api';
 import { faultError } from './faults';
 import { readBotApiParams } from './request-body';
 import { EmulatorState, exchangeAbortSignal, LIMITS } from './state';
-import { runWebhookDelivery } from './webhook';
-
-const delay = (ms: number, abort: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    abort.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+import { delay, runWebhookDelivery } from './webhook';
 
 export interface TelegramEmulator {
   /** http://<host>:<port>; also the grammY `apiRoot`. */

@@ -4,7 +4,8 @@ const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 5000;
 const REQUEST_TIMEOUT_MS = 60_000;
 
-const delay = (ms: number, abort: AbortSignal) =>
+/** Waits `ms`, or less if `abort` fires first (shutdown must not wait for a back-off). */
+export const delay = (ms: number, abort: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
     abort.addEventListener(

@@ -57,6 +57,15 @@ export async function waitForReady(redis: Redis): Promise<void> {
   await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
 }
 
+/** Fresh keys for a test bot: the organisation key pair, the relay key pair, the draft key and the pepper. */
+export async function createTestBotKeys() {
+  const org = await generateKeyPair();
+  const sodium = await getSodium();
+  const relayPrivate = new Uint8Array(randomBytes(32));
+  const relay = { privateKey: relayPrivate, publicKey: sodium.crypto_scalarmult_base(relayPrivate) };
+  return { org, relay, draftKey: new Uint8Array(randomBytes(32)), pepper: new Uint8Array(randomBytes(32)) };
+}
+
 export async function createTestBotWorld(overrides: Partial<BotDeps> = {}): Promise<TestBotWorld> {
   const redis = createBotRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   await waitForReady(redis);
@@ -66,10 +75,7 @@ export async function createTestBotWorld(overrides: Partial<BotDeps> = {}): Prom
     prefix: bullPrefix(prefix),
   });
   intakeQueue.on('error', () => {});
-  const org = await generateKeyPair();
-  const sodium = await getSodium();
-  const relayPrivate = new Uint8Array(randomBytes(32));
-  const relay = { privateKey: relayPrivate, publicKey: sodium.crypto_scalarmult_base(relayPrivate) };
+  const { org, relay, draftKey, pepper } = await createTestBotKeys();
   const logs = createLogCapture();
   const deps: BotDeps = {
     token: '4242:TEST-token',
@@ -79,8 +85,8 @@ export async function createTestBotWorld(overrides: Partial<BotDeps> = {}): Prom
     intakeQueue,
     orgPublicKey: org.publicKey,
     relayPublicKey: relay.publicKey,
-    draftKey: new Uint8Array(randomBytes(32)),
-    pepper: new Uint8Array(randomBytes(32)),
+    draftKey,
+    pepper,
     units: loadAdminUnits(),
     logger: createLogger({ name: 'bot', level: 'debug', destination: logs.stream }),
     ...overrides,
