@@ -17,6 +17,7 @@ export default defineConfig({
             'shared/src/**/*.test.ts',
             'api/src/**/*.test.ts',
             'bot/src/**/*.test.ts',
+            'emulators/src/**/*.test.ts',
             'moderation-ui/src/**/*.test.ts',
           ],
         },

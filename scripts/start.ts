@@ -238,7 +238,7 @@ async function main() {
   let playground: string | undefined;
   if (!config.TELEGRAM_BOT_TOKEN) {
     const port = String(config.TELEGRAM_EMULATOR_PORT);
-    const emulator = runTs('emulator', 'bot/src/emulator/main.ts', { TELEGRAM_EMULATOR_PORT: port });
+    const emulator = runTs('emulator', 'emulators/src/main.ts', { TELEGRAM_EMULATOR_PORT: port });
     await waitForLine(emulator, /emulator/i, 'the Telegram emulator', 60_000).catch((error: Error) =>
       fail(error.message),
     );

@@ -16,6 +16,11 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
+  createEmulatorClient,
+  type EmulatorClient,
+  type EmulatorMessage,
+} from '@tinbao/emulators/telegram/client';
+import {
   bullPrefix,
   createLogger,
   generateKeyPair,
@@ -26,7 +31,6 @@ import {
 import { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { createBot } from '../src/bot';
-import { createEmulatorClient, type EmulatorClient, type EmulatorMessage } from '../src/emulator/client';
 import { createBotRedis, waitForRedis } from '../src/redis';
 import { startBotRuntime } from '../src/runtime';
 
@@ -42,7 +46,7 @@ async function startEmulatorProcess(): Promise<{ url: string; close(): Promise<v
   const port = (probe.address() as { port: number }).port;
   probe.close();
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}bot/src/emulator/main.ts`], {
+  const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}emulators/src/main.ts`], {
     env: { ...process.env, TELEGRAM_EMULATOR_PORT: String(port), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

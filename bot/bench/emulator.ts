@@ -9,9 +9,10 @@
  *
  *   npx tsx bot/bench/emulator.ts
  */
+
+import { createEmulatorClient } from '@tinbao/emulators/telegram/client';
+import { startTelegramEmulator } from '@tinbao/emulators/telegram/server';
 import { Bot } from 'grammy';
-import { createEmulatorClient } from '../src/emulator/client';
-import { startTelegramEmulator } from '../src/emulator/server';
 
 const TOKEN = '900001:emulator-bench';
 const EXCHANGES_PER_CHAT = 10;

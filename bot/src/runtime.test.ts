@@ -1,7 +1,7 @@
+import { createEmulatorClient } from '@tinbao/emulators/telegram/client';
+import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/emulators/telegram/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from './bot';
-import { createEmulatorClient } from './emulator/client';
-import { startTelegramEmulator, type TelegramEmulator } from './emulator/server';
 import { startBotRuntime } from './runtime';
 import { createTestBotWorld, type TestBotWorld } from './testing/test-bot';
 import { TEXT } from './tips/messages';

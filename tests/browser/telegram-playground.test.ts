@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { createEmulatorClient, type EmulatorClient } from '@tinbao/bot/emulator/client';
-import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/bot/emulator/server';
+import { createEmulatorClient, type EmulatorClient } from '@tinbao/emulators/telegram/client';
+import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/emulators/telegram/server';
 import { Bot, InlineKeyboard, Keyboard } from 'grammy';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

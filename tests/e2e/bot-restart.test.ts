@@ -1,10 +1,10 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmulatorClient } from '@tinbao/bot/emulator/client';
-import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/bot/emulator/server';
 import { createBotRedis } from '@tinbao/bot/redis';
 import { TEXT } from '@tinbao/bot/tips/messages';
+import { createEmulatorClient } from '@tinbao/emulators/telegram/client';
+import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/emulators/telegram/server';
 import { generateKeyPair } from '@tinbao/shared';
 import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

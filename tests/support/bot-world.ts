@@ -5,11 +5,15 @@ import { tips } from '@tinbao/api/platform/schema';
 import { createTestDatabase, type TestDatabase } from '@tinbao/api/platform/test-database';
 import { startWorkers } from '@tinbao/api/workers';
 import { type BotDeps, createBot } from '@tinbao/bot/bot';
-import { createEmulatorClient, type EmulatorClient, type EmulatorMessage } from '@tinbao/bot/emulator/client';
-import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/bot/emulator/server';
 import { createBotRedis, waitForRedis } from '@tinbao/bot/redis';
 import { type BotRuntime, startBotRuntime } from '@tinbao/bot/runtime';
 import { createTestBotKeys } from '@tinbao/bot/testing/test-bot';
+import {
+  createEmulatorClient,
+  type EmulatorClient,
+  type EmulatorMessage,
+} from '@tinbao/emulators/telegram/client';
+import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/emulators/telegram/server';
 import {
   bullPrefix,
   createLogger,

@@ -1,3 +1,5 @@
+import { createEmulatorClient } from '@tinbao/emulators/telegram/client';
+import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/emulators/telegram/server';
 import {
   bullPrefix,
   createLogger,
@@ -11,8 +13,6 @@ import { type Job, Queue, type Worker } from 'bullmq';
 import { Api } from 'grammy';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulatorClient } from '../emulator/client';
-import { startTelegramEmulator, type TelegramEmulator } from '../emulator/server';
 import { startUnitGroupWorker } from './unit-group-worker';
 
 const TOKEN = '7000000002:TEST-relay';

@@ -1,6 +1,6 @@
 import { createLogger, loadConfigOrExit, logLevelVariable, portVariable } from '@tinbao/shared';
 import { z } from 'zod';
-import { startTelegramEmulator } from './server';
+import { startTelegramEmulator } from './telegram/server';
 
 // Composition root of the standalone Telegram emulator (npm start runs it when no bot token is set).
 const EmulatorConfigSchema = z.object({
