@@ -1,11 +1,13 @@
+import { BotApiError } from '../common/api-error';
+
 /** Telegram's "no": serialised as `{ ok: false, error_code, description }` with the same HTTP status. */
-export class TelegramApiError extends Error {
+export class TelegramApiError extends BotApiError {
   constructor(
-    readonly errorCode: number,
-    readonly description: string,
-    readonly parameters?: { retry_after?: number; migrate_to_chat_id?: number },
+    errorCode: number,
+    description: string,
+    parameters?: { retry_after?: number; migrate_to_chat_id?: number },
   ) {
-    super(description);
+    super(errorCode, description, parameters);
     this.name = 'TelegramApiError';
   }
 }

@@ -1,16 +1,9 @@
+import type { UploadedPart } from '../common/request-body';
+import { waitUntil } from '../common/signal';
 import { badRequest, forbidden, TelegramApiError } from './api-error';
 import { parseFormattedText } from './formatting';
 import { parseReplyMarkup } from './markup';
-import type { UploadedPart } from './request-body';
-import {
-  type ChatState,
-  type EmulatorState,
-  imageSize,
-  LIMITS,
-  nowSeconds,
-  type StoredFile,
-  waitUntil,
-} from './state';
+import { type ChatState, type EmulatorState, imageSize, LIMITS, nowSeconds, type StoredFile } from './state';
 import type { EmulatorMessage, MessageEntity, PhotoSize, ReplyMarkup, TelegramUser } from './types';
 
 export const MAX_TEXT_LENGTH = 4096;

@@ -1,4 +1,4 @@
-import type { FaultInput } from './faults';
+import type { FaultInput } from '../common/faults';
 import type {
   BotEvent,
   CallbackAnswer,
@@ -8,7 +8,7 @@ import type {
   UploadedFileInfo,
 } from './types';
 
-export type { FaultInput } from './faults';
+export type { FaultInput } from '../common/faults';
 export type {
   BotEvent,
   CallbackAnswer,

@@ -1,10 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { TelegramApiError } from './api-error';
+import { BotApiError } from '../common/api-error';
+import { FaultSchema } from '../common/faults';
+import { readBotApiParams, readRawBody } from '../common/request-body';
+import { exchangeAbortSignal, waitUntil } from '../common/signal';
 import { MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, photoSizes } from './bot-api';
-import { FaultSchema } from './faults';
-import { readBotApiParams, readRawBody } from './request-body';
-import { type EmulatorState, exchangeAbortSignal, LIMITS, nowSeconds, waitUntil } from './state';
+import { type EmulatorState, LIMITS, nowSeconds } from './state';
 import type { EmulatorMessage, OtherMessageKind, TelegramChat, TelegramUser } from './types';
 import { commandEntities, deliverUpdate } from './updates';
 
@@ -504,7 +505,7 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
         .map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
         .join('; ');
       response.status(400).json({ ok: false, error: 'invalid_body', message });
-    } else if (error instanceof TelegramApiError && error.errorCode === 413) {
+    } else if (error instanceof BotApiError && error.errorCode === 413) {
       response
         .status(413)
         .json({ ok: false, error: 'file_too_large', message: 'files are limited to 20 MB' });

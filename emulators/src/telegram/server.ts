@@ -1,36 +1,47 @@
 import { setMaxListeners } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
+import { botApiRoute } from '../common/bot-api-route';
+import { hostCheck } from '../common/host-check';
+import { type ListeningEmulator, listenEmulator } from '../common/http-server';
+import { type EmulatorPeers, mountPlayground } from '../common/playground';
+import { runWebhookDelivery } from '../common/webhook';
 import { TelegramApiError } from './api-error';
 import { botUserFromToken, callBotMethod, type MethodContext } from './bot-api';
 import { controlRouter } from './control-api';
-import { faultError } from './faults';
-import { readBotApiParams } from './request-body';
-import { EmulatorState, exchangeAbortSignal, LIMITS } from './state';
-import { delay, runWebhookDelivery } from './webhook';
+import { EmulatorState, LIMITS, nowSeconds } from './state';
 
-export interface TelegramEmulator {
-  /** http://<host>:<port>; also the grammY `apiRoot`. */
-  url: string;
+export type TelegramEmulator = ListeningEmulator;
+
+export interface TelegramEmulatorOptions {
+  /** 0: a random free port. */
   port: number;
-  close(): Promise<void>;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Host names served besides loopback and `host` (others are answered 421). */
+  allowedHosts?: readonly string[];
+  /** The other emulators, for the playground's channel switch. */
+  peers?: EmulatorPeers;
 }
 
-const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
-const BOT_API_PATH = /^\/bot([^/]+)\/([A-Za-z0-9_]+)\/?$/;
 const FILE_PATH = /^\/file\/bot([^/]+)\/(.+)$/;
+
+const FAULT_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad Request: emulated fault',
+  401: 'Unauthorized',
+  403: 'Forbidden: bot was blocked by the user',
+  409: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /**
  * A local stand-in for api.telegram.org: the Bot API methods TinBao's bot calls, Telegram's
  * envelope and limits, a control API for tests (/_emulator/...) and a web chat at /playground.
  * Everything lives in memory and is bounded; message texts are never logged.
  */
-export async function startTelegramEmulator(options: {
-  port: number;
-  host?: string;
-}): Promise<TelegramEmulator> {
+export async function startTelegramEmulator(options: TelegramEmulatorOptions): Promise<TelegramEmulator> {
   const host = options.host ?? '127.0.0.1';
   const state = new EmulatorState();
   const closing = new AbortController();
@@ -40,7 +51,9 @@ export async function startTelegramEmulator(options: {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(hostCheck(host, options.allowedHosts));
 
+  mountPlayground(app, { channel: 'telegram', ...(options.peers ? { peers: options.peers } : {}) });
   app.use('/_emulator', controlRouter(state, closing.signal));
 
   const callMethod = async (
@@ -58,48 +71,42 @@ export async function startTelegramEmulator(options: {
       startWebhook: () => {
         const generation = state.webhookGeneration;
         const emptyFiles = new Map();
-        void runWebhookDelivery(state, generation, closing.signal, (replyMethod, params) =>
-          callMethod(token, replyMethod, { params, files: emptyFiles, abort: closing.signal }),
-        );
+        void runWebhookDelivery({
+          queue: {
+            webhook: () => state.webhook,
+            peek: () => state.pendingUpdates[0],
+            remove: (update) => {
+              state.pendingUpdates = state.pendingUpdates.filter((pending) => pending !== update);
+            },
+            signal: state.webhookSignal,
+          },
+          generation,
+          closing: closing.signal,
+          secretHeader: 'X-Telegram-Bot-Api-Secret-Token',
+          onDelivered: (answer) =>
+            executeWebhookReply(answer.body, answer.contentType, (replyMethod, params) =>
+              callMethod(token, replyMethod, { params, files: emptyFiles, abort: closing.signal }),
+            ),
+          onFailure: (message) => {
+            if (state.webhook?.generation !== generation) return;
+            state.webhook.lastErrorDate = nowSeconds();
+            state.webhook.lastErrorMessage = message;
+          },
+        });
       },
     });
   };
 
-  app.use(async (request: Request, response: Response, next: NextFunction) => {
-    const match = BOT_API_PATH.exec(request.path);
-    if (!match) {
-      next();
-      return;
-    }
-    const [, token = '', method = ''] = match;
-    try {
-      const query = new URL(request.originalUrl, 'http://emulator').searchParams;
-      const { params, files } = await readBotApiParams(request, query, LIMITS.uploadBytes);
-      const abort = exchangeAbortSignal(response, closing.signal);
-      const fault = state.faults.take(method, params);
-      if (fault?.delay_ms) await delay(fault.delay_ms, abort);
-      if (fault?.disconnect) {
-        request.socket.destroy();
-        return;
-      }
-      const injected = fault && faultError(fault);
-      if (injected) throw injected;
-      const result = await callMethod(decodeURIComponent(token), method, { params, files, abort });
-      if (response.writable) response.json({ ok: true, result });
-    } catch (error) {
-      if (!response.writable || response.headersSent) return;
-      if (error instanceof TelegramApiError) {
-        response.status(error.errorCode).json({
-          ok: false,
-          error_code: error.errorCode,
-          description: error.description,
-          ...(error.parameters ? { parameters: error.parameters } : {}),
-        });
-      } else {
-        response.status(500).json({ ok: false, error_code: 500, description: 'Internal Server Error' });
-      }
-    }
-  });
+  app.use(
+    botApiRoute({
+      faults: state.faults,
+      closing: closing.signal,
+      uploadLimit: LIMITS.uploadBytes,
+      faultDescriptions: FAULT_DESCRIPTIONS,
+      retryAfter: true,
+      call: callMethod,
+    }),
+  );
 
   app.get(FILE_PATH, (request: Request, response: Response) => {
     const match = FILE_PATH.exec(request.path);
@@ -120,47 +127,30 @@ export async function startTelegramEmulator(options: {
     response.end(file.bytes);
   });
 
-  app.get(['/', '/playground', '/playground/'], (request: Request, response: Response) => {
-    if (request.path === '/') {
-      response.redirect('/playground');
-      return;
-    }
-    response.setHeader(
-      'content-security-policy',
-      "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
-    );
-    response.sendFile('playground.html', { root: PUBLIC_DIR });
-  });
-  app.use('/playground', express.static(PUBLIC_DIR, { index: false }));
-
   app.use((_request: Request, response: Response) => {
     response.status(404).json({ ok: false, error_code: 404, description: 'Not Found' });
   });
 
-  const server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  return listenEmulator(app, { port: options.port, host }, () => {
+    // Ends long polls and webhook retries first so their sockets can close.
+    closing.abort();
+    state.reset();
   });
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+}
 
-  return {
-    url: `http://${urlHost}:${port}`,
-    port,
-    close: async () => {
-      if (closing.signal.aborted) return;
-      // Ends long polls and webhook retries first so their sockets can close.
-      closing.abort();
-      state.reset();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 200).unref();
-      });
-    },
-  };
+/** A webhook answer carrying `method` is executed as a Bot API call, like Telegram's webhook replies. */
+async function executeWebhookReply(
+  body: string,
+  contentType: string | null,
+  callMethod: (method: string, params: Record<string, unknown>) => Promise<unknown>,
+): Promise<void> {
+  if (!contentType?.includes('application/json') || body.trim() === '') return;
+  try {
+    const reply = JSON.parse(body) as { method?: unknown };
+    if (typeof reply?.method !== 'string') return;
+    const { method, ...params } = reply as { method: string } & Record<string, unknown>;
+    await callMethod(method, params);
+  } catch {
+    // Telegram ignores a webhook reply it cannot run; the bot sees no error either.
+  }
 }

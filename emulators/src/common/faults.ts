@@ -1,22 +1,22 @@
 import { z } from 'zod';
-import { TelegramApiError } from './api-error';
+import { BotApiError } from './api-error';
 
 /**
- * Faults a test injects to see how the bot copes with Telegram saying no (429 with retry_after,
- * 5xx), answering slowly, or dropping the connection. Each fault applies to the next `count`
- * matching calls, then is gone.
+ * Faults a test injects to see how the bot copes with the platform saying no (429, 5xx),
+ * answering slowly, or dropping the connection. Each fault applies to the next `count` matching
+ * calls, then is gone. Both emulators use it; only the default descriptions differ.
  */
 export const FaultSchema = z
   .object({
     /** A Bot API method name (case-insensitive) or '*' for every method. */
     method: z.string().regex(/^([A-Za-z]{2,64}|\*)$/, 'must be a Bot API method name or *'),
     count: z.number().int().min(1).max(100_000).default(1),
-    /** Only calls whose chat_id is this chat. */
-    chatId: z.number().int().optional(),
+    /** Only calls whose chat_id is this chat (a number on Telegram, an opaque string on Zalo). */
+    chatId: z.union([z.number().int(), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]).optional(),
     error_code: z.number().int().min(400).max(599).optional(),
     description: z.string().min(1).max(200).optional(),
     retry_after: z.number().int().min(1).max(3600).optional(),
-    /** Close the connection without an answer (grammY reports an HttpError). */
+    /** Close the connection without an answer (the client sees a network error). */
     disconnect: z.boolean().optional(),
     /** Wait this long first; with nothing else the call then succeeds. */
     delay_ms: z.number().int().min(0).max(60_000).optional(),
@@ -34,17 +34,6 @@ export interface Fault extends z.output<typeof FaultSchema> {
   id: number;
   remaining: number;
 }
-
-const DEFAULT_DESCRIPTIONS: Record<number, string> = {
-  400: 'Bad Request: emulated fault',
-  401: 'Unauthorized',
-  403: 'Forbidden: bot was blocked by the user',
-  409: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 export class FaultList {
   private faults: Fault[] = [];
@@ -69,11 +58,12 @@ export class FaultList {
   /** The first fault matching this call, consumed by one. */
   take(method: string, params: Record<string, unknown>): Fault | undefined {
     const name = method.toLowerCase();
-    const chatId = params.chat_id === undefined ? undefined : Number(params.chat_id);
+    // Compared as text: "-100" in a query string is the chat -100 of a JSON body.
+    const chatId = params.chat_id === undefined ? undefined : String(params.chat_id);
     const fault = this.faults.find(
       (candidate) =>
         (candidate.method === '*' || candidate.method.toLowerCase() === name) &&
-        (candidate.chatId === undefined || candidate.chatId === chatId),
+        (candidate.chatId === undefined || String(candidate.chatId) === chatId),
     );
     if (!fault) return undefined;
     fault.remaining -= 1;
@@ -82,14 +72,22 @@ export class FaultList {
   }
 }
 
-export function faultError(fault: Fault): TelegramApiError | undefined {
+/**
+ * The error an injected fault answers with; `descriptions` are the platform's usual texts per
+ * code, and `retryAfter` says whether a 429 carries `parameters.retry_after` (Telegram's does).
+ */
+export function faultError(
+  fault: Fault,
+  descriptions: Record<number, string>,
+  options: { retryAfter: boolean },
+): BotApiError | undefined {
   if (fault.error_code === undefined) return undefined;
   const code = fault.error_code;
-  if (code === 429) {
+  if (code === 429 && options.retryAfter) {
     const retryAfter = fault.retry_after ?? 1;
-    return new TelegramApiError(429, fault.description ?? `Too Many Requests: retry after ${retryAfter}`, {
+    return new BotApiError(429, fault.description ?? `Too Many Requests: retry after ${retryAfter}`, {
       retry_after: retryAfter,
     });
   }
-  return new TelegramApiError(code, fault.description ?? DEFAULT_DESCRIPTIONS[code] ?? 'Emulated fault');
+  return new BotApiError(code, fault.description ?? descriptions[code] ?? 'Emulated fault');
 }

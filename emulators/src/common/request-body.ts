@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
-import { TelegramApiError } from './api-error';
+import { BotApiError } from './api-error';
 
 export interface UploadedPart {
   bytes: Buffer;
@@ -14,7 +14,7 @@ export interface RequestParams {
   files: Map<string, UploadedPart>;
 }
 
-const tooLarge = () => new TelegramApiError(413, 'Request Entity Too Large');
+const tooLarge = () => new BotApiError(413, 'Request Entity Too Large');
 
 /** Reads a raw body up to `limit` bytes; beyond it the request is answered 413. */
 export async function readRawBody(request: IncomingMessage, limit: number): Promise<Buffer> {
@@ -56,10 +56,10 @@ export async function readBotApiParams(
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      throw new TelegramApiError(400, "Bad Request: can't parse JSON object");
+      throw new BotApiError(400, "Bad Request: can't parse JSON object");
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new TelegramApiError(400, "Bad Request: can't parse JSON object");
+      throw new BotApiError(400, "Bad Request: can't parse JSON object");
     }
     Object.assign(params, parsed);
   } else if (contentType.startsWith('application/x-www-form-urlencoded')) {
@@ -79,7 +79,7 @@ function readMultipart(
     try {
       parser = busboy({ headers: request.headers, limits: { fileSize: limit, fieldSize: 1024 * 1024 } });
     } catch {
-      reject(new TelegramApiError(400, 'Bad Request: invalid multipart/form-data'));
+      reject(new BotApiError(400, 'Bad Request: invalid multipart/form-data'));
       return;
     }
     let failed: Error | undefined;
@@ -106,7 +106,7 @@ function readMultipart(
         }),
       );
     });
-    parser.on('error', () => reject(new TelegramApiError(400, 'Bad Request: invalid multipart/form-data')));
+    parser.on('error', () => reject(new BotApiError(400, 'Bad Request: invalid multipart/form-data')));
     parser.on('close', () => {
       Promise.all(pending).then(() => (failed ? reject(failed) : resolve()), reject);
     });
