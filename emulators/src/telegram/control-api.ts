@@ -1,26 +1,21 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { BotApiError } from '../common/api-error';
+import {
+  asyncRoute,
+  ControlError,
+  controlErrorHandler,
+  MAX_WAIT_SECONDS,
+  numberQuery,
+  readUpload,
+  unknownEndpoint,
+} from '../common/control';
 import { FaultSchema } from '../common/faults';
-import { readBotApiParams, readRawBody } from '../common/request-body';
+import { readBotApiParams } from '../common/request-body';
 import { exchangeAbortSignal, waitUntil } from '../common/signal';
 import { MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, photoSizes } from './bot-api';
 import { type EmulatorState, LIMITS, nowSeconds } from './state';
 import type { EmulatorMessage, OtherMessageKind, TelegramChat, TelegramUser } from './types';
 import { commandEntities, deliverUpdate } from './updates';
-
-/** Control API errors use the house shape `{ ok:false, error, message }`. */
-class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const MAX_WAIT_SECONDS = 60;
 
 const FromSchema = z.object({
   id: z.number().int().positive(),
@@ -71,33 +66,12 @@ export const OTHER_KINDS: readonly OtherMessageKind[] = [
   'contact',
 ];
 
-const asyncRoute =
-  (handler: (request: Request, response: Response) => Promise<void> | void) =>
-  (request: Request, response: Response, next: NextFunction) => {
-    Promise.resolve(handler(request, response)).catch(next);
-  };
-
 function chatIdParam(request: Request): number {
   const chatId = Number(request.params.chatId);
   if (!Number.isSafeInteger(chatId) || chatId === 0) {
     throw new ControlError(400, 'invalid_chat_id', 'chatId must be a non-zero integer');
   }
   return chatId;
-}
-
-function numberQuery(
-  request: Request,
-  name: string,
-  fallback: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const raw = request.query[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) {
-    throw new ControlError(400, 'invalid_query', `${name} must be a non-negative number`);
-  }
-  return Math.min(value, max);
 }
 
 /** The chat and sender a resident's message comes from; private chats default to the resident themself. */
@@ -243,7 +217,7 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
           'send the image bytes with an image/* Content-Type',
         );
       }
-      const bytes = await readUpload(request);
+      const bytes = await readUpload(request, LIMITS.downloadableFileBytes);
       if (bytes.length === 0) throw new ControlError(400, 'empty_file', 'the image is empty');
       const caption = typeof request.query.caption === 'string' ? request.query.caption : undefined;
       if (caption !== undefined && caption.length > MAX_CAPTION_LENGTH) {
@@ -342,7 +316,7 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
         type = part.contentType;
         fileName = part.fileName;
       } else {
-        bytes = await readUpload(request);
+        bytes = await readUpload(request, LIMITS.downloadableFileBytes);
       }
       if (bytes.length === 0) throw new ControlError(400, 'empty_file', 'the file is empty');
       const file = state.storeFile(bytes, type, type.startsWith('image/') ? 'photo' : 'document', fileName);
@@ -490,44 +464,8 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
     response.json({ ok: true, result: true });
   });
 
-  router.use((_request: Request, response: Response) => {
-    response
-      .status(404)
-      .json({ ok: false, error: 'not_found', message: 'unknown emulator control endpoint' });
-  });
-
-  router.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
-    if (response.headersSent) return;
-    if (error instanceof ControlError) {
-      response.status(error.status).json({ ok: false, error: error.code, message: error.message });
-    } else if (error instanceof z.ZodError) {
-      const message = error.issues
-        .map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
-        .join('; ');
-      response.status(400).json({ ok: false, error: 'invalid_body', message });
-    } else if (error instanceof BotApiError && error.errorCode === 413) {
-      response
-        .status(413)
-        .json({ ok: false, error: 'file_too_large', message: 'files are limited to 20 MB' });
-    } else if ((error as { type?: string }).type === 'entity.parse.failed') {
-      response.status(400).json({ ok: false, error: 'invalid_json', message: 'the body is not valid JSON' });
-    } else if ((error as { type?: string }).type === 'entity.too.large') {
-      response
-        .status(413)
-        .json({ ok: false, error: 'body_too_large', message: 'the JSON body is too large' });
-    } else {
-      response.status(500).json({ ok: false, error: 'internal_error', message: 'internal emulator error' });
-    }
-  });
+  router.use(unknownEndpoint);
+  router.use(controlErrorHandler);
 
   return router;
-}
-
-async function readUpload(request: Request): Promise<Buffer> {
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > LIMITS.downloadableFileBytes) {
-    request.resume();
-    throw new ControlError(413, 'file_too_large', 'files are limited to 20 MB');
-  }
-  return readRawBody(request, LIMITS.downloadableFileBytes);
 }
