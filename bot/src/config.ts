@@ -10,7 +10,10 @@ import { z } from 'zod';
 /** Every environment variable the bot process reads, parsed once in main.ts. */
 export const BotConfigSchema = z
   .object({
-    TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF…'),
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF…')
+      .optional(),
     TELEGRAM_API_ROOT: z.url({ message: 'must be a URL, e.g. http://127.0.0.1:8081' }).optional(),
     TELEGRAM_WEBHOOK_URL: z.url({ message: 'must be an https:// URL Telegram can reach' }).optional(),
     TELEGRAM_WEBHOOK_SECRET: z
@@ -18,6 +21,22 @@ export const BotConfigSchema = z
       .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 letters, digits, _ or -')
       .optional(),
     BOT_WEBHOOK_PORT: portVariable(8443),
+    ZALO_BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like {bot_id}:{access_token}')
+      .optional(),
+    ZALO_API_ROOT: z.url({ message: 'must be a URL, e.g. http://127.0.0.1:8082' }).optional(),
+    ZALO_WEBHOOK_URL: z.url({ message: 'must be an https:// URL Zalo can reach' }).optional(),
+    ZALO_WEBHOOK_SECRET: z
+      .string()
+      .min(8, 'must be 8-256 characters')
+      .max(256, 'must be 8-256 characters')
+      .optional(),
+    ZALO_WEBHOOK_PORT: portVariable(8444),
+    /** Where the bot's webhook servers listen (the reverse proxy in front of them reaches it). */
+    HOST: z.string().min(1).default('127.0.0.1'),
+    /** The web form's public address, named in the messengers' welcome. */
+    TINBAO_WEB_FORM_URL: z.url({ message: 'must be a URL, e.g. https://tinbao.example.vn' }).optional(),
     REDIS_URL: redisUrlVariable,
     REDIS_PREFIX: redisPrefixVariable,
     DATA_DIR: z.string().min(1).default('./data'),
@@ -32,6 +51,20 @@ export const BotConfigSchema = z
     LOG_LEVEL: logLevelVariable,
   })
   .superRefine((config, context) => {
+    if (!config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_BOT_TOKEN'],
+        message: 'or ZALO_BOT_TOKEN is required: the gateway needs at least one channel',
+      });
+    }
+    if (config.ZALO_WEBHOOK_URL && !config.ZALO_WEBHOOK_SECRET) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ZALO_WEBHOOK_SECRET'],
+        message: 'is required when ZALO_WEBHOOK_URL is set (Zalo sends it back on every call)',
+      });
+    }
     if (config.TELEGRAM_WEBHOOK_URL && !config.TELEGRAM_WEBHOOK_SECRET) {
       context.addIssue({
         code: 'custom',

@@ -9,17 +9,24 @@ import {
 import { Queue } from 'bullmq';
 import { GrammyError } from 'grammy';
 import { Redis } from 'ioredis';
-import { BOT_COMMANDS, createBot, DEFAULT_API_ROOT } from './bot';
+import type { ChannelAdapter } from './channels/port';
+import { createTelegramAdapter, type TelegramAdapter } from './channels/telegram/adapter';
+import { createZaloAdapter } from './channels/zalo/adapter';
+import { ZaloApiError } from './channels/zalo/client';
 import { BotConfigSchema } from './config';
+import { createBasicPlaceFinder } from './conversation/places';
+import { createGateway, startChannels } from './gateway';
 import { createBotRedis, waitForRedis } from './redis';
-import { startUnitGroupWorker } from './relay/unit-group-worker';
-import { startBotRuntime } from './runtime';
+import { startRelayWorker } from './relay/relay-worker';
+import { telegramSender } from './relay/telegram-sender';
 import { loadBotSecrets } from './secrets';
-import { createStatusLookup } from './tips/status';
+import { createStatusLookup } from './submission/status';
 
-/** Composition root of the bot process: config → keys → Redis, queue → createBot → start. */
+/**
+ * Composition root of the intake gateway: config → keys → Redis, queue → the conversation
+ * engine → one adapter per configured channel (Telegram, Zalo) → start.
+ */
 const config = loadConfigOrExit(BotConfigSchema, process.env, 'bot');
-const apiRootOf = (c: typeof config) => (c.TELEGRAM_API_ROOT ?? DEFAULT_API_ROOT).replace(/\/+$/, '');
 const logger = createLogger({ name: 'bot', level: config.LOG_LEVEL });
 
 const secrets = await loadBotSecrets(config).catch((error: Error) => {
@@ -34,9 +41,7 @@ const intakeQueue = new Queue<StoreTipJob>(QUEUE_NAMES.intake, {
 });
 intakeQueue.on('error', () => {});
 
-const bot = createBot({
-  token: config.TELEGRAM_BOT_TOKEN,
-  apiRoot: apiRootOf(config),
+const gateway = createGateway({
   redis,
   redisPrefix: config.REDIS_PREFIX,
   intakeQueue,
@@ -44,7 +49,9 @@ const bot = createBot({
   relayPublicKey: secrets.relayPublicKey,
   draftKey: secrets.draftKey,
   pepper: secrets.pepper,
-  units: loadAdminUnits(),
+  places: createBasicPlaceFinder(loadAdminUnits()),
+  logger,
+  ...(config.TINBAO_WEB_FORM_URL ? { webFormUrl: config.TINBAO_WEB_FORM_URL } : {}),
   ...(config.TINBAO_API_URL
     ? {
         statusLookup: createStatusLookup(config.TINBAO_API_URL, {
@@ -52,67 +59,105 @@ const bot = createBot({
         }),
       }
     : {}),
-  logger,
 });
 
-// Telegram (or the emulator, started beside us by `npm start`) may not answer yet: retry getMe
-// for a minute; a rejected token ends the process at once with a clear line.
-for (let attempt = 1; ; attempt++) {
-  try {
-    await bot.init();
-    break;
-  } catch (error) {
-    if (error instanceof GrammyError && error.error_code === 401) {
-      console.error('tinbao bot: Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized)');
-      process.exit(1);
-    }
-    if (attempt >= 30) {
-      console.error(
-        `tinbao bot: cannot reach the Bot API at ${apiRootOf(config)}: ${(error as Error).message}`,
+const adapterDeps = { redis, redisPrefix: config.REDIS_PREFIX, pseudonyms: gateway.pseudonyms, logger };
+const adapters: ChannelAdapter[] = [];
+let telegram: TelegramAdapter | undefined;
+if (config.TELEGRAM_BOT_TOKEN) {
+  telegram = createTelegramAdapter({
+    ...adapterDeps,
+    token: config.TELEGRAM_BOT_TOKEN,
+    ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+    ...(config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
+      ? {
+          webhook: {
+            url: config.TELEGRAM_WEBHOOK_URL,
+            secret: config.TELEGRAM_WEBHOOK_SECRET,
+            port: config.BOT_WEBHOOK_PORT,
+            host: config.HOST,
+          },
+        }
+      : {}),
+  });
+  adapters.push(telegram);
+}
+if (config.ZALO_BOT_TOKEN) {
+  adapters.push(
+    createZaloAdapter({
+      ...adapterDeps,
+      token: config.ZALO_BOT_TOKEN,
+      ...(config.ZALO_API_ROOT ? { apiRoot: config.ZALO_API_ROOT } : {}),
+      ...(config.ZALO_WEBHOOK_URL && config.ZALO_WEBHOOK_SECRET
+        ? {
+            webhook: {
+              url: config.ZALO_WEBHOOK_URL,
+              secret: config.ZALO_WEBHOOK_SECRET,
+              port: config.ZALO_WEBHOOK_PORT,
+              host: config.HOST,
+            },
+          }
+        : {}),
+    }),
+  );
+}
+
+// The platforms (or the emulators `npm start` runs beside us) may not answer yet: retry for
+// a minute; a rejected token ends the process at once with a clear line.
+for (const adapter of adapters) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await startChannels([adapter], gateway.conversation);
+      break;
+    } catch (error) {
+      const unauthorized =
+        (error instanceof GrammyError && error.error_code === 401) ||
+        (error instanceof ZaloApiError && error.errorCode === 401);
+      if (unauthorized) {
+        console.error(`tinbao bot: ${adapter.caps.channel} rejected its bot token (401 Unauthorized)`);
+        process.exit(1);
+      }
+      if (attempt >= 30) {
+        console.error(
+          `tinbao bot: cannot reach the ${adapter.caps.channel} Bot API: ${(error as Error).message}`,
+        );
+        process.exit(1);
+      }
+      logger.warn(
+        { channel: adapter.caps.channel, attempt, err: (error as Error).name },
+        'Bot API not reachable yet, retrying',
       );
-      process.exit(1);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
     }
-    logger.warn({ attempt, err: (error as Error).name }, 'Bot API not reachable yet, retrying');
-    await new Promise((resolve) => setTimeout(resolve, 2000));
   }
 }
 
-const runtime = await startBotRuntime(bot, {
-  logger,
-  ...(config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
-    ? {
-        webhook: {
-          url: config.TELEGRAM_WEBHOOK_URL,
-          secret: config.TELEGRAM_WEBHOOK_SECRET,
-          port: config.BOT_WEBHOOK_PORT,
-        },
-      }
-    : {}),
-});
-await bot.api
-  .setMyCommands(BOT_COMMANDS)
-  .catch((error: Error) => logger.warn({ err: error.name }, 'could not set the command menu'));
 // Unit notifications from the api (fixed text, no tip content) go out through the bot's token.
 const relayConnection = new Redis(config.REDIS_URL, {
   maxRetriesPerRequest: null,
   connectionName: 'tinbao-bot-relay',
 });
 relayConnection.on('error', () => {});
-const unitGroupWorker = startUnitGroupWorker({
-  api: bot.api,
-  connection: relayConnection,
-  redisPrefix: config.REDIS_PREFIX,
-  logger,
-});
-logger.info({ mode: runtime.mode }, 'bot started');
+const relayWorker = telegram
+  ? startRelayWorker({
+      connection: relayConnection,
+      redisPrefix: config.REDIS_PREFIX,
+      senders: { telegram: telegramSender(telegram.bot.api) },
+      logger,
+    })
+  : undefined;
+logger.info(
+  { channels: adapters.map((adapter) => `${adapter.caps.channel}:${adapter.mode()}`) },
+  'bot started',
+);
 
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'bot stopping');
-  await runtime.stop().catch(() => {});
-  await unitGroupWorker.close().catch(() => {});
+  await Promise.all(adapters.map((adapter) => adapter.stop().catch(() => {})));
+  await relayWorker?.close().catch(() => {});
   relayConnection.disconnect();
   await intakeQueue.close().catch(() => {});
   redis.disconnect();

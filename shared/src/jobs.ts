@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NotificationTargetSchema } from './notifications/targets';
 
 /** Queue names. Job payloads carry ids only: the sealed tip waits in Redis under its own key. */
 export const QUEUE_NAMES = {
@@ -13,7 +14,6 @@ export const JOB_NAMES = {
   triageTip: 'triage-tip',
   notifyUnit: 'notify-unit',
   relayMessage: 'relay-message',
-  sendUnitGroupMessage: 'send-unit-group-message',
 } as const;
 
 export const StoreTipJobSchema = z.object({ tipId: z.uuid() }).strict();
@@ -26,17 +26,40 @@ export const NotifyUnitJobSchema = z.object({ tipId: z.uuid(), unitId: z.uuid() 
 export type NotifyUnitJob = z.infer<typeof NotifyUnitJobSchema>;
 
 /**
- * On the relay queue (the bot sends it): a fixed text to a unit's Telegram group — a group
- * of police officers, never a resident — saying a case arrived, with no tip content.
+ * On the relay queue (the bot sends it): a fixed text to one of a unit's notification targets
+ * — a group of police officers, never a resident — saying a case arrived, with no tip content.
  */
-export const UnitGroupMessageJobSchema = z
+export const UnitNotificationJobSchema = z
   .object({
+    kind: z.literal('unit-notification'),
     unitId: z.uuid(),
-    chatId: z.string().regex(/^-\d{5,20}$/),
+    target: NotificationTargetSchema,
     text: z.string().min(1).max(1000),
   })
   .strict();
-export type UnitGroupMessageJob = z.infer<typeof UnitGroupMessageJobSchema>;
+export type UnitNotificationJob = z.infer<typeof UnitNotificationJobSchema>;
+
+/**
+ * On the relay queue: a question or status change for a resident, sent later through the
+ * channel they used. The follow-up questions issue fills this in (how the bot turns the
+ * handle into a chat); until then the bot refuses it as not supported yet.
+ */
+export const ResidentMessageJobSchema = z
+  .object({
+    kind: z.literal('resident-message'),
+    /** The random reply handle of the tip; only the bot can map it to the resident's chat. */
+    replyHandle: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/),
+    text: z.string().min(1).max(4000),
+  })
+  .strict();
+export type ResidentMessageJob = z.infer<typeof ResidentMessageJobSchema>;
+
+/** Every `relay-message` job: what the bot sends on the api's behalf, told apart by `kind`. */
+export const RelayJobSchema = z.discriminatedUnion('kind', [
+  UnitNotificationJobSchema,
+  ResidentMessageJobSchema,
+]);
+export type RelayJob = z.infer<typeof RelayJobSchema>;
 
 /**
  * Default options of every TinBao job: retried with exponential backoff (1 s, 2 s, 4 s …

@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { type NotifyUnitJob, QUEUE_NAMES } from '@tinbao/shared';
 import type { Job, Worker } from 'bullmq';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from '../platform/queues';
-import { units } from '../platform/schema';
+import { unitNotificationTargets } from '../platform/schema';
 import type { Actor } from '../tips/access';
 import { transitionTip } from '../tips/service';
 import { createServiceHarness, type ServiceHarness } from '../tips/test-harness';
 import { createTestTip } from '../tips/testing';
-import { createNotifyUnitProcessor, type NotifyUnitResult, UNIT_NOTICE_TEXT } from './notify-unit-worker';
+import {
+  createNotifyUnitProcessor,
+  type NotifyUnitResult,
+  UNIT_NOTICE_TEXT,
+  unitNoticeJobId,
+} from './notify-unit-worker';
 
 const moderator: Actor = { userId: randomUUID(), role: 'moderator', unitId: null, provinceCode: null };
 const DESCRIPTION = 'MARKER-noi-dung-tin-bao ở quán karaoke';
@@ -46,7 +50,7 @@ async function routeNewTip(unitId: string) {
 }
 
 describe('notify-unit', () => {
-  it('logs ids only when the unit has no Telegram group', async () => {
+  it('logs ids only when the unit has no notification target', async () => {
     const unitId = h.units[0]!;
     const { tip, result } = await routeNewTip(unitId);
     expect(result).toEqual({ delivered: 'log' });
@@ -57,16 +61,48 @@ describe('notify-unit', () => {
     expect(h.logs.text()).not.toContain('MARKER');
   });
 
-  it("hands a fixed Vietnamese message for the unit's group to the bot, with no tip content", async () => {
+  it('hands one fixed Vietnamese message per target of the unit to the bot, with no tip content', async () => {
     const unitId = h.units[1]!;
-    await h.database.db.update(units).set({ telegramGroupId: '-1009876543210' }).where(eq(units.id, unitId));
+    const targets = [
+      { channel: 'telegram' as const, address: '-1009876543210' },
+      { channel: 'telegram' as const, address: '-1005555555555' },
+    ];
+    await h.database.db
+      .insert(unitNotificationTargets)
+      .values(targets.map((target) => ({ unitId, ...target })));
     const { tip, result } = await routeNewTip(unitId);
-    expect(result).toEqual({ delivered: 'telegram' });
-    const job = await h.queues.relay.getJob(`unit-notice_${tip.id}_${unitId}`);
-    expect(job?.name).toBe('send-unit-group-message');
-    expect(job?.data).toEqual({ unitId, chatId: '-1009876543210', text: UNIT_NOTICE_TEXT });
-    expect(JSON.stringify(job?.data)).not.toContain(tip.receiptCode);
+    expect(result).toEqual({ delivered: 'relay', targets: 2 });
+    for (const target of targets) {
+      const job = await h.queues.relay.getJob(unitNoticeJobId(tip.id, unitId, target));
+      expect(job?.name).toBe('relay-message');
+      expect(job?.data).toEqual({ kind: 'unit-notification', unitId, target, text: UNIT_NOTICE_TEXT });
+      expect(JSON.stringify(job?.data)).not.toContain(tip.receiptCode);
+      // Job ids reach logs: they name the target by a hash, never by its chat id.
+      expect(job?.id).not.toContain(target.address);
+    }
     expect(UNIT_NOTICE_TEXT).toBe('Có tin báo mới được chuyển đến đơn vị. Vui lòng đăng nhập TinBao để xem.');
+  });
+
+  it('queues each notice once when notify-unit runs again (a retry after a crash)', async () => {
+    const unitId = h.units[2]!;
+    const target = { channel: 'telegram' as const, address: '-1007777777777' };
+    await h.database.db.insert(unitNotificationTargets).values({ unitId, ...target });
+    const { tip } = await routeNewTip(unitId);
+    const process = createNotifyUnitProcessor({
+      db: h.database.db,
+      relayQueue: h.queues.relay,
+      logger: h.deps.logger,
+    });
+    const again = { data: { tipId: tip.id, unitId }, attemptsMade: 1 } as Job<NotifyUnitJob>;
+    expect(await process(again)).toEqual({ delivered: 'relay', targets: 1 });
+    expect(await process(again)).toEqual({ delivered: 'relay', targets: 1 });
+    const jobs = await h.queues.relay.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    const forTip = jobs.filter((job) => job.id?.startsWith(`unit-notice_${tip.id}_`));
+    expect(forTip.map((job) => job.id)).toEqual([unitNoticeJobId(tip.id, unitId, target)]);
+    // Another target of the same unit is another notice.
+    expect(unitNoticeJobId(tip.id, unitId, { channel: 'telegram', address: '-1007777777778' })).not.toBe(
+      unitNoticeJobId(tip.id, unitId, target),
+    );
   });
 
   it('refuses bad payloads and unrouted pairs without retrying', async () => {

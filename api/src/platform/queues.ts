@@ -3,9 +3,9 @@ import {
   type Logger,
   type NotifyUnitJob,
   QUEUE_NAMES,
+  type RelayJob,
   type StoreTipJob,
   type TriageTipJob,
-  type UnitGroupMessageJob,
 } from '@tinbao/shared';
 import { type Processor, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,8 +14,8 @@ export interface Queues {
   intake: Queue<StoreTipJob>;
   triage: Queue<TriageTipJob>;
   notify: Queue<NotifyUnitJob>;
-  /** Messages the bot sends (unit group notices here; the bot may add its own job names). */
-  relay: Queue<UnitGroupMessageJob>;
+  /** `relay-message` jobs the bot sends: unit notifications (later, messages to residents). */
+  relay: Queue<RelayJob>;
   close(): Promise<void>;
 }
 
@@ -27,7 +27,7 @@ export function createQueues(connection: Redis, redisPrefix: string): Queues {
   const intake = new Queue<StoreTipJob>(QUEUE_NAMES.intake, options);
   const triage = new Queue<TriageTipJob>(QUEUE_NAMES.triage, options);
   const notify = new Queue<NotifyUnitJob>(QUEUE_NAMES.notify, options);
-  const relay = new Queue<UnitGroupMessageJob>(QUEUE_NAMES.relay, options);
+  const relay = new Queue<RelayJob>(QUEUE_NAMES.relay, options);
   for (const queue of [intake, triage, notify, relay]) queue.on('error', () => {});
   return {
     intake,

@@ -13,6 +13,7 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
@@ -50,10 +51,33 @@ export const units = pgTable('units', {
   provinceCode: varchar('province_code', { length: 2 }).references(() => adminUnits.code),
   /** Inactive units receive no new routes. */
   active: boolean('active').notNull().default(true),
-  /** The unit's Telegram group (a group chat id, never a resident's): where "a case arrived" goes. */
-  telegramGroupId: text('telegram_group_id'),
   createdAt: createdAt(),
 });
+
+/**
+ * Where "a case arrived" goes for a unit (no tip content): a channel and an address on it — a
+ * Telegram group chat id today, never a resident's chat. Another channel is one more value here.
+ */
+export const unitNotificationTargets = pgTable(
+  'unit_notification_targets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => units.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: ['telegram'] }).notNull(),
+    address: text('address').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    unique('unit_notification_targets_unit_channel_address_key').on(
+      table.unitId,
+      table.channel,
+      table.address,
+    ),
+    check('unit_notification_targets_channel_check', sql`${table.channel} IN ('telegram')`),
+  ],
+);
 
 export const unitCommunes = pgTable(
   'unit_communes',

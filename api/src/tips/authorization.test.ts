@@ -82,7 +82,10 @@ const REQUESTS: Record<string, () => Promise<Prepared>> = {
       kind: 'border_guard',
     },
   }),
-  updateUnit: async () => ({ path: `/api/v1/units/${h.unitB}`, body: { telegramGroupId: '-1001234567890' } }),
+  updateUnit: async () => ({
+    path: `/api/v1/units/${h.unitB}`,
+    body: { notificationTargets: [{ channel: 'telegram', address: '-1001234567890' }] },
+  }),
   setUnitCommunes: async () => {
     const unit = await createUnit(h.database.db, adminActor(), {
       code: `SP-${randomBytes(3).toString('hex').toUpperCase()}`,

@@ -63,7 +63,7 @@ export function unitRouteSpecs(deps: { db: Db }): AnyRouteSpec[] {
       method: 'patch',
       path: '/units/:id',
       operationId: 'updateUnit',
-      summary: "Renames, (de)activates or sets a unit's Telegram group",
+      summary: "Renames, (de)activates or sets a unit's notification targets",
       tag: 'units',
       roles: ['admin'],
       params: UuidParamsSchema,

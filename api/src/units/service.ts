@@ -1,10 +1,17 @@
 import { foldForSearch } from '@tinbao/shared';
-import type { Unit, UnitCreate, UnitDetail, UnitListQuery, UnitUpdate } from '@tinbao/shared/api/units';
+import type {
+  NotificationTarget,
+  Unit,
+  UnitCreate,
+  UnitDetail,
+  UnitListQuery,
+  UnitUpdate,
+} from '@tinbao/shared/api/units';
 import { and, asc, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log';
 import type { Db, DbOrTx } from '../platform/db';
 import { badRequest, conflict, notFound } from '../platform/errors';
-import { adminUnits, borderCommunes, unitCommunes, units } from '../platform/schema';
+import { adminUnits, borderCommunes, unitCommunes, unitNotificationTargets, units } from '../platform/schema';
 import type { Actor } from '../tips/access';
 
 const VIETNAMESE_LETTERS = 'àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ';
@@ -17,6 +24,9 @@ export function foldedSql(column: SQL | typeof units.name): SQL {
 }
 
 const communeCount = sql<number>`(SELECT count(*)::int FROM ${unitCommunes} WHERE ${unitCommunes.unitId} = ${units.id})`;
+// Qualified by hand: drizzle leaves columns unqualified in a one-table select, and the subquery's own
+// "id" would then shadow units.id.
+const notificationTargetCount = sql<number>`(SELECT count(*)::int FROM ${unitNotificationTargets} WHERE "unit_notification_targets"."unit_id" = "units"."id")`;
 
 const unitColumns = {
   id: units.id,
@@ -25,7 +35,7 @@ const unitColumns = {
   kind: units.kind,
   provinceCode: units.provinceCode,
   active: units.active,
-  telegramGroupId: units.telegramGroupId,
+  notificationTargetCount,
   communeCount,
 };
 
@@ -36,16 +46,15 @@ type UnitListRow = {
   kind: Unit['kind'];
   provinceCode: string | null;
   active: boolean;
-  telegramGroupId: string | null;
+  notificationTargetCount: number;
   communeCount: number;
 };
 
 function presentUnit(row: UnitListRow): Unit {
-  const { telegramGroupId, ...rest } = row;
   return {
-    ...rest,
+    ...row,
     communeCount: Number(row.communeCount),
-    telegramGroupConfigured: telegramGroupId !== null,
+    notificationTargetCount: Number(row.notificationTargetCount),
   };
 }
 
@@ -88,7 +97,50 @@ export async function getUnit(db: DbOrTx, unitId: string): Promise<UnitDetail> {
     .innerJoin(adminUnits, eq(adminUnits.code, unitCommunes.communeCode))
     .where(eq(unitCommunes.unitId, unitId))
     .orderBy(asc(adminUnits.code));
-  return { ...presentUnit(row), communes };
+  const notificationTargets = await db
+    .select({ channel: unitNotificationTargets.channel, address: unitNotificationTargets.address })
+    .from(unitNotificationTargets)
+    .where(eq(unitNotificationTargets.unitId, unitId))
+    .orderBy(
+      asc(unitNotificationTargets.createdAt),
+      asc(unitNotificationTargets.channel),
+      asc(unitNotificationTargets.address),
+    );
+  return { ...presentUnit(row), communes, notificationTargets };
+}
+
+const targetKey = (target: NotificationTarget) => `${target.channel}\u0000${target.address}`;
+
+/**
+ * Makes the unit's notification targets exactly `targets` (the same one twice counts once).
+ * Targets kept keep their row, so the list stays in the order they were added.
+ */
+async function setNotificationTargets(
+  tx: DbOrTx,
+  unitId: string,
+  targets: NotificationTarget[],
+): Promise<number> {
+  const wanted = new Map(targets.map((target) => [targetKey(target), target]));
+  const count = wanted.size;
+  const existing = await tx
+    .select({
+      id: unitNotificationTargets.id,
+      channel: unitNotificationTargets.channel,
+      address: unitNotificationTargets.address,
+    })
+    .from(unitNotificationTargets)
+    .where(eq(unitNotificationTargets.unitId, unitId));
+  const gone = existing.filter((row) => !wanted.has(targetKey(row))).map((row) => row.id);
+  if (gone.length > 0)
+    await tx.delete(unitNotificationTargets).where(inArray(unitNotificationTargets.id, gone));
+  for (const row of existing) wanted.delete(targetKey(row));
+  if (wanted.size > 0) {
+    await tx
+      .insert(unitNotificationTargets)
+      .values([...wanted.values()].map((target) => ({ unitId, ...target })))
+      .onConflictDoNothing();
+  }
+  return count;
 }
 
 async function checkCommunes(db: DbOrTx, communeCodes: string[]): Promise<string[]> {
@@ -125,7 +177,6 @@ export async function createUnit(db: Db, actor: Actor, input: UnitCreate): Promi
         name: input.name,
         kind: input.kind,
         provinceCode: input.provinceCode ?? null,
-        telegramGroupId: input.telegramGroupId ?? null,
       })
       .onConflictDoNothing({ target: units.code })
       .returning({ id: units.id });
@@ -135,13 +186,21 @@ export async function createUnit(db: Db, actor: Actor, input: UnitCreate): Promi
         .insert(unitCommunes)
         .values(communeCodes.map((communeCode) => ({ unitId: created.id, communeCode })));
     }
+    const notificationTargets = input.notificationTargets
+      ? await setNotificationTargets(tx, created.id, input.notificationTargets)
+      : 0;
     await appendAuditEvent(tx, {
       actorType: 'user',
       actorId: actor.userId,
       action: 'unit.created',
       subjectType: 'unit',
       subjectId: created.id,
-      details: { code: input.code, kind: input.kind, communes: communeCodes.length },
+      details: {
+        code: input.code,
+        kind: input.kind,
+        communes: communeCodes.length,
+        notificationTargets,
+      },
     });
     return getUnit(tx, created.id);
   });
@@ -158,7 +217,6 @@ export async function updateUnit(
     const changes: Partial<typeof units.$inferInsert> = {};
     if (input.name !== undefined) changes.name = input.name;
     if (input.provinceCode !== undefined) changes.provinceCode = input.provinceCode;
-    if (input.telegramGroupId !== undefined) changes.telegramGroupId = input.telegramGroupId;
     if (input.active !== undefined) changes.active = input.active;
     if (Object.keys(changes).length > 0) {
       const updated = await tx
@@ -168,14 +226,22 @@ export async function updateUnit(
         .returning({ id: units.id });
       if (updated.length === 0) throw notFound('unit');
     }
+    const fields = Object.keys(changes);
+    if (input.notificationTargets !== undefined) {
+      // The unit's row lock serialises two admins replacing the same list.
+      const [unit] = await tx.select({ id: units.id }).from(units).where(eq(units.id, unitId)).for('update');
+      if (!unit) throw notFound('unit');
+      await setNotificationTargets(tx, unitId, input.notificationTargets);
+      fields.push('notificationTargets');
+    }
     await appendAuditEvent(tx, {
       actorType: 'user',
       actorId: actor.userId,
       action: 'unit.updated',
       subjectType: 'unit',
       subjectId: unitId,
-      // Names of the changed fields only: the group id stays out of the log.
-      details: { fields: Object.keys(changes) },
+      // Names of the changed fields only: the targets' addresses stay out of the log.
+      details: { fields },
     });
     return getUnit(tx, unitId);
   });

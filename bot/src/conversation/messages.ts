@@ -7,6 +7,7 @@ import {
 } from '@tinbao/shared';
 import type { ReceiptStatus } from '@tinbao/shared/api/tips';
 import type { Step } from './draft';
+import type { ChannelCapabilities } from './types';
 
 /**
  * Every resident-facing string of the bot, in one place: Vietnamese, short, polite, plain.
@@ -52,6 +53,15 @@ export const STATUS_LABELS: Record<ReceiptStatus, string> = {
 
 export const BUTTONS = {
   startTip: 'Gửi tin báo',
+  back: '« Quay lại',
+  cancelTip: 'Hủy tin báo',
+  keepEditing: 'Tiếp tục soạn',
+  yesThisPlace: 'Đúng',
+  noTypePlace: 'Không, tôi sẽ gõ tên',
+  useAsDescription: 'Dùng làm mô tả',
+  sendAgain: 'Không, tôi sẽ gửi lại',
+  addToDescription: 'Thêm vào mô tả',
+  doNotAdd: 'Không thêm',
   changeProvince: '« Chọn tỉnh khác',
   skipPhotos: 'Không có ảnh',
   photosDone: 'Xong',
@@ -62,6 +72,26 @@ export const BUTTONS = {
   cancel: 'Hủy',
   backToSummary: '« Quay lại',
 } as const;
+
+/** What each messenger itself can see, said plainly in the welcome (DESIGN.md, security model). */
+export function privacyNote(caps: Pick<ChannelCapabilities, 'channel'>, webFormUrl?: string): string {
+  const web = webFormUrl
+    ? `Với tin nhạy cảm nhất, hãy dùng trang web không qua ứng dụng nào: ${webFormUrl}`
+    : 'Với tin nhạy cảm nhất, hãy dùng trang web tin báo của TinBao, không qua ứng dụng nào.';
+  switch (caps.channel) {
+    case 'zalo':
+      return `Zalo biết tài khoản của bạn (gắn với số điện thoại) đã nhắn cho bot này và giữ cuộc trò chuyện; TinBao không lưu tài khoản hay số điện thoại của bạn. ${web}`;
+    case 'telegram':
+      return `Telegram biết tài khoản của bạn đã nhắn cho bot này và giữ cuộc trò chuyện; TinBao không lưu tài khoản hay số điện thoại của bạn. ${web}`;
+    case 'web':
+      return 'Trang này không dùng JavaScript, không ghi địa chỉ IP của bạn và không cần đăng nhập. Không ứng dụng nào biết bạn đã gửi tin.';
+  }
+}
+
+/** How to answer a menu on this channel: buttons, or a number/the option's words. */
+export function chooseHow(caps: Pick<ChannelCapabilities, 'buttons'>): string {
+  return caps.buttons ? 'bằng các nút bên dưới' : 'bằng cách trả lời số thứ tự (1, 2, 3…) hoặc gõ tên mục';
+}
 
 /** Which parts of the draft "Sửa" can go back to. */
 export const EDIT_LABELS = {
@@ -76,26 +106,30 @@ export const EDIT_LABELS = {
 export type EditTarget = keyof typeof EDIT_LABELS;
 
 export const TEXT = {
-  welcome: [
-    'Xin chào! Đây là TinBao, kênh tiếp nhận tin báo về ma túy và tội phạm để chuyển đến công an xã, phường nơi xảy ra.',
-    '',
-    'TinBao không lưu tên, số điện thoại hay tài khoản của bạn. Tin báo được mã hóa ngay khi gửi, chỉ cán bộ có thẩm quyền đọc được.',
-    '',
-    'Bấm «Gửi tin báo» để bắt đầu. Gõ /huy để hủy bất cứ lúc nào, /trogiup để xem hướng dẫn.',
-  ].join('\n'),
+  welcome: (caps: Pick<ChannelCapabilities, 'channel' | 'buttons'>, webFormUrl?: string) =>
+    [
+      'Xin chào! Đây là TinBao, kênh tiếp nhận tin báo về ma túy và tội phạm để chuyển đến công an xã, phường nơi xảy ra.',
+      '',
+      'Tin báo được mã hóa ngay khi gửi, chỉ cán bộ có thẩm quyền đọc được. Bạn không cần cho biết tên hay số điện thoại.',
+      privacyNote(caps, webFormUrl),
+      '',
+      caps.buttons
+        ? 'Bấm «Gửi tin báo» để bắt đầu. Gõ /huy để hủy bất cứ lúc nào, /trogiup để xem hướng dẫn.'
+        : 'Trả lời 1 (hoặc gõ "gui tin bao") để bắt đầu. Gõ /huy để hủy bất cứ lúc nào, /trogiup để xem hướng dẫn.',
+    ].join('\n'),
   help: [
     'Hướng dẫn gửi tin báo:',
-    '1. Gõ /start rồi bấm «Gửi tin báo».',
+    '1. Gõ /start rồi chọn «Gửi tin báo».',
     '2. Chọn loại hành vi, tỉnh và xã/phường, nơi xảy ra, thời gian.',
     '3. Mô tả điều bạn thấy, gửi ảnh nếu có (không bắt buộc).',
-    '4. Xem lại và bấm «Gửi». Bạn sẽ nhận mã tin báo để tra cứu sau.',
+    '4. Xem lại và chọn «Gửi». Bạn sẽ nhận mã tin báo để tra cứu sau.',
     '',
     'Gõ /huy để hủy và xóa bản nháp. Gõ /trangthai <mã> để tra cứu tin đã gửi.',
     'Bạn không cần cho biết tên hay số điện thoại.',
   ].join('\n'),
   askCategory: 'Bước 1/8. Bạn muốn báo về việc gì?',
-  askProvince:
-    'Bước 2/8. Việc này xảy ra ở tỉnh, thành phố nào? Chọn bên dưới hoặc gõ tên (không cần dấu).\nBạn cũng có thể gửi vị trí (📎 → Vị trí).',
+  askProvince: (caps: Pick<ChannelCapabilities, 'location'>) =>
+    `Bước 2/8. Việc này xảy ra ở tỉnh, thành phố nào? Gõ tên (không cần dấu, tên cũ trước 2025 cũng được) hoặc chọn bên dưới.${caps.location ? '\nBạn cũng có thể gửi vị trí (📎 → Vị trí).' : ''}`,
   provinceMatches: 'Bạn chọn tỉnh, thành phố nào?',
   provinceNotFound: 'Không tìm thấy tỉnh, thành phố này. Vui lòng gõ lại tên hoặc chọn bên dưới.',
   askCommune: (provinceName: string, example: string) =>
@@ -104,10 +138,16 @@ export const TEXT = {
   communeManyMatches: (total: number) =>
     `Có ${total} kết quả, hãy gõ thêm chữ để thu hẹp, hoặc chọn bên dưới:`,
   communeHint: (example: string) =>
-    `Vui lòng gõ một phần tên xã, phường (ví dụ: "${example}"), rồi chọn bằng nút.`,
+    `Vui lòng gõ một phần tên xã, phường (ví dụ: "${example}"), rồi chọn trong danh sách.`,
   communeNotFound: (provinceName: string) =>
     `Không tìm thấy xã, phường nào của ${provinceName} có tên này. Vui lòng gõ lại, hoặc chọn tỉnh khác.`,
   locationReceived: 'Đã nhận vị trí (chỉ cán bộ xem được). Vui lòng chọn tỉnh và xã để chuyển đúng đơn vị.',
+  located: (communeName: string, provinceName: string) =>
+    `Vị trí của bạn thuộc ${communeName}, ${provinceName} — đúng không?`,
+  locationOutside:
+    'Vị trí này nằm ngoài Việt Nam. TinBao chỉ nhận tin báo về việc xảy ra ở Việt Nam. Vui lòng gửi lại vị trí, hoặc gõ tên tỉnh, xã.',
+  locationNotPlaced:
+    'Đã nhận vị trí (chỉ cán bộ xem được), nhưng chưa xác định được xã, phường. Vui lòng gõ tên tỉnh, xã.',
   askVenue: 'Bước 4/8. Việc này xảy ra ở đâu?',
   askWhen: 'Bước 5/8. Bạn thấy việc này khi nào?',
   askDescription: `Bước 6/8. Hãy mô tả điều bạn thấy: ai, làm gì, ở đâu cụ thể, có dấu hiệu gì. Tối đa ${MAX_DESCRIPTION_LENGTH} ký tự. Không cần ghi tên của bạn.`,
@@ -116,16 +156,16 @@ export const TEXT = {
     `Đã nhận ảnh ${count}/${MAX_PHOTOS}, ảnh sẽ được gửi kèm tin báo. Vui lòng mô tả bằng chữ điều bạn thấy.`,
   askPhotos: (count: number) =>
     count === 0
-      ? `Bước 7/8. Bạn có ảnh không? Gửi tối đa ${MAX_PHOTOS} ảnh, hoặc bấm «Không có ảnh». Thông tin vị trí trong ảnh sẽ được xóa.`
-      : `Bước 7/8. Đã có ${count}/${MAX_PHOTOS} ảnh. Gửi thêm ảnh hoặc bấm «Xong». Thông tin vị trí trong ảnh sẽ được xóa.`,
+      ? `Bước 7/8. Bạn có ảnh không? Gửi tối đa ${MAX_PHOTOS} ảnh, hoặc chọn «Không có ảnh». Thông tin vị trí trong ảnh sẽ được xóa.`
+      : `Bước 7/8. Đã có ${count}/${MAX_PHOTOS} ảnh. Gửi thêm ảnh hoặc chọn «Xong». Thông tin vị trí trong ảnh sẽ được xóa.`,
   photoReceived: (count: number) =>
     count >= MAX_PHOTOS
-      ? `Đã nhận ảnh ${count}/${MAX_PHOTOS}. Đã đủ số ảnh, bấm «Xong» để tiếp tục.`
-      : `Đã nhận ảnh ${count}/${MAX_PHOTOS}. Gửi thêm ảnh hoặc bấm «Xong».`,
+      ? `Đã nhận ảnh ${count}/${MAX_PHOTOS}. Đã đủ số ảnh, chọn «Xong» để tiếp tục.`
+      : `Đã nhận ảnh ${count}/${MAX_PHOTOS}. Gửi thêm ảnh hoặc chọn «Xong».`,
   askConsent:
     'Bước 8/8. Cán bộ có thể cần hỏi thêm. Bạn có đồng ý nhận câu hỏi qua cuộc trò chuyện này không? Họ không thấy tên hay tài khoản của bạn.',
   summaryTitle: 'Vui lòng xem lại tin báo:',
-  summaryFooter: 'Bấm «Gửi» để gửi, «Sửa» để sửa một mục, «Hủy» để hủy.',
+  summaryFooter: 'Chọn «Gửi» để gửi, «Sửa» để sửa một mục, «Hủy» để hủy.',
   chooseEdit: 'Bạn muốn sửa mục nào?',
   sent: (receiptCode: string) =>
     [
@@ -134,6 +174,24 @@ export const TEXT = {
       `Hãy ghi lại mã này. Để tra cứu sau, gõ /trangthai ${receiptCode}`,
     ].join('\n'),
   cancelled: 'Đã hủy. Bản nháp đã được xóa. Gõ /start khi bạn muốn gửi tin báo.',
+  confirmCancel: 'Bạn có chắc muốn hủy tin báo này? Bản nháp sẽ bị xóa.',
+  notCancelled: 'Bản nháp vẫn được giữ. Mời bạn tiếp tục:',
+  receiptAgain: (receiptCode: string) =>
+    [
+      `Tin báo của bạn đã được gửi, mã ${receiptCode}.`,
+      `Hãy ghi lại mã này. Để tra cứu sau, gõ /trangthai ${receiptCode}`,
+    ].join('\n'),
+  descriptionMeaningless:
+    'Mô tả cần có chữ hoặc số, không chỉ biểu tượng hay ký tự ẩn. Vui lòng mô tả bằng chữ điều bạn thấy.',
+  candidateDescription:
+    'Tin nhắn này đến ngay sau đoạn mô tả quá dài, nên có thể là phần còn lại của đoạn đó. Bạn có muốn dùng tin nhắn này làm mô tả không?',
+  addText: 'Bạn vừa gửi thêm chữ. Bạn có muốn thêm đoạn này vào phần mô tả không?',
+  textAdded: 'Đã thêm vào mô tả.',
+  textNotAdded: 'Đã bỏ qua đoạn đó.',
+  additionTooLong: `Không thêm được: mô tả sẽ dài quá ${MAX_DESCRIPTION_LENGTH} ký tự.`,
+  unsupportedProtected:
+    'TinBao không đọc được tin nhắn này: ứng dụng không chuyển nội dung của nó cho bot. Vui lòng gõ bằng chữ, hoặc gửi ảnh thường. Với tin nhạy cảm nhất, bạn có thể dùng trang web tin báo của TinBao.',
+  photoExpired: 'Không tải được ảnh này vì đường dẫn ảnh đã hết hạn. Vui lòng gửi lại ảnh.',
   nothingToCancel: 'Không có tin báo nào đang soạn. Gõ /start để bắt đầu.',
   rateLimited:
     'Cảm ơn bạn đã gửi nhiều tin báo. Để tránh quá tải, mỗi người gửi tối đa 5 tin trong một giờ. Vui lòng thử lại sau ít phút, bản nháp vẫn được giữ.',
@@ -162,23 +220,37 @@ export const TEXT = {
 /** The photo step's hint names the one button shown: «Không có ảnh» before any photo, «Xong» after. */
 export function photosHint(count: number): string {
   return count === 0
-    ? `Vui lòng gửi ảnh (tối đa ${MAX_PHOTOS} ảnh) hoặc bấm «Không có ảnh».`
-    : `Vui lòng gửi thêm ảnh (tối đa ${MAX_PHOTOS} ảnh) hoặc bấm «Xong».`;
+    ? `Vui lòng gửi ảnh (tối đa ${MAX_PHOTOS} ảnh) hoặc chọn «Không có ảnh».`
+    : `Vui lòng gửi thêm ảnh (tối đa ${MAX_PHOTOS} ảnh) hoặc chọn «Xong».`;
 }
 
 /** The short hint for anything unexpected, by step: what the bot is waiting for right now. */
-export const HINTS: Record<Step, string> = {
-  idle: 'Gõ /start để gửi tin báo, hoặc /trogiup để xem hướng dẫn.',
-  category: 'Vui lòng chọn loại hành vi bằng các nút ở tin nhắn trên.',
-  province: 'Vui lòng gõ tên tỉnh, thành phố (không cần dấu) hoặc chọn bằng nút.',
-  commune: 'Vui lòng gõ một phần tên xã, phường (không cần dấu), rồi chọn bằng nút.',
-  venue: 'Vui lòng chọn nơi xảy ra bằng các nút ở tin nhắn trên.',
-  when: 'Vui lòng chọn thời gian bằng các nút ở tin nhắn trên.',
-  description: 'Vui lòng mô tả bằng chữ điều bạn thấy, trong một tin nhắn.',
-  photos: photosHint(0),
-  consent: 'Vui lòng bấm «Đồng ý» hoặc «Không».',
-  summary: 'Vui lòng bấm «Gửi», «Sửa» hoặc «Hủy» ở tin nhắn trên.',
-  editChoice: 'Vui lòng chọn mục cần sửa bằng các nút ở tin nhắn trên.',
-};
+export function hintOf(step: Step, caps: Pick<ChannelCapabilities, 'buttons'>, photoCount = 0): string {
+  const how = chooseHow(caps);
+  switch (step) {
+    case 'idle':
+      return 'Gõ /start để gửi tin báo, hoặc /trogiup để xem hướng dẫn.';
+    case 'category':
+      return `Vui lòng chọn loại hành vi ${how}.`;
+    case 'province':
+      return `Vui lòng gõ tên tỉnh, thành phố (không cần dấu) hoặc chọn ${how}.`;
+    case 'commune':
+      return `Vui lòng gõ một phần tên xã, phường (không cần dấu), rồi chọn ${how}.`;
+    case 'venue':
+      return `Vui lòng chọn nơi xảy ra ${how}.`;
+    case 'when':
+      return `Vui lòng chọn thời gian ${how}.`;
+    case 'description':
+      return 'Vui lòng mô tả bằng chữ điều bạn thấy, trong một tin nhắn.';
+    case 'photos':
+      return photosHint(photoCount);
+    case 'consent':
+      return `Vui lòng chọn «Đồng ý» hoặc «Không» ${how}.`;
+    case 'summary':
+      return `Vui lòng chọn «Gửi», «Sửa» hoặc «Hủy» ${how}.`;
+    case 'editChoice':
+      return `Vui lòng chọn mục cần sửa ${how}.`;
+  }
+}
 
 export const TOO_LONG_HINT = 'Tin nhắn quá dài.';

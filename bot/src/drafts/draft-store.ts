@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { getSodium } from '@tinbao/shared/crypto/sodium';
-import type { StorageAdapter } from 'grammy';
 import type { Redis } from 'ioredis';
-import { type Draft, DraftSchema } from '../tips/draft';
+import { type Draft, DraftSchema } from '../conversation/draft';
 
 /** Drafts (and their photos) expire 24 hours after the resident's last step. */
 export const DRAFT_TTL_SECONDS = 24 * 3600;
@@ -51,11 +50,18 @@ export async function decryptValue(
   }
 }
 
+/** Where drafts wait between a resident's messages, named by the chat's pseudonym. */
+export interface DraftStorage {
+  read(chatKey: string): Promise<Draft | undefined>;
+  write(chatKey: string, draft: Draft): Promise<void>;
+  delete(chatKey: string): Promise<void>;
+}
+
 /**
- * grammY session storage for drafts: encrypted, keyed by the chat's pseudonym (the session
- * key), 24-hour TTL. A value that does not decrypt or validate reads as "no draft".
+ * Drafts in Redis: encrypted, keyed by the chat's pseudonym, 24-hour TTL. A value that does
+ * not decrypt or validate reads as "no draft".
  */
-export function createDraftStorage(deps: DraftCrypto): StorageAdapter<Draft> {
+export function createDraftStorage(deps: DraftCrypto): DraftStorage {
   return {
     async read(chatKey) {
       const name = draftKeyName(deps.redisPrefix, chatKey);

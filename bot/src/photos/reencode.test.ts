@@ -2,7 +2,7 @@ import { MAX_PHOTO_BYTES } from '@tinbao/shared';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { hasExifOrGps, jpegWithGps } from '../testing/photos';
-import { PhotoError, reencodePhoto } from './photos';
+import { PhotoError, reencodePhoto } from './reencode';
 
 describe('photo re-encoding', () => {
   it('drops EXIF and GPS and keeps the picture', async () => {

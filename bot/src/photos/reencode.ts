@@ -1,7 +1,7 @@
 import { MAX_PHOTO_BYTES } from '@tinbao/shared';
 import sharp from 'sharp';
 
-export type PhotoProblem = 'too_large' | 'not_image' | 'download_failed';
+export type PhotoProblem = 'too_large' | 'not_image' | 'download_failed' | 'expired';
 
 export class PhotoError extends Error {
   constructor(readonly problem: PhotoProblem) {
@@ -34,19 +34,21 @@ export async function reencodePhoto(bytes: Uint8Array): Promise<ReencodedPhoto> 
   }
 }
 
-/** Downloads a Telegram file by its path, refusing to read more than MAX_PHOTO_BYTES. */
-export async function downloadTelegramFile(
-  apiRoot: string,
-  token: string,
-  filePath: string,
-): Promise<Uint8Array> {
+/**
+ * Downloads a photo from the platform (a Telegram file path, a Zalo image URL), refusing to
+ * read more than MAX_PHOTO_BYTES. A link the platform no longer serves (403/404/410: Zalo's
+ * image URLs expire) is `expired`, so the resident is asked to send the photo again.
+ */
+export async function downloadPhoto(url: string, timeoutMs = 30_000): Promise<Uint8Array> {
   let response: Response;
   try {
-    response = await fetch(`${apiRoot}/file/bot${token}/${filePath}`, {
-      signal: AbortSignal.timeout(30_000),
-    });
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch {
     throw new PhotoError('download_failed');
+  }
+  if ([403, 404, 410].includes(response.status)) {
+    await response.body?.cancel();
+    throw new PhotoError('expired');
   }
   if (!response.ok || !response.body) throw new PhotoError('download_failed');
   const declared = Number(response.headers.get('content-length') ?? '0');

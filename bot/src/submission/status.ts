@@ -1,12 +1,16 @@
-import { pseudonymOf } from '@tinbao/shared';
 import { type ReceiptStatus, ReceiptStatusResponseSchema } from '@tinbao/shared/api/tips';
 import type { Redis } from 'ioredis';
+import type { Pseudonyms } from './pseudonyms';
+import type { Resident } from './submit';
 
 export type StatusLookupResult =
   | { kind: 'found'; status: ReceiptStatus }
   | { kind: 'not_found' }
   | { kind: 'busy' }
   | { kind: 'unavailable' };
+
+/** The API's view of who asks: a keyed hash of the resident in its own scope, never the id. */
+export const statusResidentScope = (who: Pick<Resident, 'scope'>) => `${who.scope}-status`;
 
 /**
  * Looks a receipt code up in the API's public receipt route; carries the code and, for the
@@ -58,10 +62,10 @@ export const STATUS_LOOKUP_WINDOW_SECONDS = 600;
  * named by a keyed hash of the user id (its own scope), never by the id.
  */
 export async function isStatusLookupLimited(
-  deps: { redis: Redis; redisPrefix: string; pepper: Uint8Array },
-  userId: number,
+  deps: { redis: Redis; redisPrefix: string; pseudonyms: Pseudonyms },
+  who: Pick<Resident, 'scope' | 'userId'>,
 ): Promise<boolean> {
-  const key = `${deps.redisPrefix}:bot:status-rate:${await pseudonymOf(deps.pepper, 'telegram-status-rate', userId)}`;
+  const key = `${deps.redisPrefix}:bot:status-rate:${await deps.pseudonyms.of(`${who.scope}-status-rate`, who.userId)}`;
   const result = await deps.redis.multi().incr(key).expire(key, STATUS_LOOKUP_WINDOW_SECONDS, 'NX').exec();
   return Number(result?.[0]?.[1] ?? 0) > STATUS_LOOKUPS_PER_WINDOW;
 }

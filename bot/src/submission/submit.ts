@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type Channel,
   createReceiptCode,
-  pseudonymOf,
   type StoreTipJob,
   sealEnvelope,
   sealJson,
@@ -11,8 +11,9 @@ import {
 } from '@tinbao/shared';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Draft } from '../conversation/draft';
 import type { PhotoStore } from '../drafts/draft-store';
-import type { Draft } from './draft';
+import type { Pseudonyms } from './pseudonyms';
 
 /** At most this many confirmed tips per resident per hour. */
 export const TIPS_PER_HOUR = 5;
@@ -24,8 +25,20 @@ export interface SubmitDeps {
   intakeQueue: Queue<StoreTipJob>;
   orgPublicKey: Uint8Array;
   relayPublicKey: Uint8Array;
-  pepper: Uint8Array;
+  pseudonyms: Pseudonyms;
   photos: PhotoStore;
+}
+
+/**
+ * Who is writing, as the channel adapter knows them: ids live in memory for the update only;
+ * what is stored or sealed is a keyed hash of them in the channel's own scope.
+ */
+export interface Resident {
+  channel: Channel;
+  /** The channel's pseudonym scope ('telegram', 'zalo', 'web'): ids of two platforms never collide. */
+  scope: string;
+  userId: string;
+  chatId: string;
 }
 
 export type SubmitOutcome =
@@ -34,16 +47,16 @@ export type SubmitOutcome =
   | { kind: 'invalid'; problem: string };
 
 // A scope of its own, so the rate-limit key in Redis does not equal the pseudonym sealed in tips.
-const rateKey = async (deps: SubmitDeps, userId: number) =>
-  `${deps.redisPrefix}:bot:rate:${await pseudonymOf(deps.pepper, 'telegram-rate', userId)}`;
+const rateKey = async (deps: SubmitDeps, who: Resident) =>
+  `${deps.redisPrefix}:bot:rate:${await deps.pseudonyms.of(`${who.scope}-rate`, who.userId)}`;
 
-export async function isRateLimited(deps: SubmitDeps, userId: number): Promise<boolean> {
-  const count = Number((await deps.redis.get(await rateKey(deps, userId))) ?? '0');
+export async function isRateLimited(deps: SubmitDeps, who: Resident): Promise<boolean> {
+  const count = Number((await deps.redis.get(await rateKey(deps, who))) ?? '0');
   return count >= TIPS_PER_HOUR;
 }
 
-export async function countSubmission(deps: SubmitDeps, userId: number): Promise<void> {
-  const key = await rateKey(deps, userId);
+export async function countSubmission(deps: SubmitDeps, who: Resident): Promise<void> {
+  const key = await rateKey(deps, who);
   await deps.redis.multi().incr(key).expire(key, 3600, 'NX').exec();
 }
 
@@ -62,11 +75,7 @@ export function ensurePending(draft: Draft): NonNullable<Draft['pending']> {
  * (and the chat id to the bot's relay key, only with consent) and hands it to the intake
  * queue. Idempotent by tip id. Throws when Redis fails: the caller keeps the draft.
  */
-export async function submitDraft(
-  deps: SubmitDeps,
-  draft: Draft,
-  who: { userId: number; chatId: number },
-): Promise<SubmitOutcome> {
+export async function submitDraft(deps: SubmitDeps, draft: Draft, who: Resident): Promise<SubmitOutcome> {
   const resumed = draft.pending !== undefined;
   const pending = ensurePending(draft);
   // An earlier attempt got as far as the queue (only the reply or the draft cleanup failed):
@@ -88,7 +97,7 @@ export async function submitDraft(
   const parsed = TipSubmissionSchema.safeParse({
     id: pending.tipId,
     receiptCode: pending.receiptCode,
-    channel: 'telegram',
+    channel: who.channel,
     submittedAt: pending.submittedAt,
     category: draft.category,
     provinceCode: draft.provinceCode,
@@ -99,7 +108,7 @@ export async function submitDraft(
     ...(draft.location ? { location: draft.location } : {}),
     photos,
     followUpConsent: draft.followUpConsent,
-    reporterPseudonym: await pseudonymOf(deps.pepper, 'telegram', who.userId),
+    reporterPseudonym: await deps.pseudonyms.of(who.scope, who.userId),
   });
   if (!parsed.success)
     return { kind: 'invalid', problem: parsed.error.issues[0]?.path.join('.') ?? 'unknown' };
@@ -108,7 +117,7 @@ export async function submitDraft(
   const envelope = await sealJson(content, [deps.orgPublicKey]);
   const replyToken = content.followUpConsent
     ? await sealEnvelope(
-        new TextEncoder().encode(JSON.stringify({ channel: 'telegram', chatId: who.chatId })),
+        new TextEncoder().encode(JSON.stringify({ channel: who.channel, chatId: who.chatId })),
         [deps.relayPublicKey],
       )
     : undefined;
@@ -116,6 +125,6 @@ export async function submitDraft(
     { redis: deps.redis, redisPrefix: deps.redisPrefix, intakeQueue: deps.intakeQueue },
     { clear, envelope, ...(replyToken ? { replyToken } : {}) },
   );
-  await countSubmission(deps, who.userId);
+  await countSubmission(deps, who);
   return { kind: 'sent', receiptCode: pending.receiptCode };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NotificationTargetSchema } from '../notifications/targets';
 import { toNfc } from '../text/normalize';
 import { CommuneCodeSchema, ProvinceCodeSchema, TipCategorySchema, VenueTypeSchema } from '../tips/schemas';
 
@@ -9,10 +10,14 @@ export type UnitKind = z.infer<typeof UnitKindSchema>;
 
 const name = z.string().transform(toNfc).pipe(z.string().trim().min(1, 'name is empty').max(200));
 
-/** A Telegram group (or supergroup) chat id: negative integer as a string. */
-export const TelegramGroupIdSchema = z
-  .string()
-  .regex(/^-\d{5,20}$/, 'a Telegram group id is a negative number');
+export {
+  type NotificationTarget,
+  NotificationTargetSchema,
+  TelegramGroupIdSchema,
+} from '../notifications/targets';
+
+/** A unit's notification targets, replaced as a whole; the same target twice counts once. */
+const notificationTargets = z.array(NotificationTargetSchema).max(20);
 
 export const UnitSchema = z.object({
   id: z.uuid(),
@@ -21,13 +26,15 @@ export const UnitSchema = z.object({
   kind: UnitKindSchema,
   provinceCode: z.string().nullable(),
   active: z.boolean(),
-  telegramGroupConfigured: z.boolean(),
+  /** How many places (Telegram groups …) hear when a case is routed to the unit. */
+  notificationTargetCount: z.number().int(),
   communeCount: z.number().int(),
 });
 export type Unit = z.infer<typeof UnitSchema>;
 
 export const UnitDetailSchema = UnitSchema.extend({
   communes: z.array(z.object({ code: z.string(), name: z.string() })),
+  notificationTargets: z.array(NotificationTargetSchema),
 });
 export type UnitDetail = z.infer<typeof UnitDetailSchema>;
 
@@ -53,7 +60,7 @@ export const UnitCreateSchema = z
     name,
     kind: UnitKindSchema,
     provinceCode: ProvinceCodeSchema.nullable().optional(),
-    telegramGroupId: TelegramGroupIdSchema.nullable().optional(),
+    notificationTargets: notificationTargets.optional(),
     communeCodes: z.array(CommuneCodeSchema).max(500).optional(),
   })
   .strict();
@@ -63,7 +70,7 @@ export const UnitUpdateSchema = z
   .object({
     name: name.optional(),
     provinceCode: ProvinceCodeSchema.nullable().optional(),
-    telegramGroupId: TelegramGroupIdSchema.nullable().optional(),
+    notificationTargets: notificationTargets.optional(),
     active: z.boolean().optional(),
   })
   .strict();

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { run } from '@grammyjs/runner';
 import type { Logger } from '@tinbao/shared';
-import { type Bot, webhookCallback } from 'grammy';
-import type { BotContext } from './context';
+import { type Bot, type Context, webhookCallback } from 'grammy';
 
 export interface BotRuntime {
   mode: 'polling' | 'webhook';
@@ -10,17 +9,17 @@ export interface BotRuntime {
 }
 
 export interface RuntimeOptions {
-  webhook?: { url: string; secret: string; port: number };
+  webhook?: { url: string; secret: string; port: number; host?: string };
   /** Long-poll timeout in seconds (Telegram allows up to 50). */
   pollTimeoutSeconds?: number;
   logger: Logger;
 }
 
 /**
- * Long polling by default (runner: concurrent across chats, ordered within one chat by
- * sequentialize in createBot); a webhook checked by its secret token when a URL is given.
+ * Long polling by default (runner: concurrent across chats, ordered within one chat by the
+ * conversation engine); a webhook checked by its secret token when a URL is given.
  */
-export async function startBotRuntime(bot: Bot<BotContext>, options: RuntimeOptions): Promise<BotRuntime> {
+export async function startBotRuntime(bot: Bot<Context>, options: RuntimeOptions): Promise<BotRuntime> {
   await bot.init();
   if (options.webhook) {
     const { url, secret, port } = options.webhook;
@@ -32,7 +31,7 @@ export async function startBotRuntime(bot: Bot<BotContext>, options: RuntimeOpti
       }
       void handle(request, response);
     });
-    await new Promise<void>((resolve) => server.listen(port, resolve));
+    await new Promise<void>((resolve) => server.listen(port, options.webhook?.host ?? '127.0.0.1', resolve));
     await bot.api.setWebhook(url, { secret_token: secret, drop_pending_updates: false });
     options.logger.info({ port }, 'bot receiving updates by webhook');
     return {

@@ -1,0 +1,72 @@
+import type { Logger, StoreTipJob } from '@tinbao/shared';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ChannelAdapter } from './channels/port';
+import { type Conversation, createConversation } from './conversation/engine';
+import type { PlaceFinder } from './conversation/places';
+import { createDraftStorage, createPhotoStore } from './drafts/draft-store';
+import { createPseudonyms, type Pseudonyms } from './submission/pseudonyms';
+import type { StatusLookup } from './submission/status';
+import type { SubmitDeps } from './submission/submit';
+
+export interface GatewayDeps {
+  /** Fails fast while Redis is down: drafts, rate limits, intake records. */
+  redis: Redis;
+  redisPrefix: string;
+  intakeQueue: Queue<StoreTipJob>;
+  /** The organisation's PUBLIC key: the gateway seals tips but never opens them. */
+  orgPublicKey: Uint8Array;
+  relayPublicKey: Uint8Array;
+  draftKey: Uint8Array;
+  pepper: Uint8Array;
+  places: PlaceFinder;
+  logger: Logger;
+  statusLookup?: StatusLookup;
+  webFormUrl?: string;
+  onHandled?: (step: string, milliseconds: number) => void;
+}
+
+export interface Gateway {
+  conversation: Conversation;
+  pseudonyms: Pseudonyms;
+  submit: SubmitDeps;
+}
+
+/** The intake gateway's core: one conversation engine that every channel adapter feeds. */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const crypto = { redis: deps.redis, redisPrefix: deps.redisPrefix, draftKey: deps.draftKey };
+  const pseudonyms = createPseudonyms(deps.pepper);
+  const photos = createPhotoStore(crypto);
+  const submit: SubmitDeps = {
+    redis: deps.redis,
+    redisPrefix: deps.redisPrefix,
+    intakeQueue: deps.intakeQueue,
+    orgPublicKey: deps.orgPublicKey,
+    relayPublicKey: deps.relayPublicKey,
+    pseudonyms,
+    photos,
+  };
+  const conversation = createConversation({
+    drafts: createDraftStorage(crypto),
+    photos,
+    submit,
+    places: deps.places,
+    logger: deps.logger,
+    ...(deps.statusLookup ? { statusLookup: deps.statusLookup } : {}),
+    ...(deps.webFormUrl ? { webFormUrl: deps.webFormUrl } : {}),
+    ...(deps.onHandled ? { onHandled: deps.onHandled } : {}),
+  });
+  return { conversation, pseudonyms, submit };
+}
+
+/** Starts each adapter with the conversation as its event handler. */
+export async function startChannels(
+  adapters: readonly ChannelAdapter[],
+  conversation: Conversation,
+): Promise<void> {
+  for (const adapter of adapters) {
+    await adapter.start((event, deliver) =>
+      conversation.handle(event.resident, adapter.caps, event.input, deliver),
+    );
+  }
+}
