@@ -1,11 +1,11 @@
-/** `npm run bench`: runs every benchmark script (api/bench/*.ts, bot/bench/*.ts) in turn; each prints its figures. */
+/** `npm run bench`: runs every benchmark script (api/bench/*.ts, bot/bench/*.ts, shared/bench/*.ts) in turn; each prints its figures. */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2);
-const scripts = ['api/bench', 'bot/bench']
+const scripts = ['api/bench', 'bot/bench', 'shared/bench']
   .filter((dir) => existsSync(`${ROOT}/${dir}`))
   .flatMap((dir) =>
     readdirSync(`${ROOT}/${dir}`)

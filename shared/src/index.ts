@@ -8,6 +8,7 @@ export * from './crypto/sodium';
 export * from './intake/intake-record';
 export * from './jobs';
 export * from './logging/logger';
+export * from './places/index';
 export * from './text/normalize';
 export * from './tips/receipt-code';
 export * from './tips/schemas';
