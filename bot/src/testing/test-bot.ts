@@ -15,8 +15,9 @@ import { Queue } from 'bullmq';
 import type { Bot } from 'grammy';
 import type { InlineKeyboardMarkup, Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
-import type { BotDeps } from '../bot';
-import type { BotContext } from '../context';
+import { createTelegramAdapter, type TelegramAdapter } from '../channels/telegram/adapter';
+import { createBasicPlaceFinder } from '../conversation/places';
+import { createGateway, type Gateway, type GatewayDeps } from '../gateway';
 import { createBotRedis } from '../redis';
 
 export const TEST_BOT_INFO = {
@@ -47,8 +48,10 @@ export interface TestBotWorld {
   intakeQueue: Queue<StoreTipJob>;
   org: KeyPair;
   relay: KeyPair;
-  deps: BotDeps;
+  deps: GatewayDeps;
   logs: ReturnType<typeof createLogCapture>;
+  /** A gateway with a Telegram adapter fed in memory (a "process": call again to restart). */
+  telegram(overrides?: Partial<GatewayDeps>): { gateway: Gateway; adapter: TelegramAdapter };
   close(): Promise<void>;
 }
 
@@ -66,7 +69,9 @@ export async function createTestBotKeys() {
   return { org, relay, draftKey: new Uint8Array(randomBytes(32)), pepper: new Uint8Array(randomBytes(32)) };
 }
 
-export async function createTestBotWorld(overrides: Partial<BotDeps> = {}): Promise<TestBotWorld> {
+export const TEST_TELEGRAM_TOKEN = '4242:TEST-token';
+
+export async function createTestBotWorld(overrides: Partial<GatewayDeps> = {}): Promise<TestBotWorld> {
   const redis = createBotRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   await waitForReady(redis);
   const prefix = createTestRedisPrefix();
@@ -77,9 +82,7 @@ export async function createTestBotWorld(overrides: Partial<BotDeps> = {}): Prom
   intakeQueue.on('error', () => {});
   const { org, relay, draftKey, pepper } = await createTestBotKeys();
   const logs = createLogCapture();
-  const deps: BotDeps = {
-    token: '4242:TEST-token',
-    botInfo: TEST_BOT_INFO,
+  const deps: GatewayDeps = {
     redis,
     redisPrefix: prefix,
     intakeQueue,
@@ -87,9 +90,25 @@ export async function createTestBotWorld(overrides: Partial<BotDeps> = {}): Prom
     relayPublicKey: relay.publicKey,
     draftKey,
     pepper,
-    units: loadAdminUnits(),
+    places: createBasicPlaceFinder(loadAdminUnits()),
     logger: createLogger({ name: 'bot', level: 'debug', destination: logs.stream }),
     ...overrides,
+  };
+  const telegram = (more: Partial<GatewayDeps> = {}) => {
+    const gatewayDeps = { ...deps, ...more };
+    const gateway = createGateway(gatewayDeps);
+    const adapter = createTelegramAdapter({
+      token: TEST_TELEGRAM_TOKEN,
+      botInfo: TEST_BOT_INFO,
+      redis,
+      redisPrefix: prefix,
+      pseudonyms: gateway.pseudonyms,
+      logger: gatewayDeps.logger,
+    });
+    adapter.listen((event, deliver) =>
+      gateway.conversation.handle(event.resident, adapter.caps, event.input, deliver),
+    );
+    return { gateway, adapter };
   };
   return {
     redis,
@@ -99,6 +118,7 @@ export async function createTestBotWorld(overrides: Partial<BotDeps> = {}): Prom
     relay,
     deps,
     logs,
+    telegram,
     close: async () => {
       await intakeQueue.close();
       await deleteRedisPrefix(redis, prefix);
@@ -118,7 +138,7 @@ export class FakeTelegramChat {
   private readonly sentIds: number[] = [];
 
   constructor(
-    readonly bot: Bot<BotContext>,
+    readonly bot: Bot,
     readonly chatId: number,
     readonly userId = chatId,
     readonly chatType: 'private' | 'group' = 'private',
@@ -179,7 +199,23 @@ export class FakeTelegramChat {
     return this.sentIds.at(-1);
   }
 
-  async press(data: string): Promise<string[]> {
+  /** Presses the button with this text on the last keyboard the bot sent. */
+  async press(label: string): Promise<string[]> {
+    const button = this.lastButtons().find((candidate) => candidate.text === label);
+    if (!button)
+      throw new Error(`no button «${label}» in ${JSON.stringify(this.lastButtons().map((b) => b.text))}`);
+    return this.pressData(button.data);
+  }
+
+  /** The callback data of the button with this text on the last keyboard (to press it again later). */
+  dataOf(label: string): string {
+    const button = this.lastButtons().find((candidate) => candidate.text === label);
+    if (!button) throw new Error(`no button «${label}»`);
+    return button.data;
+  }
+
+  /** Sends a callback query with any data: a button of an older message, or a forged one. */
+  async pressData(data: string): Promise<string[]> {
     const message = { ...this.base(), from: { ...TEST_BOT_INFO }, text: 'nút' };
     return texts(
       await this.deliver({

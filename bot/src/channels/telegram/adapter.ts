@@ -48,6 +48,8 @@ export interface TelegramAdapterDeps {
 export interface TelegramAdapter extends ChannelAdapter {
   /** The grammY bot underneath (its `api` sends unit notifications; tests drive `handleUpdate`). */
   readonly bot: Bot;
+  /** Sets the event handler without taking updates (tests feed `bot.handleUpdate` themselves). */
+  listen(onEvent: EventHandler): void;
 }
 
 /** Callback data: `<menu seq>:<option id>`, at most 64 bytes. */
@@ -100,6 +102,9 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
     scope: 'telegram',
     bot,
     mode: () => runtime?.mode ?? 'idle',
+    listen(onEvent) {
+      handler = onEvent;
+    },
     async start(onEvent) {
       handler = onEvent;
       runtime = await startBotRuntime(bot, {
