@@ -1,0 +1,410 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import {
+  asyncRoute,
+  ControlError,
+  controlErrorHandler,
+  MAX_WAIT_SECONDS,
+  numberQuery,
+  readUpload,
+  unknownEndpoint,
+} from '../common/control';
+import { FaultSchema } from '../common/faults';
+import { exchangeAbortSignal, waitUntil } from '../common/signal';
+import { CHAT_ID_PATTERN, defaultUserId, randomHex } from './ids';
+import { ZALO_LIMITS, type ZaloChatState, type ZaloState } from './state';
+import type {
+  ZaloChat,
+  ZaloChatMessage,
+  ZaloChatType,
+  ZaloDelivered,
+  ZaloEvent,
+  ZaloEventName,
+  ZaloMessage,
+  ZaloMessageKind,
+  ZaloUser,
+} from './types';
+
+const DEFAULT_MEDIA_LIFETIME_MS = 60_000;
+const MAX_MEDIA_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+const FromSchema = z.object({
+  id: z.string().regex(CHAT_ID_PATTERN, 'must be 1–64 of A-Z a-z 0-9 _ -').optional(),
+  display_name: z.string().min(1).max(100).optional(),
+});
+
+const SenderSchema = z.object({
+  from: FromSchema.optional(),
+  chatType: z.enum(['PRIVATE', 'GROUP']).optional(),
+});
+
+const TextBodySchema = SenderSchema.extend({ text: z.string() });
+const StickerBodySchema = SenderSchema.extend({
+  sticker: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+});
+const RedeliverBodySchema = z.object({ message_id: z.string().min(1).max(128) });
+
+/** Loose on purpose: a test may deliver odd events; only what the emulator files the chat by is read. */
+const RawEventSchema = z.looseObject({
+  event_name: z.string().min(1).max(100),
+  message: z
+    .looseObject({
+      message_id: z.string().optional(),
+      chat: z
+        .looseObject({ id: z.string().regex(CHAT_ID_PATTERN), chat_type: z.string().optional() })
+        .optional(),
+    })
+    .optional(),
+});
+
+const EVENT_KINDS: Record<ZaloEventName, ZaloMessageKind> = {
+  'message.text.received': 'text',
+  'message.image.received': 'photo',
+  'message.sticker.received': 'sticker',
+  'message.unsupported.received': 'unsupported',
+};
+
+function chatIdParam(request: Request): string {
+  const chatId = String(request.params.chatId);
+  if (!CHAT_ID_PATTERN.test(chatId)) {
+    throw new ControlError(400, 'invalid_chat_id', 'chatId must be 1–64 of A-Z a-z 0-9 _ -');
+  }
+  return chatId;
+}
+
+/** What a chat's history keeps of a message, the resident's or the bot's. */
+function historyEntry(message: ZaloMessage, kind: ZaloMessageKind): Omit<ZaloChatMessage, 'seq'> {
+  return {
+    message_id: message.message_id,
+    from_bot: false,
+    kind,
+    date: message.date,
+    ...(message.text !== undefined ? { text: message.text } : {}),
+    ...(message.photo !== undefined ? { photo: message.photo } : {}),
+    ...(message.caption !== undefined ? { caption: message.caption } : {}),
+    ...(message.sticker !== undefined ? { sticker: message.sticker } : {}),
+    ...(message.url !== undefined ? { url: message.url } : {}),
+    user_id: message.from.id,
+    display_name: message.from.display_name,
+  };
+}
+
+export function controlRouter(state: ZaloState, closing: AbortSignal): Router {
+  const router = express.Router();
+  const json = express.json({ limit: '1mb' });
+  const abortOf = (response: Response) => exchangeAbortSignal(response, closing);
+
+  /** The chat and resident of a new message; a private chat's resident defaults to an id derived from it. */
+  const senderOf = (
+    chatId: string,
+    body: z.infer<typeof SenderSchema>,
+  ): { chat: ZaloChat; from: ZaloUser } => {
+    const existing = state.chat(chatId);
+    const chatType: ZaloChatType = body.chatType ?? existing?.chat.chat_type ?? 'PRIVATE';
+    const from: ZaloUser = {
+      id: body.from?.id ?? defaultUserId(chatId),
+      display_name: body.from?.display_name ?? (chatType === 'PRIVATE' ? 'Người dân' : 'Thành viên nhóm'),
+      is_bot: false,
+    };
+    return { chat: { id: chatId, chat_type: chatType }, from };
+  };
+
+  /** Queues a resident's message as Zalo would send it and keeps it in the chat's history. */
+  const deliverResident = (
+    chatId: string,
+    body: z.infer<typeof SenderSchema>,
+    eventName: ZaloEventName,
+    content: Pick<ZaloMessage, 'text' | 'photo' | 'caption' | 'sticker' | 'url'>,
+  ): ZaloDelivered => {
+    const { chat, from } = senderOf(chatId, body);
+    const chatState = state.ensureChat(chat, from);
+    chatState.chat = chat;
+    const message: ZaloMessage = { message_id: randomHex(16), from, chat, date: Date.now(), ...content };
+    const event: ZaloEvent = { event_name: eventName, message };
+    const stored = state.appendMessage(chatState, historyEntry(message, EVENT_KINDS[eventName]), event);
+    state.enqueue(event);
+    return {
+      message_id: message.message_id,
+      user_id: from.id,
+      chat_id: chatId,
+      event_name: eventName,
+      seq: stored.seq,
+      ...(content.photo ? { photo: content.photo } : {}),
+    };
+  };
+
+  const messagesOf = (chat: ZaloChatState | undefined, after: number, everyone: boolean) =>
+    (chat?.records ?? [])
+      .map((record) => record.message)
+      .filter((message) => (everyone || message.from_bot) && message.seq > after);
+
+  // ---- the resident's side ---------------------------------------------------------------
+
+  router.post(
+    '/chats/:chatId/text',
+    json,
+    asyncRoute((request, response) => {
+      const chatId = chatIdParam(request);
+      const body = TextBodySchema.parse(request.body ?? {});
+      if (body.text.trim() === '') throw new ControlError(400, 'empty_text', 'text is empty');
+      if (body.text.length > ZALO_LIMITS.residentTextLength) {
+        throw new ControlError(400, 'text_too_long', `text is longer than ${ZALO_LIMITS.residentTextLength}`);
+      }
+      response.json({
+        ok: true,
+        result: deliverResident(chatId, body, 'message.text.received', { text: body.text }),
+      });
+    }),
+  );
+
+  router.post(
+    '/chats/:chatId/photo',
+    asyncRoute(async (request, response) => {
+      const chatId = chatIdParam(request);
+      const contentType = request.headers['content-type'] ?? '';
+      if (!contentType.toLowerCase().startsWith('image/')) {
+        throw new ControlError(
+          415,
+          'unsupported_media_type',
+          'send the image bytes with an image/* Content-Type',
+        );
+      }
+      const caption = typeof request.query.caption === 'string' ? request.query.caption : undefined;
+      if (caption !== undefined && caption.length > ZALO_LIMITS.textLength) {
+        throw new ControlError(400, 'caption_too_long', `caption is longer than ${ZALO_LIMITS.textLength}`);
+      }
+      const lifetime = numberQuery(request, 'expiresInMs', DEFAULT_MEDIA_LIFETIME_MS, MAX_MEDIA_LIFETIME_MS);
+      const expired = request.query.expired === '1' || request.query.expired === 'true';
+      const bytes = await readUpload(request, ZALO_LIMITS.uploadBytes);
+      if (bytes.length === 0) throw new ControlError(400, 'empty_file', 'the image is empty');
+      const expiresAt = expired ? Date.now() - 1 : Date.now() + lifetime;
+      const name = state.storeMedia(bytes, contentType.split(';')[0]!.trim().toLowerCase(), expiresAt);
+      response.json({
+        ok: true,
+        result: deliverResident(chatId, {}, 'message.image.received', {
+          photo: state.mediaUrl(name),
+          ...(caption ? { caption } : {}),
+        }),
+      });
+    }),
+  );
+
+  router.post(
+    '/chats/:chatId/sticker',
+    json,
+    asyncRoute((request, response) => {
+      const chatId = chatIdParam(request);
+      const body = StickerBodySchema.parse(request.body ?? {});
+      const sticker = body.sticker ?? randomHex(8);
+      response.json({
+        ok: true,
+        result: deliverResident(chatId, body, 'message.sticker.received', {
+          sticker,
+          url: `https://zalo-api.zadn.vn/api/emoticon/sticker/webpc?eid=${sticker}&size=130`,
+        }),
+      });
+    }),
+  );
+
+  /** Voice, video, files, locations…: what Zalo forwards to bots only as "unsupported", without content. */
+  router.post(
+    '/chats/:chatId/unsupported',
+    json,
+    asyncRoute((request, response) => {
+      const chatId = chatIdParam(request);
+      const body = SenderSchema.parse(request.body ?? {});
+      response.json({ ok: true, result: deliverResident(chatId, body, 'message.unsupported.received', {}) });
+    }),
+  );
+
+  /** Any event, delivered exactly as given (twice for a duplicate-delivery test). */
+  router.post(
+    '/updates',
+    json,
+    asyncRoute((request, response) => {
+      const event = RawEventSchema.parse(request.body ?? {}) as unknown as ZaloEvent;
+      const message = event.message as Partial<ZaloMessage> | undefined;
+      const chatId = message?.chat?.id;
+      if (chatId !== undefined) {
+        const chatType: ZaloChatType = message?.chat?.chat_type === 'GROUP' ? 'GROUP' : 'PRIVATE';
+        const from = message?.from as ZaloUser | undefined;
+        const chat = state.ensureChat({ id: chatId, chat_type: chatType }, from?.id ? from : undefined);
+        const known = chat.records.some((record) => record.message.message_id === message?.message_id);
+        if (typeof message?.message_id === 'string' && !known) {
+          state.appendMessage(
+            chat,
+            historyEntry(
+              {
+                date: Date.now(),
+                ...message,
+                from: from ?? { id: '', display_name: '', is_bot: false },
+              } as ZaloMessage,
+              EVENT_KINDS[event.event_name] ?? 'unsupported',
+            ),
+            event,
+          );
+        }
+      }
+      state.enqueue(event);
+      response.json({
+        ok: true,
+        result: {
+          queued: true,
+          pending_update_count: state.pendingUpdates.length,
+          ...(chatId !== undefined ? { chat_id: chatId } : {}),
+          ...(typeof message?.message_id === 'string' ? { message_id: message.message_id } : {}),
+        },
+      });
+    }),
+  );
+
+  /** Sends an earlier resident event again, unchanged: Zalo's at-least-once delivery. */
+  router.post(
+    '/chats/:chatId/redeliver',
+    json,
+    asyncRoute((request, response) => {
+      const chatId = chatIdParam(request);
+      const { message_id: messageId } = RedeliverBodySchema.parse(request.body ?? {});
+      const record = state
+        .chat(chatId)
+        ?.records.find((candidate) => candidate.message.message_id === messageId);
+      if (!record?.event) {
+        throw new ControlError(
+          404,
+          'message_not_found',
+          'no resident message with this message_id in the chat',
+        );
+      }
+      state.enqueue(structuredClone(record.event));
+      response.json({
+        ok: true,
+        result: { message_id: messageId, user_id: record.event.message.from?.id ?? '', chat_id: chatId },
+      });
+    }),
+  );
+
+  // ---- what the bot did ------------------------------------------------------------------
+
+  router.get(
+    '/chats/:chatId',
+    asyncRoute((request, response) => {
+      const chat = state.chat(chatIdParam(request));
+      if (!chat) throw new ControlError(404, 'chat_not_found', 'no event has come from this chat yet');
+      response.json({
+        ok: true,
+        result: {
+          chat: chat.chat,
+          user_id: chat.user?.id ?? defaultUserId(chat.chat.id),
+          last_seq: chat.lastSeq,
+          last_event_seq: chat.lastEventSeq,
+        },
+      });
+    }),
+  );
+
+  router.get(
+    '/chats/:chatId/messages',
+    asyncRoute(async (request, response) => {
+      const chatId = chatIdParam(request);
+      const after = numberQuery(request, 'after', 0);
+      const wait = numberQuery(request, 'wait', 0, MAX_WAIT_SECONDS);
+      const count = Math.max(1, numberQuery(request, 'count', 1));
+      // from=all adds the resident's own messages (the playground shows both sides).
+      const everyone = request.query.from === 'all';
+      const current = () => messagesOf(state.chat(chatId), after, everyone);
+      await waitUntil(
+        state.chatActivity(chatId),
+        () => current().length >= count,
+        wait * 1000,
+        abortOf(response),
+      );
+      if (!response.writable) return;
+      response.json({ ok: true, result: current() });
+    }),
+  );
+
+  router.get(
+    '/chats/:chatId/events',
+    asyncRoute(async (request, response) => {
+      const chatId = chatIdParam(request);
+      const after = numberQuery(request, 'after', 0);
+      const wait = numberQuery(request, 'wait', 0, MAX_WAIT_SECONDS);
+      const events = () => (state.chat(chatId)?.events ?? []).filter((event) => event.seq > after);
+      await waitUntil(state.chatActivity(chatId), () => events().length > 0, wait * 1000, abortOf(response));
+      if (!response.writable) return;
+      response.json({ ok: true, result: events() });
+    }),
+  );
+
+  /** An image a resident sent, whether or not its public link has expired (the playground shows it). */
+  router.get('/media/:name', (request, response) => {
+    const media = state.media.get(String(request.params.name));
+    if (!media) {
+      response.status(404).json({ ok: false, error: 'media_not_found', message: 'unknown media' });
+      return;
+    }
+    sendImage(response, media.bytes, media.contentType);
+  });
+
+  router.delete(
+    '/chats/:chatId',
+    asyncRoute((request, response) => {
+      state.clearChat(chatIdParam(request));
+      response.json({ ok: true, result: true });
+    }),
+  );
+
+  // ---- the emulator itself ---------------------------------------------------------------
+
+  router.post(
+    '/faults',
+    json,
+    asyncRoute((request, response) => {
+      const fault = state.faults.add(FaultSchema.parse(request.body ?? {}));
+      response.json({ ok: true, result: { fault_id: fault.id } });
+    }),
+  );
+
+  router.delete('/faults', (_request, response) => {
+    state.faults.clear();
+    response.json({ ok: true, result: true });
+  });
+
+  router.get('/status', (_request, response) => {
+    response.json({
+      ok: true,
+      result: {
+        polling: state.activePoll !== undefined,
+        pending_update_count: state.pendingUpdates.length,
+        webhook_url: state.webhook?.url ?? '',
+        webhook_last_error: state.webhook?.lastErrorMessage ?? '',
+        chat_count: state.chats.size,
+        media_count: state.media.size,
+        media_bytes: state.mediaBytes,
+        fault_count: state.faults.size,
+      },
+    });
+  });
+
+  router.post('/reset', (_request, response) => {
+    state.reset();
+    response.json({ ok: true, result: true });
+  });
+
+  router.use(unknownEndpoint);
+  router.use(controlErrorHandler);
+  return router;
+}
+
+/** Raster images only render inline: an uploaded HTML or SVG file must not run on this origin. */
+export function sendImage(response: Response, bytes: Buffer, contentType: string): void {
+  const inline = /^image\/(jpeg|png|gif|webp)$/i.test(contentType);
+  response.setHeader('content-type', inline ? contentType : 'application/octet-stream');
+  if (!inline) response.setHeader('content-disposition', 'attachment');
+  response.setHeader('content-length', String(bytes.length));
+  response.setHeader('x-content-type-options', 'nosniff');
+  response.end(bytes);
+}
