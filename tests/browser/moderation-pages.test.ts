@@ -1,5 +1,5 @@
 import type { TestUser } from '@tinbao/api/auth/testing';
-import { tips, units, users } from '@tinbao/api/platform/schema';
+import { tips, unitNotificationTargets, users } from '@tinbao/api/platform/schema';
 import { communePoliceUnitId, createTestTip } from '@tinbao/api/tips/testing';
 import { eq } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
@@ -314,7 +314,7 @@ describe('QA fixes', () => {
     await context.close();
   });
 
-  it('admin pages: Vietnamese validation, errors by code, the Telegram group, provinces beside units', async () => {
+  it('admin pages: Vietnamese validation, errors by code, notification targets, provinces beside units', async () => {
     const admin3 = await world.createUser({ role: 'admin', displayName: 'Quản trị viên' });
     const { context, page } = await world.newPage();
     await loginThroughUi(world, page, admin3);
@@ -364,24 +364,41 @@ describe('QA fixes', () => {
     await page.getByTestId('create-unit').getByRole('button', { name: 'Tạo đơn vị' }).click();
     await page.getByTestId('create-unit').getByTestId('validation-errors').waitFor();
 
-    // The unit's Telegram group.
+    // Where the unit's notifications go: Telegram groups added and removed.
     await page.getByTestId('unit-item').first().click();
-    await page.getByTestId('unit-telegram').waitFor();
-    expect(await page.getByTestId('unit-telegram-status').textContent()).toBe('Chưa có nhóm Telegram');
+    const targets = page.getByTestId('unit-targets');
+    await targets.waitFor();
+    expect(await page.getByTestId('unit-targets-empty').textContent()).toContain(
+      'Chưa có nơi nhận thông báo',
+    );
     await page.getByTestId('unit-telegram-input').fill('12345');
-    await page.getByTestId('unit-telegram-save').click();
-    await page.getByTestId('unit-telegram').getByTestId('field-error').waitFor();
+    await page.getByTestId('unit-telegram-add').click();
+    await targets.getByTestId('field-error').waitFor();
+    expect(await targets.getByTestId('field-error').textContent()).toContain('ID nhóm Telegram là một số âm');
     await page.getByTestId('unit-telegram-input').fill('-1001234567890');
-    await page.getByTestId('unit-telegram-save').click();
+    await page.getByTestId('unit-telegram-add').click();
+    await expect.poll(() => targets.getByTestId('unit-target').count()).toBe(1);
+    expect(await page.getByTestId('unit-telegram-input').inputValue()).toBe('');
+    await page.getByTestId('unit-telegram-input').fill('-1001234567890');
+    await page.getByTestId('unit-telegram-input').press('Enter');
     await expect
-      .poll(() => page.getByTestId('unit-telegram-status').textContent())
-      .toBe('Đã cấu hình nhóm Telegram');
+      .poll(() => targets.getByTestId('field-error').textContent())
+      .toContain('đã có trong danh sách');
+    await page.getByTestId('unit-telegram-input').fill('-1009876543210');
+    await page.getByTestId('unit-telegram-add').click();
+    await expect.poll(() => targets.getByTestId('unit-target').count()).toBe(2);
+    expect(await targets.getByTestId('unit-targets-list').textContent()).toContain(
+      'Nhóm Telegram: -1001234567890',
+    );
     const configured = await world.api.database.db
-      .select({ group: units.telegramGroupId })
-      .from(units)
-      .where(eq(units.telegramGroupId, '-1001234567890'));
-    expect(configured).toHaveLength(1);
+      .select({ address: unitNotificationTargets.address })
+      .from(unitNotificationTargets)
+      .where(eq(unitNotificationTargets.channel, 'telegram'));
+    expect(configured.map((row) => row.address).sort()).toEqual(['-1001234567890', '-1009876543210']);
     await checkPage(page, '19-units-telegram');
+    await targets.getByRole('button', { name: 'Bỏ Nhóm Telegram -1001234567890' }).click();
+    await expect.poll(() => targets.getByTestId('unit-target').count()).toBe(1);
+    expect(await targets.getByTestId('unit-targets-list').textContent()).toContain('-1009876543210');
     await context.close();
   });
 

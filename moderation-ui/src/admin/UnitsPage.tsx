@@ -1,4 +1,4 @@
-import type { Unit, UnitDetail } from '@tinbao/shared/api/units';
+import type { NotificationTarget, Unit, UnitDetail } from '@tinbao/shared/api/units';
 import { TelegramGroupIdSchema, UnitKindSchema } from '@tinbao/shared/api/units';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ProvinceCommuneFields, ProvinceField } from '../admin-units/ProvinceCommuneFields';
@@ -193,9 +193,9 @@ function UnitEditor({ unitId, onSaved }: { unitId: string; onSaved(): void }) {
       <Button type="submit" variant="primary">
         {t.save}
       </Button>
-      <TelegramGroupEditor
+      <NotificationTargetsEditor
         unitId={unitId}
-        configured={unit.data.unit.telegramGroupConfigured}
+        targets={unit.data.unit.notificationTargets}
         onSaved={() => {
           onSaved();
           unit.reload();
@@ -205,45 +205,87 @@ function UnitEditor({ unitId, onSaved }: { unitId: string; onSaved(): void }) {
   );
 }
 
-/** The group where the unit's notifications go (no tip content); the id itself is not shown back. */
-function TelegramGroupEditor({
+/**
+ * Where the unit's notifications go (no tip content): a list with add and remove, each change
+ * saving the whole list. Telegram groups today; another channel is one more add field.
+ */
+function NotificationTargetsEditor({
   unitId,
-  configured,
+  targets,
   onSaved,
 }: {
   unitId: string;
-  configured: boolean;
+  targets: NotificationTarget[];
   onSaved(): void;
 }) {
   const { t } = useI18n();
   const [groupId, setGroupId] = useState('');
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
-  const save = async (value: string | null) => {
+  const [saving, setSaving] = useState(false);
+  // The list as the server last answered it, so a second change never starts from a stale one.
+  const [current, setCurrent] = useState(targets);
+  useEffect(() => setCurrent(targets), [targets]);
+  const save = async (next: NotificationTarget[]): Promise<boolean> => {
     setError(undefined);
-    if (value !== null) {
-      const trimmed = value.trim().replace(/\s/g, '');
-      if (!trimmed) return setProblem(t.validation.required(t.admin.telegramGroupIdLabel));
-      if (!TelegramGroupIdSchema.safeParse(trimmed).success) return setProblem(t.validation.telegramGroupId);
-      value = trimmed;
-    }
-    setProblem(undefined);
+    setSaving(true);
     try {
-      await api(`/units/${unitId}`, { method: 'PATCH', body: { telegramGroupId: value } });
-      setGroupId('');
+      const body = await api<{ unit: UnitDetail }>(`/units/${unitId}`, {
+        method: 'PATCH',
+        body: { notificationTargets: next },
+      });
+      setCurrent(body.unit.notificationTargets);
       onSaved();
+      return true;
     } catch (failure) {
       setError(failure);
+      return false;
+    } finally {
+      setSaving(false);
     }
   };
-  // Its own section inside the editor form: Enter in the field saves the group, not the communes.
+  const addTelegramGroup = async () => {
+    const address = groupId.trim().replace(/\s/g, '');
+    if (!address) return setProblem(t.validation.required(t.admin.telegramGroupIdLabel));
+    if (!TelegramGroupIdSchema.safeParse(address).success) return setProblem(t.validation.telegramGroupId);
+    if (current.some((target) => target.channel === 'telegram' && target.address === address))
+      return setProblem(t.validation.telegramGroupTwice);
+    setProblem(undefined);
+    if (await save([...current, { channel: 'telegram', address }])) setGroupId('');
+  };
+  const headingId = `targets-${unitId}`;
+  // Its own section inside the editor form: Enter in the field adds the group, not the communes.
   return (
-    <section aria-labelledby={`telegram-${unitId}`} className="subsection" data-testid="unit-telegram">
-      <h3 id={`telegram-${unitId}`}>{t.admin.telegramGroup}</h3>
-      <p className="muted" data-testid="unit-telegram-status">
-        {configured ? t.admin.telegramConfigured : t.admin.telegramNotConfigured}
-      </p>
+    <section aria-labelledby={headingId} className="subsection" data-testid="unit-targets">
+      <h3 id={headingId}>{t.admin.notificationTargets}</h3>
+      <p className="hint">{t.admin.notificationTargetsHint}</p>
       <ErrorNotice error={error} context="unit" />
+      {current.length === 0 ? (
+        <p className="muted" data-testid="unit-targets-empty">
+          {t.admin.noNotificationTargets}
+        </p>
+      ) : (
+        <ul className="chips" aria-labelledby={headingId} data-testid="unit-targets-list">
+          {current.map((target) => {
+            const channel = t.admin.notificationChannel[target.channel] ?? target.channel;
+            return (
+              <li key={`${target.channel} ${target.address}`} data-testid="unit-target">
+                {channel}: {target.address}
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-small"
+                  aria-label={t.admin.removeNotificationTarget(channel, target.address)}
+                  disabled={saving}
+                  onClick={() => void save(current.filter((other) => other !== target))}
+                  data-testid="unit-target-remove"
+                >
+                  ×
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
       <FormField
         label={t.admin.telegramGroupIdLabel}
         hint={t.admin.telegramGroupHint}
@@ -256,20 +298,15 @@ function TelegramGroupEditor({
         onKeyDown={(event) => {
           if (event.key === 'Enter') {
             event.preventDefault();
-            void save(groupId);
+            void addTelegramGroup();
           }
         }}
         data-testid="unit-telegram-input"
       />
       <div className="row">
-        <Button onClick={() => void save(groupId)} data-testid="unit-telegram-save">
-          {t.admin.saveTelegram}
+        <Button onClick={() => void addTelegramGroup()} disabled={saving} data-testid="unit-telegram-add">
+          {t.admin.addTelegramGroup}
         </Button>
-        {configured ? (
-          <Button variant="ghost" onClick={() => void save(null)} data-testid="unit-telegram-clear">
-            {t.admin.telegramClear}
-          </Button>
-        ) : null}
       </div>
     </section>
   );
