@@ -46,7 +46,7 @@ async function startEmulatorProcess(): Promise<{ url: string; close(): Promise<v
   const port = (probe.address() as { port: number }).port;
   probe.close();
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}emulators/src/main.ts`], {
+  const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}emulators/src/main.ts`, 'telegram'], {
     env: { ...process.env, TELEGRAM_EMULATOR_PORT: String(port), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
