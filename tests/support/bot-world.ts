@@ -4,9 +4,12 @@ import { createRedis } from '@tinbao/api/platform/redis';
 import { tips } from '@tinbao/api/platform/schema';
 import { createTestDatabase, type TestDatabase } from '@tinbao/api/platform/test-database';
 import { startWorkers } from '@tinbao/api/workers';
-import { type BotDeps, createBot } from '@tinbao/bot/bot';
+import type { ChannelAdapter } from '@tinbao/bot/channels/port';
+import { createTelegramAdapter } from '@tinbao/bot/channels/telegram/adapter';
+import { createZaloAdapter } from '@tinbao/bot/channels/zalo/adapter';
+import { createBasicPlaceFinder } from '@tinbao/bot/conversation/places';
+import { createGateway, type GatewayDeps } from '@tinbao/bot/gateway';
 import { createBotRedis, waitForRedis } from '@tinbao/bot/redis';
-import { type BotRuntime, startBotRuntime } from '@tinbao/bot/runtime';
 import { createTestBotKeys } from '@tinbao/bot/testing/test-bot';
 import {
   createEmulatorClient,
@@ -14,6 +17,8 @@ import {
   type EmulatorMessage,
 } from '@tinbao/emulators/telegram/client';
 import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/emulators/telegram/server';
+import { createZaloEmulatorClient, type ZaloEmulatorClient } from '@tinbao/emulators/zalo/client';
+import { startZaloEmulator, type ZaloEmulator } from '@tinbao/emulators/zalo/server';
 import {
   bullPrefix,
   createLogger,
@@ -29,6 +34,7 @@ import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 
 export const BOT_TOKEN = '7000000001:TEST-tinbao-e2e';
+export const ZALO_TOKEN = '8000000001:TEST-tinbao-zalo';
 
 /**
  * Emulator + bot (long polling against it, in-process) + the api's intake workers on a
@@ -38,6 +44,11 @@ export const BOT_TOKEN = '7000000001:TEST-tinbao-e2e';
 export interface BotWorld {
   emulator: TelegramEmulator;
   client: EmulatorClient;
+  zaloEmulator: ZaloEmulator;
+  zalo: ZaloEmulatorClient;
+  /** Resolves once the gateway has handled `count` events of the chat in all (tests wait on it). */
+  handled(chatId: string | number, count: number, timeoutMs?: number): Promise<void>;
+  handledCount(chatId: string | number): number;
   database: TestDatabase;
   prefix: string;
   /** The api side's Redis connection (waits for Redis to come back). */
@@ -47,7 +58,7 @@ export interface BotWorld {
   queues: Queues;
   org: KeyPair;
   relay: KeyPair;
-  botDeps: BotDeps;
+  botDeps: GatewayDeps;
   logs: ReturnType<typeof createLogCapture>;
   restartBot(): Promise<void>;
   stopBot(): Promise<void>;
@@ -56,13 +67,31 @@ export interface BotWorld {
 }
 
 export async function startBotWorld(
-  options: { redisUrl?: string; botRedisUrl?: string; workers?: boolean } = {},
+  options: {
+    redisUrl?: string;
+    botRedisUrl?: string;
+    workers?: boolean;
+    gateway?: Partial<GatewayDeps>;
+  } = {},
 ): Promise<BotWorld> {
   const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
   const logs = createLogCapture();
   const logger = createLogger({ name: 'e2e', level: 'debug', destination: logs.stream });
   const emulator = await startTelegramEmulator({ port: 0 });
   const client = createEmulatorClient(emulator.url);
+  const zaloEmulator = await startZaloEmulator({ port: 0 });
+  const zalo = createZaloEmulatorClient(zaloEmulator.url);
+  const counts = new Map<string, number>();
+  const waiters = new Set<{ chatId: string; count: number; resolve: () => void }>();
+  const countHandled = (chatId: string) => {
+    counts.set(chatId, (counts.get(chatId) ?? 0) + 1);
+    for (const waiter of waiters) {
+      if (waiter.chatId === chatId && (counts.get(chatId) ?? 0) >= waiter.count) {
+        waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  };
   const database = await createTestDatabase('pglite');
   await seedAdminUnits(database.db, loadAdminUnits());
   const prefix = createTestRedisPrefix();
@@ -93,9 +122,7 @@ export async function startBotWorld(
   intakeQueue.on('error', () => {});
 
   const { org, relay, draftKey, pepper } = await createTestBotKeys();
-  const botDeps: BotDeps = {
-    token: BOT_TOKEN,
-    apiRoot: emulator.url,
+  const botDeps: GatewayDeps = {
     redis: botRedis,
     redisPrefix: prefix,
     intakeQueue,
@@ -103,23 +130,59 @@ export async function startBotWorld(
     relayPublicKey: relay.publicKey,
     draftKey,
     pepper,
-    units: loadAdminUnits(),
+    places: createBasicPlaceFinder(loadAdminUnits()),
     logger,
+    ...options.gateway,
   };
 
-  let runtime: BotRuntime | undefined;
+  let adapters: ChannelAdapter[] = [];
   const startBot = async () => {
-    runtime = await startBotRuntime(createBot(botDeps), { logger, pollTimeoutSeconds: 5 });
+    const gateway = createGateway(botDeps);
+    const common = { redis: botRedis, redisPrefix: prefix, pseudonyms: gateway.pseudonyms, logger };
+    adapters = [
+      createTelegramAdapter({ ...common, token: BOT_TOKEN, apiRoot: emulator.url, pollTimeoutSeconds: 5 }),
+      createZaloAdapter({ ...common, token: ZALO_TOKEN, apiRoot: zaloEmulator.url, pollTimeoutSeconds: 5 }),
+    ];
+    for (const adapter of adapters) {
+      await adapter.start((event, deliver) =>
+        gateway.conversation
+          .handle(event.resident, adapter.caps, event.input, deliver)
+          .finally(() => countHandled(event.resident.chatId)),
+      );
+    }
   };
   const stopBot = async () => {
-    await runtime?.stop();
-    runtime = undefined;
+    await Promise.all(adapters.map((adapter) => adapter.stop()));
+    adapters = [];
   };
   await startBot();
 
   return {
     emulator,
     client,
+    zaloEmulator,
+    zalo,
+    handledCount: (chatId) => counts.get(String(chatId)) ?? 0,
+    handled: (chatId, count, timeoutMs = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        const key = String(chatId);
+        if ((counts.get(key) ?? 0) >= count) return resolve();
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(
+            new Error(`chat ${key}: ${counts.get(key) ?? 0} of ${count} events handled in ${timeoutMs} ms`),
+          );
+        }, timeoutMs);
+        const waiter = {
+          chatId: key,
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        };
+        waiters.add(waiter);
+      }),
     database,
     prefix,
     apiRedis,
@@ -144,6 +207,7 @@ export async function startBotWorld(
       apiRedis.disconnect();
       botRedis.disconnect();
       await emulator.close();
+      await zaloEmulator.close();
       await database.destroy();
     },
   };

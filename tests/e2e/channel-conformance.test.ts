@@ -1,0 +1,246 @@
+import { randomBytes } from 'node:crypto';
+import { tips } from '@tinbao/api/platform/schema';
+import { TELEGRAM_CAPABILITIES } from '@tinbao/bot/channels/telegram/adapter';
+import { ZALO_CAPABILITIES } from '@tinbao/bot/channels/zalo/adapter';
+import type { Step } from '@tinbao/bot/conversation/draft';
+import { CATEGORY_LABELS, hintOf, TEXT, VENUE_LABELS, WHEN_LABELS } from '@tinbao/bot/conversation/messages';
+import { hasExifOrGps, jpegWithGps } from '@tinbao/bot/testing/photos';
+import {
+  type ObservedWhen,
+  openJson,
+  type TipCategory,
+  TipCategorySchema,
+  TipContentSchema,
+  type VenueType,
+} from '@tinbao/shared';
+import { dumpRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BotWorld, receiptOf, startBotWorld, waitForTip } from '../support/bot-world';
+import { type ResidentDriver, telegramResident, zaloResident } from '../support/residents';
+
+// The same conversations on every channel, through its emulator over real HTTP, each ending
+// in exactly one stored tip whose envelope opens to exactly the answers given.
+let world: BotWorld;
+let nextTelegramChat = 5_560_000_001;
+beforeAll(async () => {
+  world = await startBotWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const CHANNELS = [
+  {
+    name: 'telegram' as const,
+    caps: TELEGRAM_CAPABILITIES,
+    resident: () => telegramResident(world, nextTelegramChat++),
+    privacy: 'Telegram biết tài khoản của bạn',
+  },
+  {
+    name: 'zalo' as const,
+    caps: ZALO_CAPABILITIES,
+    resident: () => zaloResident(world, `zc${randomBytes(8).toString('hex')}`),
+    privacy: 'Zalo biết tài khoản của bạn (gắn với số điện thoại)',
+  },
+];
+
+const VENUES: VenueType[] = [
+  'karaoke',
+  'nha_rieng',
+  'nha_nghi_khach_san',
+  'quan_ca_phe',
+  'truong_hoc',
+  'noi_cong_cong',
+  'khac',
+];
+const WHENS: ObservedWhen[] = [
+  'dang_dien_ra',
+  'hom_nay',
+  'hom_qua',
+  'trong_tuan',
+  'truoc_do',
+  'hom_nay',
+  'hom_qua',
+];
+
+interface Plan {
+  category: TipCategory;
+  venue: VenueType;
+  when: ObservedWhen;
+  consent: boolean;
+  photo: boolean;
+  /** «Sửa» from the summary: the time is changed to "Hôm qua". */
+  edit: boolean;
+  /** A sticker before each answer: the step's hint, the step kept. */
+  badInput: boolean;
+  how: 'number' | 'words';
+}
+
+const plans: Plan[] = TipCategorySchema.options.map((category, index) => ({
+  category,
+  venue: VENUES[index]!,
+  when: WHENS[index]!,
+  consent: index % 2 === 0,
+  photo: index % 3 === 0,
+  edit: index === 1 || index === 4,
+  badInput: index === 2,
+  how: index % 2 === 0 ? 'number' : 'words',
+}));
+
+describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident, privacy }) => {
+  const hint = (step: Step) => hintOf(step, caps);
+
+  async function answer(you: ResidentDriver, plan: Plan, step: Step, act: () => Promise<string[]>) {
+    if (plan.badInput) {
+      const hinted = await you.sticker();
+      expect(hinted.at(-1), `${name} ${step} sticker`).toContain(
+        step === 'commune' ? 'Vui lòng gõ một phần tên xã' : hint(step),
+      );
+    }
+    return act();
+  }
+
+  it.each(plans)('takes a $category tip and stores exactly the answers given', async (plan) => {
+    const you = resident();
+    const marker = `MARKER-${name}-${plan.category}-${randomBytes(3).toString('hex')}`;
+    const description = `Có người ${CATEGORY_LABELS[plan.category].toLowerCase()} gần đây, tối nào cũng thấy. ${marker}`;
+    const [welcome] = await you.say('/start');
+    expect(welcome).toContain(privacy);
+    expect(welcome).toContain('trang web');
+    expect(await you.choose('Gửi tin báo', plan.how)).toEqual([expect.stringContaining(TEXT.askCategory)]);
+    await answer(you, plan, 'category', () => you.choose(CATEGORY_LABELS[plan.category], plan.how));
+    // A commune typed without diacritics, after the province typed the same way.
+    const [communePrompt] = await answer(you, plan, 'province', () => you.say('quang tri'));
+    expect(communePrompt).toContain('Tỉnh Quảng Trị');
+    expect((await you.say('dak rong'))[0]).toContain(TEXT.communeMatches);
+    await answer(you, plan, 'commune', () => you.choose('Xã Đakrông (Quảng Trị)', plan.how));
+    await answer(you, plan, 'venue', () => you.choose(VENUE_LABELS[plan.venue], plan.how));
+    expect(await answer(you, plan, 'when', () => you.choose(WHEN_LABELS[plan.when], plan.how))).toEqual([
+      expect.stringContaining(TEXT.askDescription),
+    ]);
+    await answer(you, plan, 'description', () => you.say(description));
+    if (plan.photo) {
+      const photo = await jpegWithGps(640, 480);
+      expect((await you.photo(photo))[0]).toContain(TEXT.photoReceived(1));
+      await you.choose('Xong', plan.how);
+    } else {
+      await answer(you, plan, 'photos', () => you.choose('Không có ảnh', plan.how));
+    }
+    let [summary] = await answer(you, plan, 'consent', () =>
+      you.choose(plan.consent ? 'Đồng ý' : 'Không', plan.how),
+    );
+    expect(summary).toContain(TEXT.summaryTitle);
+    expect(summary).toContain(marker);
+    let when = plan.when;
+    if (plan.edit) {
+      await you.choose('Sửa', plan.how);
+      await you.choose('Thời gian', plan.how);
+      [summary] = await you.choose('Hôm qua', plan.how);
+      expect(summary).toContain('• Thời gian: Hôm qua');
+      when = 'hom_qua';
+    }
+    const sent = await answer(you, plan, 'summary', () => you.choose('Gửi', plan.how));
+    const receiptCode = receiptOf(sent.join('\n'));
+    expect(receiptCode, sent.join('\n')).toBeDefined();
+
+    const rows = await waitForTip(world, receiptCode!);
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect(row).toMatchObject({
+      category: plan.category,
+      communeCode: '19564',
+      channel: name,
+      venueType: plan.venue,
+    });
+    const content = TipContentSchema.parse(await openJson(new Uint8Array(row.envelope), world.org));
+    const { photos, reporterPseudonym, ...answers } = content;
+    expect(answers).toEqual({
+      category: plan.category,
+      provinceCode: '44',
+      communeCode: '19564',
+      venueType: plan.venue,
+      observed: when,
+      description,
+      followUpConsent: plan.consent,
+    });
+    for (const id of you.platformIds) expect(reporterPseudonym).not.toContain(id);
+    expect(photos).toHaveLength(plan.photo ? 1 : 0);
+    if (plan.photo)
+      expect(await hasExifOrGps(Buffer.from(photos[0]!.dataBase64, 'base64'))).toEqual({
+        exif: false,
+        gps: false,
+      });
+  });
+
+  it('/huy asks, then forgets the draft and makes no tip', async () => {
+    const you = resident();
+    await you.say('/start');
+    await you.choose('Gửi tin báo');
+    await you.choose(CATEGORY_LABELS.mua_ban);
+    await you.say('quang tri');
+    await you.say('dak rong');
+    await you.choose('Xã Đakrông (Quảng Trị)');
+    expect(await you.say('/huy')).toEqual([expect.stringContaining(TEXT.confirmCancel)]);
+    expect(await you.choose('Hủy tin báo')).toEqual([TEXT.cancelled]);
+    expect(await you.say('/huy')).toEqual([TEXT.nothingToCancel]);
+  });
+
+  it('keeps the receipt of a stored tip until it reached the resident', async () => {
+    const you = resident();
+    await you.say('/start');
+    await you.choose('Gửi tin báo');
+    await you.choose(CATEGORY_LABELS.su_dung);
+    await you.say('quang tri');
+    await you.say('dak rong');
+    await you.choose('Xã Đakrông (Quảng Trị)');
+    await you.choose(VENUE_LABELS.nha_rieng);
+    await you.choose(WHEN_LABELS.hom_nay);
+    await you.say('Mô tả thử nghiệm biên nhận');
+    await you.choose('Không có ảnh');
+    await you.choose('Không');
+    // The channel refuses the next message once: the receipt does not arrive.
+    const fault = {
+      method: 'sendMessage',
+      count: 1,
+      error_code: 400,
+      description: 'Bad Request: test refusal',
+    };
+    if (name === 'telegram') await world.client.injectFault({ ...fault, chatId: Number(you.chatId) });
+    else await world.zalo.injectFault({ ...fault, chatId: you.chatId });
+    expect(await you.choose('Gửi')).toEqual([]);
+    // The resident writes again: the receipt comes first.
+    const again = await you.say('xin chào');
+    const receiptCode = receiptOf(again[0]);
+    expect(again[0]).toContain('Tin báo của bạn đã được gửi, mã');
+    await waitForTip(world, receiptCode!);
+    expect(
+      await world.database.db.select({ id: tips.id }).from(tips).where(eq(tips.receiptCode, receiptCode!)),
+    ).toHaveLength(1);
+    // Once delivered, it is not repeated.
+    expect((await you.say('/start'))[0]).not.toContain(receiptCode!);
+  });
+
+  it('leaves no chat or user id and no description in Redis, job payloads or logs', async () => {
+    const ids = new Set<string>();
+    for (const you of [resident(), resident()]) {
+      await you.say('/start');
+      await you.choose('Gửi tin báo');
+      for (const id of you.platformIds) ids.add(id);
+    }
+    const needles = [...ids, 'MARKER-'];
+    for (const entry of await dumpRedisPrefix(world.apiRedis, world.prefix)) {
+      for (const needle of needles)
+        expect(entry.bytes.includes(Buffer.from(needle)), `${entry.key} ${needle}`).toBe(false);
+    }
+    const jobs = [
+      ...(await world.queues.intake.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed'])),
+      ...(await world.queues.triage.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed'])),
+    ];
+    for (const job of jobs) {
+      const payload = JSON.stringify({ data: job.data, returnvalue: job.returnvalue, name: job.name });
+      for (const needle of needles) expect(payload).not.toContain(needle);
+    }
+    for (const needle of needles) expect(world.logs.text()).not.toContain(needle);
+  });
+});
