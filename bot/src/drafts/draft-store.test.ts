@@ -3,7 +3,7 @@ import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotRedis } from '../redis';
 import { waitForReady } from '../testing/test-bot';
-import { emptyDraft } from '../tips/draft';
+import { emptyDraft } from '../conversation/draft';
 import { createDraftStorage, createPhotoStore, draftKeyName, photoKeyName } from './draft-store';
 
 const redis = createBotRedis('redis://127.0.0.1:6379');

@@ -1,10 +1,10 @@
 import { createEmulatorClient } from '@tinbao/emulators/telegram/client';
 import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/emulators/telegram/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBot } from './bot';
-import { startBotRuntime } from './runtime';
-import { createTestBotWorld, type TestBotWorld } from './testing/test-bot';
-import { TEXT } from './tips/messages';
+import { TEXT } from '../../conversation/messages';
+import { startChannels } from '../../gateway';
+import { createTestBotWorld, type TestBotWorld } from '../../testing/test-bot';
+import { createTelegramAdapter } from './adapter';
 
 let emulator: TelegramEmulator;
 let world: TestBotWorld;
@@ -31,13 +31,19 @@ describe('bot runtime', () => {
   it('takes updates by webhook, checked by the secret token', async () => {
     const port = await freePort();
     const secret = 'webhook-secret-0123456789';
-    const bot = createBot({ ...world.deps, apiRoot: emulator.url, botInfo: undefined });
-    const runtime = await startBotRuntime(bot, {
+    const { gateway } = world.telegram();
+    const runtime = createTelegramAdapter({
+      token: '4242:TEST-token',
+      apiRoot: emulator.url,
+      redis: world.redis,
+      redisPrefix: world.prefix,
+      pseudonyms: gateway.pseudonyms,
       logger: world.deps.logger,
       webhook: { url: `http://127.0.0.1:${port}/telegram`, secret, port },
     });
+    await startChannels([runtime], gateway.conversation);
     try {
-      expect(runtime.mode).toBe('webhook');
+      expect(runtime.mode()).toBe('webhook');
       const client = createEmulatorClient(emulator.url);
       await client.sendText(610_000_001, '/trogiup');
       const [answer] = await client.waitForMessages(610_000_001, { count: 1, timeoutMs: 10_000 });
@@ -61,10 +67,19 @@ describe('bot runtime', () => {
   });
 
   it('takes updates by long polling by default', async () => {
-    const bot = createBot({ ...world.deps, apiRoot: emulator.url, botInfo: undefined });
-    const runtime = await startBotRuntime(bot, { logger: world.deps.logger, pollTimeoutSeconds: 2 });
+    const { gateway } = world.telegram();
+    const runtime = createTelegramAdapter({
+      token: '4242:TEST-token',
+      apiRoot: emulator.url,
+      redis: world.redis,
+      redisPrefix: world.prefix,
+      pseudonyms: gateway.pseudonyms,
+      logger: world.deps.logger,
+      pollTimeoutSeconds: 2,
+    });
+    await startChannels([runtime], gateway.conversation);
     try {
-      expect(runtime.mode).toBe('polling');
+      expect(runtime.mode()).toBe('polling');
       const client = createEmulatorClient(emulator.url);
       await client.sendText(610_000_002, '/trogiup');
       const [answer] = await client.waitForMessages(610_000_002, { count: 1, timeoutMs: 10_000 });
