@@ -1,8 +1,8 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEXT } from '@tinbao/bot/conversation/messages';
 import { createBotRedis } from '@tinbao/bot/redis';
-import { TEXT } from '@tinbao/bot/tips/messages';
 import { createEmulatorClient } from '@tinbao/emulators/telegram/client';
 import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/emulators/telegram/server';
 import { generateKeyPair } from '@tinbao/shared';

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { ApiConfigSchema } from '@tinbao/api/config';
 import { type ApiProcess, startApiProcess } from '@tinbao/api/server';
 import { createTestTip } from '@tinbao/api/tips/testing';
-import { createBot } from '@tinbao/bot/bot';
+import { TEXT } from '@tinbao/bot/conversation/messages';
+import { createStatusLookup, STATUS_LOOKUPS_PER_WINDOW } from '@tinbao/bot/submission/status';
 import { createTestBotWorld, FakeTelegramChat, type TestBotWorld } from '@tinbao/bot/testing/test-bot';
-import { TEXT } from '@tinbao/bot/tips/messages';
-import { createStatusLookup, STATUS_LOOKUPS_PER_WINDOW } from '@tinbao/bot/tips/status';
 import { createLogger, createOrgKeys, orgKeyPaths, parseConfig } from '@tinbao/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/processes';
@@ -54,7 +53,7 @@ describe('/trangthai asks the API for a receipt’s status', () => {
   it('answers with the status, "not found", or "not now" when the API is away', async () => {
     const tip = await createTestTip(api!.database.db, orgPublicKey, { communeCode: '19564' });
     const chat = new FakeTelegramChat(
-      createBot({ ...world.deps, statusLookup: createStatusLookup(apiUrl) }),
+      world.telegram({ statusLookup: createStatusLookup(apiUrl) }).adapter.bot,
       620_000_001,
     );
     expect(await chat.text(`/trangthai ${tip.receiptCode.toLowerCase()}`)).toEqual([
@@ -63,7 +62,8 @@ describe('/trangthai asks the API for a receipt’s status', () => {
     expect(await chat.text('/trangthai TB-00000-00000')).toEqual([TEXT.statusNotFound('TB-00000-00000')]);
 
     const unreachable = new FakeTelegramChat(
-      createBot({ ...world.deps, statusLookup: createStatusLookup(`http://127.0.0.1:${await freePort()}`) }),
+      world.telegram({ statusLookup: createStatusLookup(`http://127.0.0.1:${await freePort()}`) }).adapter
+        .bot,
       620_000_002,
     );
     expect(await unreachable.text(`/trangthai ${tip.receiptCode}`)).toEqual([TEXT.statusUnavailable]);
@@ -73,7 +73,7 @@ describe('/trangthai asks the API for a receipt’s status', () => {
     const tip = await createTestTip(api!.database.db, orgPublicKey, { communeCode: '19564' });
     const statusLookup = createStatusLookup(apiUrl, { botToken: BOT_API_TOKEN });
     const residents = [620_000_011, 620_000_012, 620_000_013].map(
-      (id) => new FakeTelegramChat(createBot({ ...world.deps, statusLookup }), id),
+      (id) => new FakeTelegramChat(world.telegram({ statusLookup }).adapter.bot, id),
     );
     // 30 look-ups from one IP, over the API's 20 per minute per IP: each resident has its own count.
     for (const chat of residents) {

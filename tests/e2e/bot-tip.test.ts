@@ -1,6 +1,13 @@
 import { tips } from '@tinbao/api/platform/schema';
+import { TELEGRAM_CAPABILITIES } from '@tinbao/bot/channels/telegram/adapter';
+import { hintOf, photosHint, TEXT } from '@tinbao/bot/conversation/messages';
 import { hasExifOrGps, jpegWithGps } from '@tinbao/bot/testing/photos';
-import { HINTS, photosHint, TEXT } from '@tinbao/bot/tips/messages';
+
+const HINTS = {
+  category: hintOf('category', TELEGRAM_CAPABILITIES),
+  description: hintOf('description', TELEGRAM_CAPABILITIES),
+};
+
 import { openJson, TipContentSchema } from '@tinbao/shared';
 import { dumpRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,18 +38,20 @@ describe('a resident sends a tip through Telegram (emulated) to the database', (
     const categoryMessage = await you.lastWithButtons();
     expect((await you.pressData('c:heroin', categoryMessage.message_id))[0]?.text).toContain(HINTS.category);
 
-    expect((await you.press('Mua bán ma túy', categoryMessage))[0]?.text).toBe(TEXT.askProvince);
+    expect((await you.press('Mua bán ma túy', categoryMessage))[0]?.text).toBe(
+      TEXT.askProvince(TELEGRAM_CAPABILITIES),
+    );
     expect((await you.say('quang tri'))[0]?.text).toContain('Tỉnh Quảng Trị');
     const [matches] = await you.say('dak rong');
     expect(matches?.text).toBe(TEXT.communeMatches);
     expect((await you.press('Xã Đakrông (Quảng Trị)', matches))[0]?.text).toBe(TEXT.askVenue);
     expect((await you.press('Quán karaoke'))[0]?.text).toBe(TEXT.askWhen);
     expect((await you.press('Hôm nay'))[0]?.text).toBe(TEXT.askDescription);
-    // Telegram sends a paste over 4,096 characters as two messages, back to back: both are
-    // refused with one answer (the next answer is the sticker's hint), none becomes the description.
+    // Telegram sends a paste over 4,096 characters as two messages, back to back: the first is
+    // refused, the second is neither taken silently nor dropped: the resident is asked.
     expect((await you.say('a'.repeat(4096)))[0]?.text).toBe(TEXT.descriptionTooLong);
-    await world.client.sendText(CHAT_ID, 'phần còn lại của đoạn dán, giữa câu');
-    expect((await you.other('sticker'))[0]?.text).toContain(HINTS.description);
+    expect((await you.say('phần còn lại của đoạn dán, giữa câu'))[0]?.text).toBe(TEXT.candidateDescription);
+    expect((await you.press('Không, tôi sẽ gửi lại'))[0]?.text).toBe(TEXT.askDescription);
     expect((await you.sayRaw('a'.repeat(5000)))[0]?.text).toBe(TEXT.descriptionTooLong);
     expect((await you.other('sticker'))[0]?.text).toContain(HINTS.description);
 
@@ -52,7 +61,9 @@ describe('a resident sends a tip through Telegram (emulated) to the database', (
     expect((await you.photo(original))[0]?.text).toBe(TEXT.photoKeptForLater(1));
     expect((await you.say(DESCRIPTION))[0]?.text).toBe(TEXT.askPhotos(1));
     expect((await you.lastWithButtons()).reply_markup).toEqual({
-      inline_keyboard: [[expect.objectContaining({ text: 'Xong' })]],
+      inline_keyboard: [
+        [expect.objectContaining({ text: 'Xong' }), expect.objectContaining({ text: '« Quay lại' })],
+      ],
     });
     expect((await you.other('voice'))[0]?.text).toContain(photosHint(1));
     expect((await you.press('Xong'))[0]?.text).toBe(TEXT.askConsent);
@@ -112,7 +123,7 @@ describe('a resident sends a tip through Telegram (emulated) to the database', (
     // The reply channel: only the bot's relay key opens it.
     expect(await openJson(new Uint8Array(row.replyToken!), world.relay)).toEqual({
       channel: 'telegram',
-      chatId: CHAT_ID,
+      chatId: String(CHAT_ID),
     });
 
     // No plaintext anywhere but Telegram: Redis (every key of the test), job payloads, logs.
@@ -144,8 +155,10 @@ describe('a resident sends a tip through Telegram (emulated) to the database', (
     await you.press('Gửi tin báo');
     await you.press('Tàng trữ, vận chuyển');
     await you.say('ha noi');
-    expect((await you.say('/huy'))[0]?.text).toBe(TEXT.cancelled);
-    expect((await you.say('ba dinh'))[0]?.text).toBe(HINTS.idle);
+    expect((await you.say('/huy'))[0]?.text).toBe(TEXT.confirmCancel);
+    expect((await you.press('Hủy tin báo'))[0]?.text).toBe(TEXT.cancelled);
+    // Back at the start: anything typed is answered with the welcome, and no tip is made.
+    expect((await you.say('ba dinh'))[0]?.text).toContain('Xin chào! Đây là TinBao');
     expect(await world.database.db.select({ id: tips.id }).from(tips)).toHaveLength(before);
     expect(await world.queues.intake.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0);
   });

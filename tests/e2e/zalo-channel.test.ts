@@ -135,7 +135,10 @@ describe('Zalo specifics', () => {
           text: '/start',
         },
       };
-      for (const headers of [{}, { 'X-Bot-Api-Secret-Token': 'wrong-secret-0000' }] as Record<string, string>[]) {
+      for (const headers of [{}, { 'X-Bot-Api-Secret-Token': 'wrong-secret-0000' }] as Record<
+        string,
+        string
+      >[]) {
         const response = await fetch(`http://127.0.0.1:${port}/zalo`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },
