@@ -177,14 +177,13 @@ interface QueryVariant {
   marked?: string;
   /** The type word the resident used, if this variant dropped one. */
   hint?: string;
+  /** A word was dropped: on a tie, the text as typed wins ("tp.hcm" over "hcm"). */
+  shortened?: boolean;
 }
 
-/**
- * The keys to try: the text as typed, and without a leading type word or a trailing "cũ"
- * ("thị trấn Lao Bảo cũ"). "p4", "q1", "f4" are "phường 4", "quận 1", "phường 4".
- */
-function queryVariants(text: string, table: TypeTable): QueryVariant[] {
-  const words = placeWords(text).flatMap((word): Word[] => {
+/** The words of a query; "p4", "q1", "f4", "tt3" are "phường 4", "quận 1", "phường 4", "thị trấn 3". */
+function queryWords(text: string): Word[] {
+  return placeWords(text).flatMap((word): Word[] => {
     const attached = /^(p|f|q|x|tt|tx)(\d+)$/.exec(word.folded);
     if (!attached) return [word];
     const [type, digits] = [attached[1]!, number(attached[2]!)];
@@ -193,17 +192,31 @@ function queryVariants(text: string, table: TypeTable): QueryVariant[] {
       { folded: digits, marked: digits },
     ];
   });
+}
+
+/**
+ * The keys to try: the words as typed, and without a leading type word or a trailing "cũ"
+ * ("thị trấn Lao Bảo cũ").
+ */
+function queryVariants(words: readonly Word[], table: TypeTable): QueryVariant[] {
   if (words.length === 0) return [];
-  const foldedWords = words.map((word) => word.folded);
-  const bases: { words: Word[]; hint?: string }[] = [{ words }];
-  const type = leadingType(foldedWords, table);
+  const bases: { words: readonly Word[]; hint?: string }[] = [{ words }];
+  const type = leadingType(
+    words.map((word) => word.folded),
+    table,
+  );
   if (type && words.length > type.length) bases.push({ words: words.slice(type.length), hint: type.type });
   const variants: QueryVariant[] = [];
-  const add = (list: Word[], hint?: string) => {
+  const add = (list: readonly Word[], hint?: string) => {
     const key = list.map((word) => word.folded).join('');
     const marked = list.map((word) => word.marked).join('');
     if (!key || variants.some((v) => v.key === key && v.hint === hint)) return;
-    variants.push({ key, ...(marked !== key ? { marked } : {}), ...(hint ? { hint } : {}) });
+    variants.push({
+      key,
+      ...(marked !== key ? { marked } : {}),
+      ...(hint ? { hint } : {}),
+      ...(variants.length > 0 ? { shortened: true } : {}),
+    });
   };
   for (const base of bases) {
     add(base.words, base.hint);
@@ -220,13 +233,19 @@ interface Score {
   penalty: number;
   /** 1 when the resident typed marks and this whole name has others (Hương Hóa for Hướng Hóa). */
   accent: number;
+  /** 1 when matched only without a word of the text. */
+  shortened: number;
 }
 
 const compareScores = (a: Score, b: Score) =>
-  a.tier - b.tier || a.rank - b.rank || a.penalty - b.penalty || a.accent - b.accent;
+  a.tier - b.tier ||
+  a.rank - b.rank ||
+  a.penalty - b.penalty ||
+  a.accent - b.accent ||
+  a.shortened - b.shortened;
 
 function scoreNames(
-  names: readonly string[],
+  names: readonly FoldedName[],
   type: string,
   variants: readonly QueryVariant[],
   maxRank: number,
@@ -234,8 +253,7 @@ function scoreNames(
 ): Score | undefined {
   let best: Score | undefined;
   for (const variant of variants) {
-    for (const name of names) {
-      const foldedName = folded(name);
+    for (const foldedName of names) {
       const rank = rankName(foldedName, variant.key);
       if (rank === undefined || rank > maxRank) continue;
       const score: Score = {
@@ -243,6 +261,7 @@ function scoreNames(
         rank,
         penalty: variant.hint && variant.hint !== type ? 1 : 0,
         accent: rank === 0 && variant.marked && variant.marked !== foldedName.marked ? 1 : 0,
+        shortened: variant.shortened ? 1 : 0,
       };
       if (!best || compareScores(score, best) < 0) best = score;
     }
@@ -257,7 +276,7 @@ interface ProvinceCandidate {
   via?: ProvinceVia;
   /** 0 current name, 1 old province, 2 alias. */
   source: number;
-  names: string[];
+  names: FoldedName[];
 }
 
 const provinceCandidates = new WeakMap<Places, ProvinceCandidate[]>();
@@ -266,7 +285,7 @@ function provinceCandidatesOf(places: Places): ProvinceCandidate[] {
   let list = provinceCandidates.get(places);
   if (list) return list;
   const { provinceByCode, provinces } = places.units;
-  list = provinces.map((province) => ({ province, source: 0, names: [province.shortName] }));
+  list = provinces.map((province) => ({ province, source: 0, names: [folded(province.shortName)] }));
   const currentKeys = new Set(provinces.map((province) => folded(province.shortName).key));
   for (const old of places.oldProvinces) {
     const province = provinceByCode.get(old.provinceCode);
@@ -276,7 +295,7 @@ function provinceCandidatesOf(places: Places): ProvinceCandidate[] {
       province,
       via: { kind: 'old_province', name: old.name },
       source: 1,
-      names: [old.shortName],
+      names: [folded(old.shortName)],
     });
   }
   for (const alias of places.aliases) {
@@ -288,7 +307,7 @@ function provinceCandidatesOf(places: Places): ProvinceCandidate[] {
       via: { kind: 'alias', name: alias.alias, aliasKind: alias.kind },
       source: 2,
       // The alias file's key already drops spaces and punctuation: "tp.hcm" = "tphcm".
-      names: [alias.alias],
+      names: [folded(alias.alias)],
     });
   }
   provinceCandidates.set(places, list);
@@ -303,7 +322,7 @@ function provinceCandidatesOf(places: Places): ProvinceCandidate[] {
  */
 export function resolveProvince(places: Places, text: string, limit = 8): ProvinceResolution {
   // Province type words are dropped, never a hint: "tỉnh Hà Nội" still means Hà Nội.
-  const variants = queryVariants(text, PROVINCE_TYPES).map(({ hint: _, ...variant }) => variant);
+  const variants = queryVariants(queryWords(text), PROVINCE_TYPES).map(({ hint: _, ...variant }) => variant);
   if (variants.length === 0) return { kind: 'none' };
   const scored: { candidate: ProvinceCandidate; score: Score }[] = [];
   for (const candidate of provinceCandidatesOf(places)) {
@@ -314,8 +333,10 @@ export function resolveProvince(places: Places, text: string, limit = 8): Provin
   }
   scored.sort(
     (a, b) =>
-      compareScores(a.score, b.score) ||
+      // A current name wins over an alias even when the alias kept more of the text ("tp hà nội").
+      compareScores({ ...a.score, shortened: 0 }, { ...b.score, shortened: 0 }) ||
       a.candidate.source - b.candidate.source ||
+      a.score.shortened - b.score.shortened ||
       collator.compare(a.candidate.province.shortName, b.candidate.province.shortName),
   );
   // Exact names first: if any name matches whole, only those count ("đn": both; "hà nội": one).
@@ -342,9 +363,9 @@ export function resolveProvince(places: Places, text: string, limit = 8): Provin
 // ---------------------------------------------------------------- communes
 
 type Item =
-  | { source: 0; type: string; names: string[]; commune: Commune }
-  | { source: 1; type: string; names: string[]; old: OldCommune }
-  | { source: 2; type: string; names: string[]; old: OldDistrict };
+  | { source: 0; type: string; names: FoldedName[]; commune: Commune }
+  | { source: 1; type: string; names: FoldedName[]; old: OldCommune }
+  | { source: 2; type: string; names: FoldedName[]; old: OldDistrict };
 
 interface Indexes {
   all: Item[];
@@ -360,13 +381,13 @@ function indexesOf(places: Places): Indexes {
   const entries: { item: Item; provinceCodes: Set<string | undefined> }[] = [];
   for (const commune of units.communes) {
     entries.push({
-      item: { source: 0, type: commune.type, names: [commune.shortName], commune },
+      item: { source: 0, type: commune.type, names: [folded(commune.shortName)], commune },
       provinceCodes: new Set([commune.provinceCode]),
     });
   }
   for (const old of places.oldCommunes) {
     entries.push({
-      item: { source: 1, type: old.type, names: [old.shortName, ...old.variants], old },
+      item: { source: 1, type: old.type, names: [old.shortName, ...old.variants].map(folded), old },
       provinceCodes: new Set(
         old.targets.map((target) => units.communeByCode.get(target.communeCode)?.provinceCode),
       ),
@@ -375,7 +396,7 @@ function indexesOf(places: Places): Indexes {
   for (const old of places.oldDistricts) {
     if (old.communeCodes.length === 0) continue;
     entries.push({
-      item: { source: 2, type: old.type, names: [old.shortName, ...old.variants], old },
+      item: { source: 2, type: old.type, names: [old.shortName, ...old.variants].map(folded), old },
       provinceCodes: new Set([old.provinceCode]),
     });
   }
@@ -444,28 +465,26 @@ function entriesOf(places: Places, item: Item, provinceCode: string | undefined)
   return communes.map((commune) => ({ commune, via: { kind: 'old_district', name: old.name, into } }));
 }
 
-/** "Lao Bảo, Hướng Hóa" or "phường 4 quận 3": the commune, then the old district it was in. */
-function splitContext(text: string): { main: string; context: string } | undefined {
-  const comma = text.indexOf(',');
-  if (comma > 0) return { main: text.slice(0, comma), context: text.slice(comma + 1) };
-  const words = placeWords(text).map((word) => word.folded);
-  for (let at = 1; at < words.length; at++) {
-    const type = leadingType(words.slice(at), DISTRICT_LEVEL);
-    if (type && at + type.length < words.length) {
-      return { main: words.slice(0, at).join(' '), context: words.slice(at).join(' ') };
-    }
-  }
-  return undefined;
+function codesOf(item: Item, places: Places, provinceCode: string | undefined): string[] {
+  const codes =
+    item.source === 0
+      ? [item.commune.code]
+      : item.source === 1
+        ? item.old.targets.map((target) => target.communeCode)
+        : item.old.communeCodes;
+  if (!provinceCode) return codes;
+  const { communeByCode } = places.units;
+  return codes.filter((code) => communeByCode.get(code)?.provinceCode === provinceCode);
 }
 
 function searchItems(
   places: Places,
   items: readonly Item[],
-  text: string,
+  words: readonly Word[],
   provinceCode: string | undefined,
   limit: number,
 ): PlaceSearchResult<CommuneMatch> {
-  const variants = queryVariants(text, PLACE_TYPES);
+  const variants = queryVariants(words, PLACE_TYPES);
   // Old names: whole words or a word's start, from two letters on.
   const oldVariants = variants.filter((variant) => variant.key.length >= 2 || isDigit(variant.key));
   const groups: Group[] = [];
@@ -482,28 +501,34 @@ function searchItems(
   const matches: CommuneMatch[] = [];
   let last: Group | undefined;
   for (const group of groups) {
+    // Past the limit only names that fold like the last one (Văn Lang / Văn Lăng): never pick one.
+    const collides =
+      last !== undefined &&
+      last.item.source === group.item.source &&
+      compareScores(
+        { ...last.score, accent: 0, shortened: 0 },
+        { ...group.score, accent: 0, shortened: 0 },
+      ) === 0 &&
+      last.item.names[0]?.key === group.item.names[0]?.key;
+    if (matches.length >= limit && !collides) {
+      // Only counted: the codes, without building the matches.
+      for (const code of codesOf(group.item, places, provinceCode)) seen.add(code);
+      continue;
+    }
     const fresh = entriesOf(places, group.item, provinceCode).filter(
       (entry) => !seen.has(entry.commune.code),
     );
     if (fresh.length === 0) continue;
-    // Past the limit only names that fold like the last one (Văn Lang / Văn Lăng): never pick one.
-    const full = matches.length >= limit;
-    const collides =
-      last !== undefined &&
-      last.item.source === group.item.source &&
-      compareScores({ ...last.score, accent: 0 }, { ...group.score, accent: 0 }) === 0 &&
-      folded(nameOf(last.item)).key === folded(nameOf(group.item)).key;
     for (const entry of fresh) seen.add(entry.commune.code);
-    if (full && !collides) continue;
     matches.push(...fresh);
     last = group;
   }
   return { matches, total: seen.size };
 }
 
-/** Keeps the old communes of the districts the context names, and the communes covering them. */
-function narrowByDistrict(items: readonly Item[], context: string): Item[] | undefined {
-  const variants = queryVariants(context, DISTRICT_LEVEL);
+/** The old communes of the districts the words name exactly, and the communes covering them. */
+function narrowByDistrict(items: readonly Item[], words: readonly Word[]): Item[] | undefined {
+  const variants = queryVariants(words, DISTRICT_LEVEL);
   const districts = items.filter(
     (item): item is Extract<Item, { source: 2 }> =>
       item.source === 2 && scoreNames(item.names, item.type, variants, 0, false) !== undefined,
@@ -518,6 +543,10 @@ function narrowByDistrict(items: readonly Item[], context: string): Item[] | und
   );
 }
 
+/**
+ * The whole text first; when nothing matches, the commune followed by its old district:
+ * "Lao Bảo, Hướng Hóa", "phường 4 quận 3", "p1 Đông Hà" (numbered wards repeat by district).
+ */
 function findIn(
   places: Places,
   items: readonly Item[],
@@ -525,12 +554,22 @@ function findIn(
   provinceCode: string | undefined,
   limit: number,
 ): PlaceSearchResult<CommuneMatch> {
-  const result = searchItems(places, items, text, provinceCode, limit);
+  const comma = text.indexOf(',');
+  const words = queryWords(comma >= 0 ? text.slice(0, comma) : text);
+  if (comma >= 0) {
+    const narrowed = narrowByDistrict(items, queryWords(text.slice(comma + 1)));
+    const result = searchItems(places, narrowed ?? items, words, provinceCode, limit);
+    return result.total > 0 || !narrowed ? result : searchItems(places, items, words, provinceCode, limit);
+  }
+  const result = searchItems(places, items, words, provinceCode, limit);
   if (result.total > 0) return result;
-  const parts = splitContext(text);
-  if (!parts) return result;
-  const narrowed = narrowByDistrict(items, parts.context);
-  return searchItems(places, narrowed ?? items, parts.main, provinceCode, limit);
+  for (let at = 1; at < words.length; at++) {
+    const narrowed = narrowByDistrict(items, words.slice(at));
+    if (!narrowed) continue;
+    const found = searchItems(places, narrowed, words.slice(0, at), provinceCode, limit);
+    if (found.total > 0) return found;
+  }
+  return result;
 }
 
 /**
