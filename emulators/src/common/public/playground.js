@@ -1,8 +1,46 @@
 // The TinBao web chat: a person plays a resident in a private chat with the bot, through the
-// emulator's control API. Text is always inserted as text nodes, never as HTML.
+// emulator's control API. The same page serves both emulators: `<html data-channel>` says which
+// platform it plays, and it shows what that platform shows (Telegram: formatting, buttons,
+// keyboards, location; Zalo: plain text bubbles, numbered text menus, photos, no location).
+// Text is always inserted as text nodes, never as HTML.
 
-const CHAT_KEY = 'tinbao-playground-chat-id';
 const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+
+const randomHex = (bytes) =>
+  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
+
+const CHANNELS = {
+  telegram: {
+    name: 'Telegram',
+    startText: '/start',
+    maxLength: 4096,
+    // A private chat's id is the resident's positive user id.
+    validChatId: (value) => /^[1-9][0-9]{0,15}$/.test(value) && Number.isSafeInteger(Number(value)),
+    newChatId: () => String(100_000_000 + Math.floor(Math.random() * 1_900_000_000)),
+    keyOf: (message) => message.message_id,
+    isBot: (message) => Boolean(message.from?.is_bot),
+    dateOf: (message) => new Date(message.date * 1000),
+    lastSeqOf: (chat) => chat.last_seq,
+  },
+  zalo: {
+    name: 'Zalo',
+    startText: 'Xin chào',
+    maxLength: 2000,
+    // Zalo's ids are opaque strings.
+    validChatId: (value) => /^[A-Za-z0-9_-]{1,64}$/.test(value),
+    newChatId: () => `pg-${randomHex(8)}`,
+    keyOf: (message) => message.seq,
+    isBot: (message) => message.from_bot === true,
+    dateOf: (message) => new Date(message.date),
+    lastSeqOf: (chat) => chat.last_event_seq,
+  },
+};
+
+const channelName = document.documentElement.dataset.channel === 'zalo' ? 'zalo' : 'telegram';
+const channel = CHANNELS[channelName];
+const CHAT_KEY = `tinbao-playground-chat-id-${channelName}`;
 
 const elements = {
   messages: document.querySelector('[data-testid="messages"]'),
@@ -18,25 +56,27 @@ const elements = {
   toast: document.querySelector('[data-testid="callback-toast"]'),
   error: document.querySelector('[data-testid="chat-error"]'),
   scroller: document.querySelector('.chat'),
+  channelCurrent: document.querySelector('[data-testid="channel-current"]'),
+  channelLink: document.querySelector('[data-testid="channel-link"]'),
 };
 
 /** One chat per browser tab; ?chat=<id> picks one explicitly (browser tests use it). */
 function chatIdForTab() {
-  const fromUrl = Number(new URLSearchParams(location.search).get('chat'));
-  if (Number.isSafeInteger(fromUrl) && fromUrl > 0) {
-    sessionStorage.setItem(CHAT_KEY, String(fromUrl));
+  const fromUrl = new URLSearchParams(location.search).get('chat');
+  if (fromUrl && channel.validChatId(fromUrl)) {
+    sessionStorage.setItem(CHAT_KEY, fromUrl);
     return fromUrl;
   }
-  const stored = Number(sessionStorage.getItem(CHAT_KEY));
-  if (Number.isSafeInteger(stored) && stored > 0) return stored;
-  const random = 100_000_000 + Math.floor(Math.random() * 1_900_000_000);
-  sessionStorage.setItem(CHAT_KEY, String(random));
+  const stored = sessionStorage.getItem(CHAT_KEY);
+  if (stored && channel.validChatId(stored)) return stored;
+  const random = channel.newChatId();
+  sessionStorage.setItem(CHAT_KEY, random);
   return random;
 }
 
 const chatId = chatIdForTab();
-const chatPath = `/_emulator/chats/${chatId}`;
-const rendered = new Map(); // message_id -> { signature, element }
+const chatPath = `/_emulator/chats/${encodeURIComponent(chatId)}`;
+const rendered = new Map(); // message key -> { signature, element }
 let lastSeq = 0;
 let messageCount = 0;
 let hiddenOneTimeKeyboard;
@@ -151,7 +191,7 @@ const OTHER_LABELS = {
   contact: '[Danh bạ]',
 };
 
-function renderMessage(message, fromBot) {
+function renderTelegramMessage(message, fromBot) {
   const item = document.createElement('li');
   item.className = `message ${fromBot ? 'bot' : 'me'}`;
   item.dataset.testid = fromBot ? 'bot-message' : 'user-message';
@@ -192,11 +232,62 @@ function renderMessage(message, fromBot) {
 
   const meta = document.createElement('span');
   meta.className = 'meta';
-  const time = new Date(message.date * 1000);
+  const time = channel.dateOf(message);
   meta.textContent = `${time.toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit' })}${message.edited ? ' · đã sửa' : ''}`;
   item.append(meta);
   return item;
 }
+
+const ZALO_LABELS = {
+  sticker: '[Nhãn dán]',
+  unsupported: '[Tin nhắn mà Zalo không chuyển cho TinBao]',
+};
+
+/** Zalo shows plain text only: no formatting, no buttons; a menu is numbered text. */
+function renderZaloMessage(message, fromBot) {
+  const item = document.createElement('li');
+  item.className = `message ${fromBot ? 'bot' : 'me'}`;
+  item.dataset.testid = fromBot ? 'bot-message' : 'user-message';
+  item.dataset.messageId = String(message.message_id);
+  item.dataset.seq = String(message.seq);
+
+  const media = /\/_zalo-media\/([a-f0-9]{32}\.jpg)$/.exec(message.photo ?? '');
+  if (media) {
+    // The resident's link expires within a minute; the control API keeps the image for this page.
+    const image = document.createElement('img');
+    image.src = `/_emulator/media/${media[1]}`;
+    image.alt = fromBot ? 'Ảnh từ TinBao' : 'Ảnh bạn đã gửi';
+    image.loading = 'lazy';
+    item.append(image);
+  } else if (message.photo) {
+    // A bot's photo is a URL Zalo would fetch; this page does not load other origins.
+    const link = document.createElement('a');
+    link.href = /^https?:\/\//i.test(message.photo) ? message.photo : '#';
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    link.textContent = '[Ảnh] ↗';
+    item.append(link);
+  }
+  const label = ZALO_LABELS[message.kind];
+  if (label) item.append(document.createTextNode(label));
+  const text = message.text ?? message.caption;
+  if (text !== undefined) {
+    const wrapper = document.createElement('div');
+    wrapper.className = 'text';
+    wrapper.textContent = text;
+    item.append(wrapper);
+  }
+
+  const meta = document.createElement('span');
+  meta.className = 'meta';
+  meta.textContent = channel
+    .dateOf(message)
+    .toLocaleTimeString('vi-VN', { hour: '2-digit', minute: '2-digit' });
+  item.append(meta);
+  return item;
+}
+
+const renderMessage = channelName === 'zalo' ? renderZaloMessage : renderTelegramMessage;
 
 function renderInlineButton(messageId, button) {
   if (button.url) {
@@ -288,17 +379,18 @@ async function refresh() {
   const seen = new Set();
   let previous = null;
   for (const message of messages) {
-    const fromBot = Boolean(message.from?.is_bot);
+    const fromBot = channel.isBot(message);
+    const key = channel.keyOf(message);
     const signature = JSON.stringify(message);
-    seen.add(message.message_id);
-    let entry = rendered.get(message.message_id);
+    seen.add(key);
+    let entry = rendered.get(key);
     if (!entry || entry.signature !== signature) {
       const element = renderMessage(message, fromBot);
       if (entry) entry.element.replaceWith(element);
       entry = { signature, element };
-      rendered.set(message.message_id, entry);
+      rendered.set(key, entry);
     }
-    // Keep DOM order equal to message_id order.
+    // Keep DOM order equal to the emulator's order (message_id on Telegram, seq on Zalo).
     const expectedNext = previous ? previous.nextSibling : elements.messages.firstChild;
     if (expectedNext !== entry.element) {
       if (previous) previous.after(entry.element);
@@ -314,7 +406,7 @@ async function refresh() {
   }
   messageCount = messages.length;
   elements.empty.hidden = messageCount > 0;
-  renderReplyKeyboard(messages);
+  if (channelName === 'telegram') renderReplyKeyboard(messages);
   if (stickToBottom) elements.scroller.scrollTop = elements.scroller.scrollHeight;
   if (focusWasInChat && !elements.messages.contains(document.activeElement)) restoreFocus();
 }
@@ -366,7 +458,7 @@ elements.input.addEventListener('keydown', (event) => {
   }
 });
 
-elements.start.addEventListener('click', () => sendText('/start'));
+elements.start.addEventListener('click', () => sendText(channel.startText));
 
 elements.photo.addEventListener('change', async () => {
   const file = elements.photo.files?.[0];
@@ -474,14 +566,41 @@ async function followEvents() {
 async function resyncAfterReset() {
   const response = await fetch(chatPath);
   const payload = await response.json().catch(() => undefined);
-  const seq = payload?.ok ? payload.result.last_seq : 0;
+  const seq = payload?.ok ? channel.lastSeqOf(payload.result) : 0;
   if (seq < lastSeq) {
     lastSeq = seq;
     await refresh();
   }
 }
 
+/** What differs between the channels on the page itself, and the link to the other channel's page. */
+async function setUpChannel() {
+  document.title = `TinBao — trò chuyện thử (${channel.name})`;
+  elements.channelCurrent.textContent = channel.name;
+  elements.input.maxLength = channel.maxLength;
+  if (channelName === 'zalo') {
+    // Zalo has no location event, no buttons and no keyboards: residents type.
+    elements.locationButton.remove();
+    elements.locationForm.remove();
+    elements.replyKeyboard.remove();
+    elements.input.placeholder = 'Nhập tin nhắn hoặc số lựa chọn…';
+  }
+  try {
+    const { peers } = await callControl('/_emulator/peers');
+    const [otherName, otherUrl] = Object.entries(peers).find(([name]) => name !== channelName) ?? [];
+    if (otherName && CHANNELS[otherName] && /^https?:\/\//i.test(otherUrl)) {
+      elements.channelLink.href = `${otherUrl.replace(/\/+$/, '')}/playground`;
+      elements.channelLink.textContent = `Chuyển sang ${CHANNELS[otherName].name}`;
+      elements.channelLink.dataset.channel = otherName;
+      elements.channelLink.hidden = false;
+    }
+  } catch {
+    // Started alone (or an older emulator): no other channel to offer.
+  }
+}
+
 async function init() {
+  await setUpChannel();
   try {
     const events = await callControl(`${chatPath}/events`);
     lastSeq = events.length > 0 ? events[events.length - 1].seq : 0;
