@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { authRouteSpecs } from '../auth/routes';
 import type { ApiDeps } from '../deps';
+import { placeRouteSpecs } from '../places/routes';
 import { routingRouteSpecs } from '../routing/routes';
 import { statsRouteSpecs } from '../stats/routes';
 import { tipRouteSpecs } from '../tips/routes';
@@ -33,10 +34,11 @@ export function workflowRouteSpecs(deps: WorkflowDeps): AnyRouteSpec[] {
     ...unitRouteSpecs({ db }),
     ...routingRouteSpecs({ db }),
     ...statsRouteSpecs({ db, ...(deps.now ? { now: deps.now } : {}) }),
+    ...placeRouteSpecs(),
   ];
 }
 
-/** Tips, units, routing, stats under /api/v1, and their docs at /api/docs. */
+/** Tips, units, routing, stats, place search under /api/v1, and their docs at /api/docs. */
 export function workflowRouter(deps: WorkflowDeps): Router {
   const specs = workflowRouteSpecs(deps);
   const router = Router();

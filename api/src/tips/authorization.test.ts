@@ -96,6 +96,7 @@ const REQUESTS: Record<string, () => Promise<Prepared>> = {
   },
   listProvinces: async () => ({ path: '/api/v1/admin-units/provinces' }),
   listCommunes: async () => ({ path: '/api/v1/admin-units/communes?provinceCode=44&q=dakrong' }),
+  searchCommunePlaces: async () => ({ path: '/api/v1/places/communes?q=thi%20tran%20lao%20bao&province=44' }),
   listRoutingRules: async () => ({ path: '/api/v1/routing-rules' }),
   createRoutingRule: async () => ({
     path: '/api/v1/routing-rules',
