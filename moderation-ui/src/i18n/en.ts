@@ -225,6 +225,18 @@ export const en: Messages = {
     received: 'Received',
     open: 'Open tip',
   },
+  places: {
+    search: 'Find a commune (current or former name)',
+    hint: 'The current name or one from before 1 July 2025 (commune, township, former district), with or without diacritics.',
+    results: 'Communes found',
+    none: 'No commune found.',
+    more: (n: number) => `${n} more: type more letters to narrow down.`,
+    fromOld: (name: string) => `from former ${name}`,
+    fromSplit: (name: string) => `part of former ${name}`,
+    fromDistrict: (name: string) => `in former ${name}`,
+    addUnitsOf: 'Add the units covering a commune',
+    noUnitFor: (name: string) => `No unit covers ${name} yet.`,
+  },
   inbox: {
     title: 'Unit cases',
     intro: 'Cases routed to your unit.',

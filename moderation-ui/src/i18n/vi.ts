@@ -226,6 +226,18 @@ export const vi = {
     received: 'Nhận lúc',
     open: 'Mở tin',
   },
+  places: {
+    search: 'Tìm xã/phường (tên mới hoặc cũ)',
+    hint: 'Tên hiện nay hoặc tên trước 1/7/2025 (xã, thị trấn, huyện cũ), có dấu hay không dấu đều được.',
+    results: 'Xã/phường tìm thấy',
+    none: 'Không tìm thấy xã/phường nào.',
+    more: (n: number) => `Còn ${n} kết quả khác: gõ thêm chữ để thu hẹp.`,
+    fromOld: (name: string) => `từ ${name} cũ`,
+    fromSplit: (name: string) => `một phần ${name} cũ`,
+    fromDistrict: (name: string) => `thuộc ${name} cũ`,
+    addUnitsOf: 'Thêm đơn vị phụ trách xã/phường',
+    noUnitFor: (name: string) => `Chưa có đơn vị nào phụ trách ${name}.`,
+  },
   inbox: {
     title: 'Vụ việc của đơn vị',
     intro: 'Các vụ việc đã được chuyển đến đơn vị của bạn.',

@@ -1,6 +1,8 @@
+import type { CommunePlace } from '@tinbao/shared/api/places';
 import type { RoutingProposal } from '@tinbao/shared/api/tips';
 import type { Unit } from '@tinbao/shared/api/units';
 import { type FormEvent, useEffect, useState } from 'react';
+import { CommuneSearch } from '../admin-units/CommuneSearch';
 import { useProvinceNames } from '../api/admin-units';
 import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
@@ -86,6 +88,28 @@ export function RoutingDialog({
       setExtra((current) => (current.some((u) => u.id === unit.id) ? current : [...current, unit]));
       toggle(unit.id, true);
       setCode('');
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  // A commune typed by any name it had: add the units that cover it.
+  const addUnitsOf = async (place: CommunePlace) => {
+    try {
+      const body = await api<{ units: Unit[] }>('/units', { query: { communeCode: place.code, limit: 20 } });
+      if (body.units.length === 0) {
+        setValidation(t.places.noUnitFor(place.name));
+        return;
+      }
+      setValidation(null);
+      const proposed = new Set((proposals ?? []).map((proposal) => proposal.unitId));
+      setExtra((current) => [
+        ...current,
+        ...body.units.filter((unit) => !proposed.has(unit.id) && !current.some((u) => u.id === unit.id)),
+      ]);
+      // A unit that already has the tip stays as it is.
+      const routed = new Set((proposals ?? []).filter((p) => p.alreadyRouted).map((p) => p.unitId));
+      for (const unit of body.units) if (!routed.has(unit.id)) toggle(unit.id, true);
     } catch (failure) {
       setError(failure);
     }
@@ -198,6 +222,11 @@ export function RoutingDialog({
             +<span className="visually-hidden">{t.routing.other}</span>
           </Button>
         </div>
+        <CommuneSearch
+          label={t.places.addUnitsOf}
+          onPick={(place) => void addUnitsOf(place)}
+          testId="routing-commune-search"
+        />
         <div className="row">
           <Button variant="ghost" onClick={onClose}>
             {t.cancel}

@@ -1,6 +1,7 @@
 import type { Unit } from '@tinbao/shared/api/units';
 import { TipCategorySchema } from '@tinbao/shared/tips/schemas';
 import { useEffect, useRef, useState } from 'react';
+import { CommuneSearch } from '../admin-units/CommuneSearch';
 import { ProvinceCommuneFields } from '../admin-units/ProvinceCommuneFields';
 import { useCommunes, useProvinces } from '../admin-units/use-communes';
 import { api } from '../api/client';
@@ -170,6 +171,17 @@ export function TipFilters({
         provinceDisabled={provinceLocked}
         provinceTestId="filter-province"
         communeTestId="filter-commune"
+      />
+      <CommuneSearch
+        provinceCode={provinceLocked ? filters.provinceCode : undefined}
+        onPick={(place) =>
+          set({
+            provinceCode: place.provinceCode,
+            communeCode: place.code,
+            ...(place.provinceCode === filters.provinceCode ? {} : { unitId: '' }),
+          })
+        }
+        testId="filter-commune-search"
       />
       {showUnit ? (
         <Field label={t.queue.unit}>
