@@ -1,6 +1,7 @@
 import type { NotificationTarget, Unit, UnitDetail } from '@tinbao/shared/api/units';
 import { TelegramGroupIdSchema, UnitKindSchema } from '@tinbao/shared/api/units';
 import { type FormEvent, useEffect, useState } from 'react';
+import { CommuneSearch } from '../admin-units/CommuneSearch';
 import { ProvinceCommuneFields, ProvinceField } from '../admin-units/ProvinceCommuneFields';
 import { useCommunes, useProvinces } from '../admin-units/use-communes';
 import type { ProvinceOption } from '../api/admin-units';
@@ -189,6 +190,13 @@ function UnitEditor({ unitId, onSaved }: { unitId: string; onSaved(): void }) {
             {t.admin.addCommune}
           </Button>
         </div>
+        <CommuneSearch
+          onPick={(place) => {
+            if (!communeCodes.some((item) => item.code === place.code))
+              setCommuneCodes([...communeCodes, { code: place.code, name: place.name }]);
+          }}
+          testId="unit-commune-search"
+        />
       </div>
       <Button type="submit" variant="primary">
         {t.save}
