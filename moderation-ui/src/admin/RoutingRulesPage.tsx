@@ -1,6 +1,7 @@
 import type { RoutingRule } from '@tinbao/shared/api/units';
 import { TipCategorySchema, VenueTypeSchema } from '@tinbao/shared/tips/schemas';
 import { type FormEvent, useState } from 'react';
+import { CommuneSearch } from '../admin-units/CommuneSearch';
 import { ProvinceCommuneFields } from '../admin-units/ProvinceCommuneFields';
 import { useCommunes, useProvinces } from '../admin-units/use-communes';
 import { api } from '../api/client';
@@ -166,6 +167,13 @@ function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>):
           onCommuneChange={setCommuneCode}
           emptyLabel={t.all}
           communeNeedsProvince
+        />
+        <CommuneSearch
+          onPick={(place) => {
+            setProvinceCode(place.provinceCode);
+            setCommuneCode(place.code);
+          }}
+          testId="rule-commune-search"
         />
         <Field label={t.queue.category}>
           {(id) => (
