@@ -10,6 +10,7 @@
  * then the gateway's resident memory over 5,000 conversations (it must stay flat).
  *
  *   npx tsx bot/bench/conversation.ts [maxResidents] [memoryConversations]
+ *   BENCH_PROFILE_DIR=/tmp/prof npx tsx bot/bench/conversation.ts 100 0   (CPU profile of the gateway)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -42,8 +43,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function startChild(entry: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}${entry}`, ...args], {
+function startChild(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  nodeFlags: string[] = [],
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', `${ROOT}${entry}`, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,6 +109,8 @@ const gateway = await startChild(
     LOG_LEVEL: 'info',
   },
   /bot started/,
+  // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the gateway (open it in Chrome's DevTools).
+  process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
 );
 // Drained so the gateway never blocks on a full pipe (its info logs are part of its cost).
 gateway.stdout?.resume();

@@ -79,6 +79,10 @@ export function createDraftStorage(deps: DraftCrypto): DraftStorage {
     async write(chatKey, draft) {
       const name = draftKeyName(deps.redisPrefix, chatKey);
       const value = await encryptValue(deps.draftKey, name, Buffer.from(JSON.stringify(draft), 'utf8'));
+      if (draft.photos.length === 0) {
+        await deps.redis.set(name, value, 'EX', DRAFT_TTL_SECONDS);
+        return;
+      }
       // The draft's photos live as long as the draft itself: both expire 24 h after the last step.
       const transaction = deps.redis.multi().set(name, value, 'EX', DRAFT_TTL_SECONDS);
       for (const photo of draft.photos) {
