@@ -13,7 +13,7 @@
  *   BENCH_PROFILE_DIR=/tmp/prof npx tsx bot/bench/conversation.ts 100 0   (CPU profile of the gateway)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -153,7 +153,9 @@ async function telegramConversation(chatId: number, withPhoto: boolean): Promise
   const [venue] = await press(matches, 'Xã Đakrông (Quảng Trị)');
   const [when] = await press(venue, 'Quán karaoke');
   await press(when, 'Hôm nay');
-  const [photos] = await act(() => telegram.sendText(chatId, 'Có người bán ma túy ở quán karaoke đầu ngõ (bench).'));
+  const [photos] = await act(() =>
+    telegram.sendText(chatId, 'Có người bán ma túy ở quán karaoke đầu ngõ (bench).'),
+  );
   let consent: EmulatorMessage | undefined;
   if (withPhoto) {
     const [received] = await act(() => telegram.sendPhoto(chatId, photo));
@@ -173,7 +175,11 @@ async function zaloConversation(chatId: string, withPhoto: boolean): Promise<Res
   const act = async (action: () => Promise<{ seq: number }>): Promise<string> => {
     const started = performance.now();
     const sent = await action();
-    const messages = await zalo.waitForMessages(chatId, { after: Math.max(lastSeq, sent.seq), count: 1, timeoutMs: 60_000 });
+    const messages = await zalo.waitForMessages(chatId, {
+      after: Math.max(lastSeq, sent.seq),
+      count: 1,
+      timeoutMs: 60_000,
+    });
     trips.push(performance.now() - started);
     lastSeq = messages.at(-1)?.seq ?? lastSeq;
     return messages.at(-1)?.text ?? '';
@@ -203,7 +209,10 @@ async function wave(channel: 'telegram' | 'zalo', residents: number, withPhoto =
   const started = performance.now();
   let done = 0;
   const progress = setInterval(
-    () => console.log(`  … ${channel}, ${residents} residents: ${done}/${residents} done after ${((performance.now() - started) / 1000).toFixed(0)} s`),
+    () =>
+      console.log(
+        `  … ${channel}, ${residents} residents: ${done}/${residents} done after ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      ),
     10_000,
   );
   const results = await Promise.all(
@@ -245,15 +254,22 @@ try {
       if (result.firstError) console.log(`    first failure: ${result.firstError}`);
       if (result.receipted === level && percentile(result.trips, 99) < SUSTAINED_P99_MS) sustained = level;
     }
-    console.log(`  sustained: ${sustained} residents at once (all receipted, step p99 < ${SUSTAINED_P99_MS} ms)`);
+    console.log(
+      `  sustained: ${sustained} residents at once (all receipted, step p99 < ${SUSTAINED_P99_MS} ms)`,
+    );
     const withPhotos = await wave(channel, 20, true);
     const without = await wave(channel, 20, false);
     const photoCpu =
-      (withPhotos.cpuMsPerUpdate * withPhotos.trips.length - without.cpuMsPerUpdate * without.trips.length) / 20;
-    console.log(`  a 1280×960 photo (download, re-encode without EXIF, encrypt): about ${fixed(photoCpu, 1)} ms of gateway CPU`);
+      (withPhotos.cpuMsPerUpdate * withPhotos.trips.length - without.cpuMsPerUpdate * without.trips.length) /
+      20;
+    console.log(
+      `  a 1280×960 photo (download, re-encode without EXIF, encrypt): about ${fixed(photoCpu, 1)} ms of gateway CPU`,
+    );
   }
 
-  console.log(`\nmemory over ${MEMORY_CONVERSATIONS} conversations (half Telegram, half Zalo, 250 at a time):`);
+  console.log(
+    `\nmemory over ${MEMORY_CONVERSATIONS} conversations (half Telegram, half Zalo, 250 at a time):`,
+  );
   const start = await usageOf(gateway.pid!);
   console.log(`  after warm-up: ${fixed(start.rssMiB, 1)} MiB`);
   let finished = 0;
@@ -269,7 +285,8 @@ try {
   }
   const firstHalf = samples.slice(0, Math.ceil(samples.length / 2));
   const secondHalf = samples.slice(Math.ceil(samples.length / 2));
-  const average = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+  const average = (values: number[]) =>
+    values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
   console.log(
     `  average RSS, first half ${fixed(average(firstHalf), 1)} MiB, second half ${fixed(average(secondHalf), 1)} MiB (growth ${fixed(average(secondHalf) - average(firstHalf), 1)} MiB)`,
   );

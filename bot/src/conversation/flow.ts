@@ -88,7 +88,7 @@ class Flow {
     return this.env.caps;
   }
 
-  handle(input: FlowInput): void {
+  handle(input: FlowInput): undefined {
     const draft = this.draft;
     switch (input.kind) {
       case 'delivered':
@@ -138,7 +138,7 @@ class Flow {
 
   // ——— replies ———
 
-  private say(text: string, menu?: { options: MenuOption[]; columns?: number }): void {
+  private say(text: string, menu?: { options: MenuOption[]; columns?: number }): undefined {
     if (!menu) {
       this.turn.replies.push({ kind: 'text', text });
       return;
@@ -161,7 +161,7 @@ class Flow {
   }
 
   /** The current menu again (same seq: its earlier message stays valid), under a new text. */
-  private repeatMenu(text: string): void {
+  private repeatMenu(text: string): undefined {
     const menu = this.draft.menu;
     if (!menu) {
       this.say(text);
@@ -187,7 +187,7 @@ class Flow {
     return { id: BACK, label };
   }
 
-  private hint(prefix?: string): void {
+  private hint(prefix?: string): undefined {
     const draft = this.draft;
     const text = [prefix, this.hintText()].filter(Boolean).join('\n');
     if (draft.aside) {
@@ -219,13 +219,13 @@ class Flow {
     }
   }
 
-  private stale(): void {
+  private stale(): undefined {
     this.hint(TEXT.staleButton);
   }
 
   // ——— prompts ———
 
-  private prompt(step: Step): void {
+  private prompt(step: Step): undefined {
     const draft = this.draft;
     draft.step = step;
     delete draft.aside;
@@ -298,7 +298,7 @@ class Flow {
     }
   }
 
-  private provinceMenu(text: string, provinces: PlaceFinder['provinces']): void {
+  private provinceMenu(text: string, provinces: PlaceFinder['provinces']): undefined {
     this.say(text, {
       options: [
         ...provinces.map((province) => ({ id: province.code, label: province.shortName })),
@@ -323,7 +323,7 @@ class Flow {
   }
 
   /** After an answer: the next step, or straight back to the summary when editing. */
-  private advance(next: Step): void {
+  private advance(next: Step): undefined {
     if (this.draft.editing) {
       this.draft.editing = false;
       return this.prompt('summary');
@@ -331,7 +331,7 @@ class Flow {
     return this.prompt(next);
   }
 
-  private goBack(): void {
+  private goBack(): undefined {
     const draft = this.draft;
     if (draft.editing) {
       draft.editing = false;
@@ -344,7 +344,7 @@ class Flow {
 
   // ——— commands and typed text ———
 
-  private text(text: string, sentAt: number | undefined): void {
+  private text(text: string, sentAt: number | undefined): undefined {
     const draft = this.draft;
     const trimmed = text.trim();
     if (trimmed.startsWith('/')) return this.command(trimmed);
@@ -411,7 +411,7 @@ class Flow {
     }
   }
 
-  private command(text: string): void {
+  private command(text: string): undefined {
     const [head = '', ...rest] = text.split(/\s+/);
     const name = head.slice(1).split('@')[0]?.toLowerCase();
     const args = rest.join(' ');
@@ -435,7 +435,7 @@ class Flow {
     }
   }
 
-  private statusCommand(args: string): void {
+  private statusCommand(args: string): undefined {
     const given = args.trim();
     if (!given) return this.say(TEXT.statusUsage);
     const code = normalizeReceiptCode(given.slice(0, 40));
@@ -443,7 +443,7 @@ class Flow {
     this.turn.effects.push({ kind: 'lookup-status', receiptCode: code });
   }
 
-  private requestCancel(): void {
+  private requestCancel(): undefined {
     const draft = this.draft;
     if (draft.step === 'idle' && !draft.category && draft.photos.length === 0) {
       delete draft.aside;
@@ -458,14 +458,14 @@ class Flow {
     });
   }
 
-  private searchProvince(text: string): void {
+  private searchProvince(text: string): undefined {
     const answer = this.env.places.resolveProvince(text);
     if (answer.kind === 'found') return this.chooseProvince(answer.province.code, answer.note);
     if (answer.kind === 'none') return this.provinceMenu(TEXT.provinceNotFound, this.env.places.provinces);
     return this.provinceMenu(TEXT.provinceMatches, answer.candidates);
   }
 
-  private chooseProvince(code: string, note?: string): void {
+  private chooseProvince(code: string, note?: string): undefined {
     const draft = this.draft;
     if (draft.provinceCode !== code) delete draft.communeCode;
     draft.provinceCode = code;
@@ -473,7 +473,7 @@ class Flow {
     this.prompt('commune');
   }
 
-  private searchCommune(text: string): void {
+  private searchCommune(text: string): undefined {
     const draft = this.draft;
     const code = draft.provinceCode;
     if (!code) return this.prompt('province');
@@ -494,7 +494,7 @@ class Flow {
     });
   }
 
-  private describe(text: string): void {
+  private describe(text: string): undefined {
     const parsed = DescriptionSchema.safeParse(text);
     if (!parsed.success) return this.hint();
     if (!MEANINGFUL.test(parsed.data)) return this.hint(TEXT.descriptionMeaningless);
@@ -502,7 +502,7 @@ class Flow {
     this.advance('photos');
   }
 
-  private offerAddition(text: string): void {
+  private offerAddition(text: string): undefined {
     if (!MEANINGFUL.test(text)) return this.hint();
     this.draft.aside = { kind: 'add-text', text };
     this.say(TEXT.addText, {
@@ -515,7 +515,7 @@ class Flow {
 
   // ——— choices (buttons, numbers, words) ———
 
-  private choice(menu: number, option: string): void {
+  private choice(menu: number, option: string): undefined {
     const draft = this.draft;
     // The welcome's button works even when no draft remains (expired, or never stored).
     if (
@@ -530,7 +530,7 @@ class Flow {
   }
 
   /** An option of the current menu was chosen (by any channel's means). */
-  private answer(option: string): void {
+  private answer(option: string): undefined {
     const draft = this.draft;
     if (draft.aside) return this.answerAside(draft.aside, option);
     if (option === BACK && draft.step !== 'editChoice') {
@@ -602,7 +602,7 @@ class Flow {
     }
   }
 
-  private answerAside(aside: Aside, option: string): void {
+  private answerAside(aside: Aside, option: string): undefined {
     const draft = this.draft;
     switch (aside.kind) {
       case 'cancel':
@@ -645,7 +645,7 @@ class Flow {
     }
   }
 
-  private cancel(): void {
+  private cancel(): undefined {
     const draft = this.draft;
     const photoIds = draft.photos.map((photo) => photo.id);
     if (photoIds.length > 0) this.turn.effects.push({ kind: 'delete-photos', ids: photoIds });
@@ -660,7 +660,7 @@ class Flow {
     this.turn.replies.push({ kind: 'text', text: TEXT.cancelled });
   }
 
-  private submitted(receiptCode: string): void {
+  private submitted(receiptCode: string): undefined {
     const draft = this.draft;
     const photoIds = draft.photos.map((photo) => photo.id);
     if (photoIds.length > 0) this.turn.effects.push({ kind: 'delete-photos', ids: photoIds });
@@ -674,7 +674,7 @@ class Flow {
 
   // ——— photos and places ———
 
-  private photo(declaredBytes: number | undefined, input: Extract<FlowInput, { kind: 'photo' }>): void {
+  private photo(declaredBytes: number | undefined, input: Extract<FlowInput, { kind: 'photo' }>): undefined {
     const draft = this.draft;
     if ((draft.step !== 'photos' && draft.step !== 'description') || draft.aside) return this.hint();
     const early = draft.step === 'description';
@@ -690,7 +690,7 @@ class Flow {
     });
   }
 
-  private photoStored(photo: Draft['photos'][number], caption: string | undefined): void {
+  private photoStored(photo: Draft['photos'][number], caption: string | undefined): undefined {
     const draft = this.draft;
     draft.photos.push(photo);
     const early = draft.step === 'description';
@@ -719,7 +719,7 @@ class Flow {
     }
   }
 
-  private location(latitude: number, longitude: number): void {
+  private location(latitude: number, longitude: number): undefined {
     const draft = this.draft;
     if ((draft.step !== 'province' && draft.step !== 'commune') || draft.aside) return this.hint();
     const located = this.env.places.communeAt(latitude, longitude);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyDraft } from '../conversation/draft';
 import { createBotRedis } from '../redis';
 import { waitForReady } from '../testing/test-bot';
-import { emptyDraft } from '../conversation/draft';
 import { createDraftStorage, createPhotoStore, draftKeyName, photoKeyName } from './draft-store';
 
 const redis = createBotRedis('redis://127.0.0.1:6379');

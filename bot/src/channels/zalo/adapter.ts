@@ -47,7 +47,6 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ChannelAdapter & { cli
   const client = createZaloClient({ token: deps.token, ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) });
   let mode: 'polling' | 'webhook' | 'idle' = 'idle';
   let running = false;
-  let polling: Promise<void> | undefined;
   let server: Server | undefined;
   let abort: AbortController | undefined;
   // Recently seen events, before asking Redis (most redeliveries come within seconds).
@@ -190,7 +189,7 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ChannelAdapter & { cli
       }
       await client.call('deleteWebhook').catch(() => {});
       mode = 'polling';
-      polling = pollLoop(onEvent);
+      void pollLoop(onEvent);
       deps.logger.info('zalo receiving updates by long polling');
     },
     async stop() {
@@ -203,7 +202,6 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ChannelAdapter & { cli
         await new Promise<void>((resolve) => closing.close(() => resolve()));
       }
       // A poll in flight ends with its own timeout; nothing more is dispatched after it.
-      polling = undefined;
     },
     async sendText(address, text) {
       for (const part of splitText(text, ZALO_CAPABILITIES.maxTextLength)) await send(address, part);
