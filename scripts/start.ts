@@ -1,7 +1,7 @@
 /**
  * `npm start`: TinBao on one machine with nothing but Node.js and redis-server.
  * Embedded PGlite under ./data, a redis-server of its own (AOF on, ./data/redis) unless
- * REDIS_URL is set, the local Telegram emulator and web chat unless TELEGRAM_BOT_TOKEN is
+ * REDIS_URL is set, the local Telegram and Zalo emulators and web chats unless their tokens are
  * set, then the api (HTTP + workers) and the bot as child processes. Ctrl-C stops them all.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -22,6 +22,8 @@ const config = loadConfigOrExit(
     TINBAO_REDIS_PORT: portVariable(6390),
     TELEGRAM_BOT_TOKEN: z.string().optional(),
     TELEGRAM_EMULATOR_PORT: portVariable(8081),
+    ZALO_BOT_TOKEN: z.string().optional(),
+    ZALO_EMULATOR_PORT: portVariable(8082),
     TINBAO_MASTER_KEY: z.string().optional(),
     TINBAO_MASTER_KEY_FILE: z.string().optional(),
   }),
@@ -65,9 +67,9 @@ function run(name: string, command: string, args: string[], env: Record<string, 
   return child;
 }
 
-const runTs = (name: string, entry: string, env: Record<string, string | undefined>) =>
+const runTs = (name: string, entry: string, env: Record<string, string | undefined>, args: string[] = []) =>
   // `node --import tsx`: one process per part, so signals reach the program itself.
-  run(name, process.execPath, ['--import', 'tsx', entry], env);
+  run(name, process.execPath, ['--import', 'tsx', entry, ...args], env);
 
 function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 120_000): Promise<void> {
   return new Promise((resolveWait, reject) => {
@@ -165,6 +167,7 @@ async function main() {
     ['PORT (api and moderation UI)', config.PORT, true],
     ['TINBAO_REDIS_PORT (embedded redis-server)', config.TINBAO_REDIS_PORT, !config.REDIS_URL],
     ['TELEGRAM_EMULATOR_PORT (Telegram emulator)', config.TELEGRAM_EMULATOR_PORT, !config.TELEGRAM_BOT_TOKEN],
+    ['ZALO_EMULATOR_PORT (Zalo emulator)', config.ZALO_EMULATOR_PORT, !config.ZALO_BOT_TOKEN],
   ];
   for (const [name, port, needed] of ports) {
     if (needed && (await portTaken(port))) {
@@ -233,20 +236,51 @@ async function main() {
     fail('the moderation UI did not build (npm run build -w moderation-ui shows why)');
   }
 
-  // Telegram: the real one with a token, else the local emulator and its web chat.
-  let telegram: Record<string, string> = { TELEGRAM_BOT_TOKEN: config.TELEGRAM_BOT_TOKEN ?? '' };
-  let playground: string | undefined;
-  if (!config.TELEGRAM_BOT_TOKEN) {
-    const port = String(config.TELEGRAM_EMULATOR_PORT);
-    const emulator = runTs('emulator', 'emulators/src/main.ts', { TELEGRAM_EMULATOR_PORT: port });
-    await waitForLine(emulator, /emulator/i, 'the Telegram emulator', 60_000).catch((error: Error) =>
+  // Each channel: the real platform with a token, else its local emulator and web chat (one process).
+  let channels: Record<string, string> = {
+    ...(config.TELEGRAM_BOT_TOKEN ? { TELEGRAM_BOT_TOKEN: config.TELEGRAM_BOT_TOKEN } : {}),
+    ...(config.ZALO_BOT_TOKEN ? { ZALO_BOT_TOKEN: config.ZALO_BOT_TOKEN } : {}),
+  };
+  const playgrounds: string[] = [];
+  const emulated = [
+    ...(config.TELEGRAM_BOT_TOKEN ? [] : ['telegram']),
+    ...(config.ZALO_BOT_TOKEN ? [] : ['zalo']),
+  ];
+  if (emulated.length > 0) {
+    const telegramPort = String(config.TELEGRAM_EMULATOR_PORT);
+    const zaloPort = String(config.ZALO_EMULATOR_PORT);
+    const emulator = runTs(
+      'emulator',
+      'emulators/src/main.ts',
+      {
+        TELEGRAM_EMULATOR_PORT: telegramPort,
+        ZALO_EMULATOR_PORT: zaloPort,
+      },
+      emulated,
+    );
+    await waitForLine(emulator, /emulators ready/i, 'the emulators', 60_000).catch((error: Error) =>
       fail(error.message),
     );
-    telegram = {
-      TELEGRAM_BOT_TOKEN: '1000001:local-emulator',
-      TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
-    };
-    playground = `http://127.0.0.1:${port}/playground`;
+    if (emulated.includes('telegram')) {
+      channels = {
+        ...channels,
+        TELEGRAM_BOT_TOKEN: '1000001:local-emulator',
+        TELEGRAM_API_ROOT: `http://127.0.0.1:${telegramPort}`,
+      };
+      playgrounds.push(
+        `http://127.0.0.1:${telegramPort}/playground  (local Telegram emulator; set TELEGRAM_BOT_TOKEN for Telegram)`,
+      );
+    }
+    if (emulated.includes('zalo')) {
+      channels = {
+        ...channels,
+        ZALO_BOT_TOKEN: `2000001:${randomBytes(12).toString('hex')}`,
+        ZALO_API_ROOT: `http://127.0.0.1:${zaloPort}`,
+      };
+      playgrounds.push(
+        `http://127.0.0.1:${zaloPort}/playground  (local Zalo emulator; set ZALO_BOT_TOKEN for Zalo)`,
+      );
+    }
   }
 
   const shared = {
@@ -267,7 +301,7 @@ async function main() {
   await waitForLine(api, /api listening/, 'the api', 180_000).catch((error: Error) => fail(error.message));
   const bot = runTs('bot', 'bot/src/main.ts', {
     ...shared,
-    ...telegram,
+    ...channels,
     TINBAO_API_URL: `http://127.0.0.1:${config.PORT}`,
     TINBAO_BOT_API_TOKEN: botApiToken,
   });
@@ -277,8 +311,7 @@ async function main() {
 
   say('TinBao is running. Ctrl-C stops it.');
   say(`  moderation UI:  http://localhost:${config.PORT}`);
-  if (playground)
-    say(`  resident chat:  ${playground}  (local Telegram emulator; set TELEGRAM_BOT_TOKEN for Telegram)`);
+  for (const playground of playgrounds) say(`  resident chat:  ${playground}`);
   if (existsSync(`${dataDir}/first-admin.txt`)) {
     say(`  first login:    user admin, one-time password in ${dataDir}/first-admin.txt`);
   }
