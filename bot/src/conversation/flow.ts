@@ -188,14 +188,8 @@ class Flow {
   }
 
   private hint(prefix?: string): undefined {
-    const draft = this.draft;
-    const text = [prefix, this.hintText()].filter(Boolean).join('\n');
-    if (draft.aside) {
-      this.repeatMenu(text);
-      return;
-    }
-    // Re-offer the step's menu with the hint: residents scroll less on small screens.
-    this.repeatMenu(text);
+    // Re-offer the step's (or the aside's) menu with the hint: residents scroll less on small screens.
+    this.repeatMenu([prefix, this.hintText()].filter(Boolean).join('\n'));
   }
 
   private hintText(): string {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXT } from '../../conversation/messages';
 import { startChannels } from '../../gateway';
 import { createTestBotWorld, type TestBotWorld } from '../../testing/test-bot';
-import { createTelegramAdapter } from './adapter';
+import { createTelegramAdapter, type TelegramAdapterDeps } from './adapter';
 
 let emulator: TelegramEmulator;
 let world: TestBotWorld;
@@ -27,21 +27,29 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A Telegram adapter against the emulator, started with the test world's gateway. */
+async function startTelegram(options: Pick<TelegramAdapterDeps, 'webhook' | 'pollTimeoutSeconds'>) {
+  const { gateway } = world.telegram();
+  const adapter = createTelegramAdapter({
+    token: '4242:TEST-token',
+    apiRoot: emulator.url,
+    redis: world.redis,
+    redisPrefix: world.prefix,
+    pseudonyms: gateway.pseudonyms,
+    logger: world.deps.logger,
+    ...options,
+  });
+  await startChannels([adapter], gateway.conversation);
+  return adapter;
+}
+
 describe('bot runtime', () => {
   it('takes updates by webhook, checked by the secret token', async () => {
     const port = await freePort();
     const secret = 'webhook-secret-0123456789';
-    const { gateway } = world.telegram();
-    const runtime = createTelegramAdapter({
-      token: '4242:TEST-token',
-      apiRoot: emulator.url,
-      redis: world.redis,
-      redisPrefix: world.prefix,
-      pseudonyms: gateway.pseudonyms,
-      logger: world.deps.logger,
+    const runtime = await startTelegram({
       webhook: { url: `http://127.0.0.1:${port}/telegram`, secret, port },
     });
-    await startChannels([runtime], gateway.conversation);
     try {
       expect(runtime.mode()).toBe('webhook');
       const client = createEmulatorClient(emulator.url);
@@ -67,17 +75,7 @@ describe('bot runtime', () => {
   });
 
   it('takes updates by long polling by default', async () => {
-    const { gateway } = world.telegram();
-    const runtime = createTelegramAdapter({
-      token: '4242:TEST-token',
-      apiRoot: emulator.url,
-      redis: world.redis,
-      redisPrefix: world.prefix,
-      pseudonyms: gateway.pseudonyms,
-      logger: world.deps.logger,
-      pollTimeoutSeconds: 2,
-    });
-    await startChannels([runtime], gateway.conversation);
+    const runtime = await startTelegram({ pollTimeoutSeconds: 2 });
     try {
       expect(runtime.mode()).toBe('polling');
       const client = createEmulatorClient(emulator.url);
