@@ -1,8 +1,8 @@
 import {
   bullPrefix,
   createLogger,
-  loadAdminUnits,
   loadConfigOrExit,
+  loadPlaces,
   QUEUE_NAMES,
   type StoreTipJob,
 } from '@tinbao/shared';
@@ -14,7 +14,7 @@ import { createTelegramAdapter, type TelegramAdapter } from './channels/telegram
 import { createZaloAdapter } from './channels/zalo/adapter';
 import { ZaloApiError } from './channels/zalo/client';
 import { BotConfigSchema } from './config';
-import { createBasicPlaceFinder } from './conversation/places';
+import { createPlaceFinder } from './conversation/places';
 import { createGateway, startChannels } from './gateway';
 import { createBotRedis, waitForRedis } from './redis';
 import { startRelayWorker } from './relay/relay-worker';
@@ -49,7 +49,7 @@ const gateway = createGateway({
   relayPublicKey: secrets.relayPublicKey,
   draftKey: secrets.draftKey,
   pepper: secrets.pepper,
-  places: createBasicPlaceFinder(loadAdminUnits()),
+  places: createPlaceFinder(loadPlaces()),
   logger,
   ...(config.TINBAO_WEB_FORM_URL ? { webFormUrl: config.TINBAO_WEB_FORM_URL } : {}),
   ...(config.TINBAO_API_URL

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { tips } from '@tinbao/api/platform/schema';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { tips, unitCommunes, units } from '@tinbao/api/platform/schema';
+import { proposeUnits } from '@tinbao/api/routing/service';
 import { TELEGRAM_CAPABILITIES } from '@tinbao/bot/channels/telegram/adapter';
 import { ZALO_CAPABILITIES } from '@tinbao/bot/channels/zalo/adapter';
 import type { Step } from '@tinbao/bot/conversation/draft';
@@ -23,8 +24,17 @@ import { type ResidentDriver, telegramResident, zaloResident } from '../support/
 // in exactly one stored tip whose envelope opens to exactly the answers given.
 let world: BotWorld;
 let nextTelegramChat = 5_560_000_001;
+/** The commune police of Xã Hướng Hiệp (19555), which took in the old Thị trấn Krông Klang. */
+let huongHiepPolice: string;
 beforeAll(async () => {
   world = await startBotWorld();
+  // Seeded with every commune: each commune's police covers its commune.
+  const [unit] = await world.database.db
+    .select({ id: units.id })
+    .from(units)
+    .innerJoin(unitCommunes, eq(unitCommunes.unitId, units.id))
+    .where(eq(unitCommunes.communeCode, '19555'));
+  huongHiepPolice = unit!.id;
 });
 afterAll(async () => {
   await world?.close();
@@ -171,6 +181,32 @@ describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident
         exif: false,
         gps: false,
       });
+  });
+
+  it("takes pre-2025 names (Quảng Bình, Thị trấn Krông Klang) to a tip routed to the new commune's police", async () => {
+    const you = resident();
+    await you.say('/start');
+    await you.choose('Gửi tin báo');
+    await you.choose(CATEGORY_LABELS.tu_diem);
+    const [province] = await you.say('quang binh');
+    expect(province).toContain('Quảng Bình nay thuộc Tỉnh Quảng Trị');
+    const [proposal] = await you.say('thi tran krong klang');
+    expect(proposal).toContain('Thị trấn Krông Klang nay là Xã Hướng Hiệp');
+    expect(await you.choose('Xã Hướng Hiệp (Quảng Trị)')).toEqual([expect.stringContaining(TEXT.askVenue)]);
+    await you.choose(VENUE_LABELS.nha_rieng);
+    await you.choose(WHEN_LABELS.trong_tuan);
+    await you.say('Nhà cuối ngõ, tối nào cũng có người lạ ra vào.');
+    await you.choose('Không có ảnh');
+    const [summary] = await you.choose('Không');
+    expect(summary).toContain('• Địa điểm: Xã Hướng Hiệp, Tỉnh Quảng Trị');
+    const receiptCode = receiptOf((await you.choose('Gửi')).join('\n'));
+    const [row] = await waitForTip(world, receiptCode!);
+    expect(row).toMatchObject({ provinceCode: '44', communeCode: '19555', channel: name });
+    const moderator = { userId: randomUUID(), role: 'admin' as const, unitId: null, provinceCode: null };
+    const { proposals } = await proposeUnits(world.database.db, moderator, row!.id);
+    expect(proposals).toEqual([
+      expect.objectContaining({ unitId: huongHiepPolice, reasons: ['covers_commune'] }),
+    ]);
   });
 
   it('/huy asks, then forgets the draft and makes no tip', async () => {

@@ -7,7 +7,7 @@ import { startWorkers } from '@tinbao/api/workers';
 import type { ChannelAdapter } from '@tinbao/bot/channels/port';
 import { createTelegramAdapter } from '@tinbao/bot/channels/telegram/adapter';
 import { createZaloAdapter } from '@tinbao/bot/channels/zalo/adapter';
-import { createBasicPlaceFinder } from '@tinbao/bot/conversation/places';
+import { createPlaceFinder } from '@tinbao/bot/conversation/places';
 import { createGateway, type GatewayDeps } from '@tinbao/bot/gateway';
 import { createBotRedis, waitForRedis } from '@tinbao/bot/redis';
 import { createTestBotKeys } from '@tinbao/bot/testing/test-bot';
@@ -24,6 +24,7 @@ import {
   createLogger,
   type KeyPair,
   loadAdminUnits,
+  loadPlaces,
   QUEUE_NAMES,
   type StoreTipJob,
 } from '@tinbao/shared';
@@ -130,7 +131,7 @@ export async function startBotWorld(
     relayPublicKey: relay.publicKey,
     draftKey,
     pepper,
-    places: createBasicPlaceFinder(loadAdminUnits()),
+    places: createPlaceFinder(loadPlaces()),
     logger,
     ...options.gateway,
   };

@@ -372,6 +372,8 @@ class Flow {
     const menu = draft.menu ?? (draft.step === 'idle' ? IDLE_MENU : undefined);
     const typed = matchTypedOption(menu, trimmed, mode);
     if (typed !== undefined) return this.answer(typed);
+    // A pin's proposal does not bind: typing a place instead searches it.
+    if (draft.aside?.kind === 'located') delete draft.aside;
     if (draft.aside) return this.hint();
 
     switch (draft.step) {

@@ -1,10 +1,13 @@
 import {
   type AdminUnits,
   type Commune,
-  findCommunes,
+  communeAt,
+  describeVia,
+  findCommunePlaces,
   foldWords,
+  type Places,
   type Province,
-  searchProvinces,
+  resolveProvince,
 } from '@tinbao/shared';
 
 /**
@@ -37,37 +40,47 @@ export interface CommuneProposal {
   note?: string;
 }
 
-/** `unplaced`: in Vietnam, but no commune could be named (no boundaries loaded). */
+/** `unplaced`: in Vietnam, but no commune could be named (a finder without boundaries). */
 export type Located =
   | { kind: 'inside' | 'near'; commune: Commune }
   | { kind: 'unplaced' }
   | { kind: 'outside' };
 
-/** Vietnam's extent, islands included: a pin outside it names no commune of ours. */
-const VIETNAM_BOX = { south: 8.2, north: 23.4, west: 102.1, east: 117.9 };
-
-/** A place finder over today's names only (current provinces and communes). */
-export function createBasicPlaceFinder(units: AdminUnits): PlaceFinder {
+/**
+ * The place finder residents get: current and pre-2025 names, old districts, nicknames, and
+ * pins placed by the commune boundaries. Each proposal reached through an old name carries the
+ * sentence that says how ("Thị trấn Krông Klang nay là Xã Hướng Hiệp") for the resident to confirm.
+ */
+export function createPlaceFinder(places: Places): PlaceFinder {
+  const { units } = places;
   return {
     provinces: units.provinces,
     province: (code) => units.provinceByCode.get(code),
     commune: (code) => units.communeByCode.get(code),
     resolveProvince(text) {
-      const matches = searchProvinces(units, text);
-      if (matches.length === 1 && matches[0]) return { kind: 'found', province: matches[0] };
-      return matches.length === 0 ? { kind: 'none' } : { kind: 'ambiguous', candidates: matches };
+      const answer = resolveProvince(places, text);
+      if (answer.kind === 'found')
+        return { kind: 'found', province: answer.province, note: describeVia(answer) };
+      if (answer.kind === 'none') return answer;
+      return { kind: 'ambiguous', candidates: answer.candidates.map((candidate) => candidate.province) };
     },
     findCommunes(provinceCode, text, limit) {
-      const { matches, total } = findCommunes(units, provinceCode, text, limit);
-      return { matches: matches.map((commune) => ({ commune })), total };
+      const { matches, total } = findCommunePlaces(places, provinceCode, text, limit);
+      // A split commune or a district names its communes once, on the first of them.
+      const said = new Set<string>();
+      return {
+        matches: matches.map((match) => {
+          const note = describeVia(match);
+          if (!note || said.has(note)) return { commune: match.commune };
+          said.add(note);
+          return { commune: match.commune, note };
+        }),
+        total,
+      };
     },
     communeAt(latitude, longitude) {
-      const inside =
-        latitude >= VIETNAM_BOX.south &&
-        latitude <= VIETNAM_BOX.north &&
-        longitude >= VIETNAM_BOX.west &&
-        longitude <= VIETNAM_BOX.east;
-      return inside ? { kind: 'unplaced' } : { kind: 'outside' };
+      const found = communeAt(places, latitude, longitude);
+      return found.kind === 'outside' ? found : { kind: found.kind, commune: found.commune };
     },
     communeExample: (code) => communeExampleOf(units, code),
   };

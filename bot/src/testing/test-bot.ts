@@ -4,7 +4,7 @@ import {
   createLogger,
   generateKeyPair,
   type KeyPair,
-  loadAdminUnits,
+  loadPlaces,
   QUEUE_NAMES,
   type StoreTipJob,
 } from '@tinbao/shared';
@@ -16,7 +16,7 @@ import type { Bot } from 'grammy';
 import type { InlineKeyboardMarkup, Update } from 'grammy/types';
 import type { Redis } from 'ioredis';
 import { createTelegramAdapter, type TelegramAdapter } from '../channels/telegram/adapter';
-import { createBasicPlaceFinder } from '../conversation/places';
+import { createPlaceFinder } from '../conversation/places';
 import { createGateway, type Gateway, type GatewayDeps } from '../gateway';
 import { createBotRedis } from '../redis';
 
@@ -90,7 +90,7 @@ export async function createTestBotWorld(overrides: Partial<GatewayDeps> = {}): 
     relayPublicKey: relay.publicKey,
     draftKey,
     pepper,
-    places: createBasicPlaceFinder(loadAdminUnits()),
+    places: createPlaceFinder(loadPlaces()),
     logger: createLogger({ name: 'bot', level: 'debug', destination: logs.stream }),
     ...overrides,
   };

@@ -69,7 +69,10 @@ describe('the tip conversation on Telegram', () => {
     expect((await chat.text('quảng trị'))[0]).toContain('Tỉnh Quảng Trị');
     await chat.location(16.6, 106.9);
     const matches = await chat.text('dakrong');
-    expect(matches).toEqual([TEXT.communeMatches]);
+    // The old district of the same name is named too: the resident may have meant it.
+    expect(matches).toEqual([
+      expect.stringMatching(/^• Huyện Đa Krông cũ nay gồm: .*\nChọn xã, phường đúng:$/s),
+    ]);
     expect(chat.lastButtons()[0]?.text).toBe('Xã Đakrông (Quảng Trị)');
     expect(await chat.press('Xã Đakrông (Quảng Trị)')).toEqual([TEXT.askVenue]);
     await chat.press('Trường học hoặc gần trường');
@@ -373,6 +376,35 @@ describe('the tip conversation on Telegram', () => {
     expect(await jobCount()).toBe(1);
   });
 
+  it('places a location pin in its commune and province, and refuses one outside Vietnam', async () => {
+    const chat = newChat();
+    await walk(chat, 'province');
+    for (const [latitude, longitude] of [
+      [48.8566, 2.3522], // Paris
+      [-90, 0], // the South Pole
+      [12.5, 113.5], // the sea far offshore
+    ] as const) {
+      expect((await chat.location(latitude, longitude))[0]).toContain(TEXT.locationOutside);
+    }
+    // A point inside Xã Ba Đình (Hà Nội) while at the province step: proposed with its province.
+    expect(await chat.location(21.036323, 105.837605)).toEqual([
+      'Vị trí của bạn thuộc Phường Ba Đình, Thành phố Hà Nội — đúng không?',
+    ]);
+    // The resident may type another place instead.
+    expect((await chat.text('quang tri'))[0]).toContain('Tỉnh Quảng Trị');
+    expect(await chat.location(16.552343, 106.930332)).toEqual([
+      'Vị trí của bạn thuộc Xã Đakrông, Tỉnh Quảng Trị — đúng không?',
+    ]);
+    expect(await chat.press('Đúng')).toEqual([TEXT.askVenue]);
+    await chat.press('Quán karaoke');
+    await chat.press('Hôm nay');
+    await chat.text('Mô tả có vị trí');
+    await chat.press('Không có ảnh');
+    const [summary] = await chat.press('Đồng ý');
+    expect(summary).toContain('• Địa điểm: Xã Đakrông, Tỉnh Quảng Trị');
+    expect(summary).toContain('• Vị trí: đã gửi');
+  });
+
   it('ranks whole-word commune matches first and says when there are more than the buttons', async () => {
     const chat = newChat();
     await walk(chat, 'province');
@@ -384,7 +416,9 @@ describe('the tip conversation on Telegram', () => {
     expect(labels).toHaveLength(9);
     expect(labels).toEqual(expect.arrayContaining(['Xã Ứng Hòa (Hà Nội)', 'Phường Yên Hòa (Hà Nội)']));
     expect(labels.some((label) => label.includes('Hoàn Kiếm'))).toBe(false);
-    expect(await chat.text('ung hoa')).toEqual([TEXT.communeMatches]);
+    expect(await chat.text('ung hoa')).toEqual([
+      `• Huyện Ứng Hòa cũ nay gồm: Xã Vân Đình, Xã Ứng Thiên, Xã Ứng Hòa, Xã Hòa Xá\n${TEXT.communeMatches}`,
+    ]);
   });
 
   it('says plainly what Telegram sees and what TinBao keeps', async () => {
