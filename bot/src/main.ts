@@ -41,6 +41,10 @@ const intakeQueue = new Queue<StoreTipJob>(QUEUE_NAMES.intake, {
 });
 intakeQueue.on('error', () => {});
 
+// The boundaries load now rather than on the first resident's pin.
+const places = loadPlaces();
+places.locator();
+
 const gateway = createGateway({
   redis,
   redisPrefix: config.REDIS_PREFIX,
@@ -49,7 +53,7 @@ const gateway = createGateway({
   relayPublicKey: secrets.relayPublicKey,
   draftKey: secrets.draftKey,
   pepper: secrets.pepper,
-  places: createPlaceFinder(loadPlaces()),
+  places: createPlaceFinder(places),
   logger,
   ...(config.TINBAO_WEB_FORM_URL ? { webFormUrl: config.TINBAO_WEB_FORM_URL } : {}),
   ...(config.TINBAO_API_URL
