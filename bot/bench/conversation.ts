@@ -274,6 +274,16 @@ console.log(
   `gateway bench: ${availableParallelism()} CPUs; emulators, gateway (bot/src/main.ts) and residents in three processes; Redis ${redisUrl}`,
 );
 try {
+  // The gateway's CPU with nobody writing (long polls, timers): at a person's pace it is a
+  // large share of each update's cost, so it is printed apart.
+  {
+    const before = await usageOf(gateway.pid!);
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    const after = await usageOf(gateway.pid!);
+    console.log(
+      `idle gateway: ${fixed(((after.cpuSeconds - before.cpuSeconds) * 1000) / 10, 1)} ms of CPU per second`,
+    );
+  }
   // Warm-up: the first conversations load code paths and the place data.
   await wave('telegram', 20);
   await wave('zalo', 20);

@@ -209,6 +209,35 @@ describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident
     ]);
   });
 
+  it('takes a tip whose commune the resident does not remember: province only, the place described', async () => {
+    const you = resident();
+    await you.say('/start');
+    await you.choose('Gửi tin báo');
+    await you.choose(CATEGORY_LABELS.trong_cay);
+    await you.say('quang tri');
+    expect(await you.choose('Không nhớ chính xác địa điểm')).toEqual([
+      TEXT.communeUnknownNoted,
+      expect.stringContaining(TEXT.askVenue),
+    ]);
+    await you.choose(VENUE_LABELS.khac);
+    const [ask] = await you.choose(WHEN_LABELS.trong_tuan);
+    expect(ask).toContain(TEXT.describePlace);
+    // Too short to find the place: asked again, nothing lost.
+    expect((await you.say('Trồng cần sa'))[0]).toContain(TEXT.describePlace);
+    const description =
+      'Trồng cần sa trong vườn sau nhà, đường đất đỏ đi vào rẫy cà phê, cách chợ xã chừng 2 km.';
+    expect((await you.say(description))[0]).toContain('Bước 7/8');
+    await you.choose('Không có ảnh');
+    const [summary] = await you.choose('Không');
+    expect(summary).toContain('• Địa điểm: Tỉnh Quảng Trị (không nhớ chính xác xã, phường)');
+    const receiptCode = receiptOf((await you.choose('Gửi')).join('\n'));
+    const [row] = await waitForTip(world, receiptCode!);
+    expect(row).toMatchObject({ provinceCode: '44', communeCode: null, channel: name });
+    const content = TipContentSchema.parse(await openJson(new Uint8Array(row!.envelope), world.org));
+    expect(content.communeCode).toBeUndefined();
+    expect(content.description).toBe(description);
+  });
+
   it('/huy asks, then forgets the draft and makes no tip', async () => {
     const you = resident();
     await you.say('/start');

@@ -109,9 +109,8 @@ export const tips = pgTable(
     provinceCode: varchar('province_code', { length: 2 })
       .notNull()
       .references(() => adminUnits.code),
-    communeCode: varchar('commune_code', { length: 5 })
-      .notNull()
-      .references(() => adminUnits.code),
+    /** Null when the resident did not remember the commune ("không nhớ chính xác địa điểm"). */
+    communeCode: varchar('commune_code', { length: 5 }).references(() => adminUnits.code),
     venueType: text('venue_type').notNull(),
     observed: text('observed').notNull(),
     channel: text('channel').notNull(),

@@ -18,20 +18,24 @@ export async function isBorderCommune(db: DbOrTx, communeCode: string): Promise<
 /** A tip is in a border area when its commune is a border commune or the resident said so. */
 export async function isBorderArea(
   db: DbOrTx,
-  tip: { communeCode: string; venueType: string },
+  tip: { communeCode: string | null; venueType: string },
 ): Promise<boolean> {
-  return tip.venueType === 'khu_vuc_bien_gioi' || (await isBorderCommune(db, tip.communeCode));
+  if (tip.venueType === 'khu_vuc_bien_gioi') return true;
+  return tip.communeCode !== null && (await isBorderCommune(db, tip.communeCode));
 }
 
 /** A rule matches when every condition it sets holds. */
 function ruleMatches(
-  tip: { provinceCode: string; communeCode: string; category: string; venueType: string },
+  tip: { provinceCode: string; communeCode: string | null; category: string; venueType: string },
   borderArea: boolean,
 ): SQL {
   return and(
     eq(routingRules.enabled, true),
     or(isNull(routingRules.provinceCode), eq(routingRules.provinceCode, tip.provinceCode)),
-    or(isNull(routingRules.communeCode), eq(routingRules.communeCode, tip.communeCode)),
+    // A tip without a commune matches only the rules that name none.
+    tip.communeCode === null
+      ? isNull(routingRules.communeCode)
+      : or(isNull(routingRules.communeCode), eq(routingRules.communeCode, tip.communeCode)),
     or(isNull(routingRules.category), eq(routingRules.category, tip.category)),
     or(isNull(routingRules.venueType), eq(routingRules.venueType, tip.venueType)),
     borderArea ? undefined : eq(routingRules.borderAreaOnly, false),
@@ -51,13 +55,16 @@ export async function proposeUnits(
   const tip = await loadVisibleTip(db, actor, tipId);
   if (actor.role === 'unit_officer') throw forbidden('a unit_officer cannot route tips');
   const borderArea = await isBorderArea(db, tip);
+  const communeCode = tip.communeCode;
   const [covering, ruled, routed] = await Promise.all([
-    db
-      .select({ id: units.id, code: units.code, name: units.name, kind: units.kind })
-      .from(unitCommunes)
-      .innerJoin(units, eq(units.id, unitCommunes.unitId))
-      .where(and(eq(unitCommunes.communeCode, tip.communeCode), eq(units.active, true)))
-      .orderBy(asc(units.kind), asc(units.code)),
+    communeCode === null
+      ? []
+      : db
+          .select({ id: units.id, code: units.code, name: units.name, kind: units.kind })
+          .from(unitCommunes)
+          .innerJoin(units, eq(units.id, unitCommunes.unitId))
+          .where(and(eq(unitCommunes.communeCode, communeCode), eq(units.active, true)))
+          .orderBy(asc(units.kind), asc(units.code)),
     db
       .select({ id: units.id, code: units.code, name: units.name, kind: units.kind, rule: routingRules.name })
       .from(routingRules)

@@ -20,7 +20,11 @@ export type SummaryRow = Omit<TipRow, 'envelope' | 'replyToken'> &
 export async function presentTipSummaries(db: DbOrTx, rows: SummaryRow[], now: Date): Promise<TipSummary[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
-  const codes = [...new Set(rows.flatMap((row) => [row.provinceCode, row.communeCode]))];
+  const codes = [
+    ...new Set(
+      rows.flatMap((row) => (row.communeCode ? [row.provinceCode, row.communeCode] : [row.provinceCode])),
+    ),
+  ];
   const [routeRows, nameRows] = await Promise.all([
     db
       .select({
@@ -82,7 +86,7 @@ export function presentTipSummary(
     provinceCode: row.provinceCode,
     provinceName: names.get(row.provinceCode) ?? null,
     communeCode: row.communeCode,
-    communeName: names.get(row.communeCode) ?? null,
+    communeName: (row.communeCode && names.get(row.communeCode)) ?? null,
     venueType: row.venueType as TipSummary['venueType'],
     observed: row.observed as TipSummary['observed'],
     channel: row.channel as TipSummary['channel'],

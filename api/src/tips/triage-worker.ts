@@ -22,7 +22,7 @@ export function createTriageTipProcessor(deps: TriageDeps) {
       .from(tips)
       .where(eq(tips.id, tipId));
     if (!tip) throw new UnrecoverableError(`tip ${tipId} does not exist`);
-    const borderCommune = await isBorderCommune(deps.db, tip.communeCode);
+    const borderCommune = tip.communeCode !== null && (await isBorderCommune(deps.db, tip.communeCode));
     const updated = await deps.db
       .update(tips)
       .set({ priority: priorityOf(tip, { borderCommune }), triagedAt: new Date() })

@@ -66,6 +66,8 @@ export const DraftSchema = z.object({
   category: TipCategorySchema.optional(),
   provinceCode: ProvinceCodeSchema.optional(),
   communeCode: CommuneCodeSchema.optional(),
+  /** "Không nhớ chính xác địa điểm": the tip carries the province only and must describe the place. */
+  communeUnknown: z.boolean().optional(),
   location: GeoPointSchema.optional(),
   venueType: VenueTypeSchema.optional(),
   observed: ObservedWhenSchema.optional(),

@@ -17,6 +17,7 @@ import {
   EDIT_LABELS,
   type EditTarget,
   hintOf,
+  PLACE_DESCRIPTION_MIN,
   TEXT,
   TOO_LONG_HINT,
   VENUE_LABELS,
@@ -28,6 +29,8 @@ import type { ChannelCapabilities, Effect, FlowInput, MenuOption, Reply } from '
 /** Telegram sends the parts of a split paste within a second or two; a rewrite takes longer. */
 export const PASTE_PART_MS = 10_000;
 export const COMMUNE_CHOICES = 8;
+/** The commune step's "không nhớ chính xác địa điểm" option. */
+export const COMMUNE_UNKNOWN = 'unknown';
 
 export interface FlowEnv {
   caps: ChannelCapabilities;
@@ -183,6 +186,11 @@ class Flow {
     return {};
   }
 
+  /** VNeID allows it too: a resident who does not remember the commune still reports (province only). */
+  private communeUnknownOption(): MenuOption {
+    return { id: COMMUNE_UNKNOWN, label: BUTTONS.communeUnknown };
+  }
+
   private back(label: string = BUTTONS.back): MenuOption {
     return { id: BACK, label };
   }
@@ -241,7 +249,7 @@ class Flow {
       case 'commune':
         return this.say(
           TEXT.askCommune(this.provinceName(draft.provinceCode), places.communeExample(draft.provinceCode)),
-          { options: [this.back(BUTTONS.changeProvince)] },
+          { options: [this.communeUnknownOption(), this.back(BUTTONS.changeProvince)] },
         );
       case 'venue':
         return this.say(TEXT.askVenue, {
@@ -259,7 +267,10 @@ class Flow {
           ],
         });
       case 'description':
-        return this.say(TEXT.askDescription, { options: [this.back()] });
+        return this.say(
+          draft.communeUnknown ? `${TEXT.askDescription}\n${TEXT.describePlace}` : TEXT.askDescription,
+          { options: [this.back()] },
+        );
       case 'photos':
         return this.say(TEXT.askPhotos(draft.photos.length), this.photoMenu());
       case 'consent':
@@ -476,7 +487,9 @@ class Flow {
     const { matches, total } = this.env.places.findCommunes(code, text, COMMUNE_CHOICES);
     const changeProvince = this.back(BUTTONS.changeProvince);
     if (matches.length === 0)
-      return this.say(TEXT.communeNotFound(this.provinceName(code)), { options: [changeProvince] });
+      return this.say(TEXT.communeNotFound(this.provinceName(code)), {
+        options: [this.communeUnknownOption(), changeProvince],
+      });
     const notes = matches.flatMap((match) => (match.note ? [`• ${match.note}`] : []));
     const heading = total > matches.length ? TEXT.communeManyMatches(total) : TEXT.communeMatches;
     this.say([...notes, heading].join('\n'), {
@@ -485,6 +498,7 @@ class Flow {
           id: match.commune.code,
           label: `${match.commune.name} (${this.env.places.province(match.commune.provinceCode)?.shortName ?? match.commune.provinceCode})`,
         })),
+        this.communeUnknownOption(),
         changeProvince,
       ],
     });
@@ -494,6 +508,8 @@ class Flow {
     const parsed = DescriptionSchema.safeParse(text);
     if (!parsed.success) return this.hint();
     if (!MEANINGFUL.test(parsed.data)) return this.hint(TEXT.descriptionMeaningless);
+    if (this.draft.communeUnknown && parsed.data.trim().length < PLACE_DESCRIPTION_MIN)
+      return this.hint(TEXT.describePlace);
     this.draft.description = parsed.data;
     this.advance('photos');
   }
@@ -549,9 +565,16 @@ class Flow {
         return this.chooseProvince(province.code);
       }
       case 'commune': {
+        if (option === COMMUNE_UNKNOWN) {
+          delete draft.communeCode;
+          draft.communeUnknown = true;
+          this.say(TEXT.communeUnknownNoted);
+          return this.advance('venue');
+        }
         const commune = this.env.places.commune(option);
         if (!commune || commune.provinceCode !== draft.provinceCode) return this.stale();
         draft.communeCode = commune.code;
+        delete draft.communeUnknown;
         return this.advance('venue');
       }
       case 'venue': {
@@ -612,6 +635,7 @@ class Flow {
           if (draft.provinceCode !== aside.provinceCode) delete draft.communeCode;
           draft.provinceCode = aside.provinceCode;
           draft.communeCode = aside.communeCode;
+          delete draft.communeUnknown;
           delete draft.aside;
           return this.advance('venue');
         }
@@ -746,11 +770,16 @@ class Flow {
   private summaryText(): string {
     const draft = this.draft;
     const commune = draft.communeCode ? this.env.places.commune(draft.communeCode) : undefined;
+    const place = commune
+      ? `${commune.name}, ${this.provinceName(commune.provinceCode)}`
+      : draft.communeUnknown
+        ? `${this.provinceName(draft.provinceCode)} (${TEXT.communeUnknownInSummary})`
+        : '—';
     const description = draft.description ?? '';
     return [
       TEXT.summaryTitle,
       `• Loại: ${draft.category ? CATEGORY_LABELS[draft.category] : '—'}`,
-      `• Địa điểm: ${commune ? `${commune.name}, ${this.provinceName(commune.provinceCode)}` : '—'}`,
+      `• Địa điểm: ${place}`,
       ...(draft.location ? ['• Vị trí: đã gửi (chỉ nằm trong tin đã mã hóa)'] : []),
       `• Nơi xảy ra: ${draft.venueType ? VENUE_LABELS[draft.venueType] : '—'}`,
       `• Thời gian: ${draft.observed ? WHEN_LABELS[draft.observed] : '—'}`,

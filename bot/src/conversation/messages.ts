@@ -51,6 +51,9 @@ export const STATUS_LABELS: Record<ReceiptStatus, string> = {
   closed: 'đã được xem xét và khép lại',
 };
 
+/** A tip without a commune must say enough of the place for the moderator to find it. */
+export const PLACE_DESCRIPTION_MIN = 30;
+
 export const BUTTONS = {
   startTip: 'Gửi tin báo',
   back: '« Quay lại',
@@ -63,6 +66,7 @@ export const BUTTONS = {
   addToDescription: 'Thêm vào mô tả',
   doNotAdd: 'Không thêm',
   changeProvince: '« Chọn tỉnh khác',
+  communeUnknown: 'Không nhớ chính xác địa điểm',
   skipPhotos: 'Không có ảnh',
   photosDone: 'Xong',
   consentYes: 'Đồng ý',
@@ -148,6 +152,10 @@ export const TEXT = {
     'Vị trí này nằm ngoài Việt Nam. TinBao chỉ nhận tin báo về việc xảy ra ở Việt Nam. Vui lòng gửi lại vị trí, hoặc gõ tên tỉnh, xã.',
   locationNotPlaced:
     'Đã nhận vị trí (chỉ cán bộ xem được), nhưng chưa xác định được xã, phường. Vui lòng gõ tên tỉnh, xã.',
+  communeUnknownInSummary: 'không nhớ chính xác xã, phường',
+  communeUnknownNoted:
+    'Được, tin báo sẽ gửi theo tỉnh, cán bộ sẽ xác định xã, phường. Ở bước mô tả, hãy tả rõ nơi đó giúp cán bộ tìm ra.',
+  describePlace: `Vì bạn không nhớ chính xác xã, phường, hãy tả rõ nơi đó: tên đường, thôn, khu phố, gần chợ, trường hay cơ quan nào, dấu hiệu nhận biết (ít nhất ${PLACE_DESCRIPTION_MIN} ký tự).`,
   askVenue: 'Bước 4/8. Việc này xảy ra ở đâu?',
   askWhen: 'Bước 5/8. Bạn thấy việc này khi nào?',
   askDescription: `Bước 6/8. Hãy mô tả điều bạn thấy: ai, làm gì, ở đâu cụ thể, có dấu hiệu gì. Tối đa ${MAX_DESCRIPTION_LENGTH} ký tự. Không cần ghi tên của bạn.`,

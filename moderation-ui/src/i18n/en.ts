@@ -253,6 +253,7 @@ export const en: Messages = {
     venue: 'Venue',
     observed: 'When',
     place: 'Commune',
+    communeUnknown: 'Commune unknown (the resident did not remember it)',
     channel: 'Channel',
     receivedAt: 'Received',
     followUp: 'May be contacted again',

@@ -254,6 +254,7 @@ export const vi = {
     venue: 'Nơi xảy ra',
     observed: 'Thời điểm',
     place: 'Xã/phường',
+    communeUnknown: 'Chưa rõ xã/phường (người báo không nhớ chính xác)',
     channel: 'Kênh',
     receivedAt: 'Nhận lúc',
     followUp: 'Đồng ý được liên hệ lại',

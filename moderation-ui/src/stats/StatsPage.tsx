@@ -177,7 +177,10 @@ export function StatsPage() {
                 title={t.stats.byCommune}
                 rows={data.byCommune
                   .slice(0, 10)
-                  .map((row) => ({ label: row.communeName ?? row.communeCode, value: row.count }))}
+                  .map((row) => ({
+                    label: row.communeName ?? row.communeCode ?? t.tip.communeUnknown,
+                    value: row.count,
+                  }))}
                 testId="chart-commune"
               />
             </section>

@@ -119,10 +119,19 @@ export function ActionDialog({
   useEffect(() => {
     if (action !== 'mark_duplicate') return;
     const controller = new AbortController();
-    tipsApi.list({ communeCode: tip.communeCode, sort: 'received', limit: 30 }, controller.signal).then(
-      (page) => setCandidates(page.items.filter((item) => item.id !== tip.id)),
-      () => undefined,
-    );
+    tipsApi
+      .list(
+        {
+          ...(tip.communeCode ? { communeCode: tip.communeCode } : { provinceCode: tip.provinceCode }),
+          sort: 'received',
+          limit: 30,
+        },
+        controller.signal,
+      )
+      .then(
+        (page) => setCandidates(page.items.filter((item) => item.id !== tip.id)),
+        () => undefined,
+      );
     return () => controller.abort();
   }, [action, tip.communeCode, tip.id]);
   const [reason, setReason] = useState<string>('spam');

@@ -192,7 +192,13 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
               <dd>{t.category[tip.category] ?? tip.category}</dd>
               <dt>{t.tip.place}</dt>
               <dd data-testid="tip-commune">
-                {tip.communeName ?? tip.communeCode}
+                {tip.communeCode === null ? (
+                  <span className="badge badge-deadline-soon" data-testid="commune-unknown">
+                    {t.tip.communeUnknown}
+                  </span>
+                ) : (
+                  (tip.communeName ?? tip.communeCode)
+                )}
                 {tip.provinceName ? `, ${tip.provinceName}` : ''}
               </dd>
               <dt>{t.tip.venue}</dt>

@@ -85,7 +85,13 @@ export function TipList({
                 </span>
                 <span className="line2">
                   {t.category[tip.category] ?? tip.category} · {t.venue[tip.venueType] ?? tip.venueType} ·{' '}
-                  {tip.communeName ?? tip.communeCode}
+                  {tip.communeCode === null ? (
+                    <span className="badge badge-deadline-soon" data-testid="commune-unknown">
+                      {t.tip.communeUnknown}
+                    </span>
+                  ) : (
+                    (tip.communeName ?? tip.communeCode)
+                  )}
                   {tip.provinceName ? `, ${tip.provinceName}` : ''} · {t.queue.received}{' '}
                   {formatDateTime(tip.receivedAt)}
                 </span>

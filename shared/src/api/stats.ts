@@ -23,7 +23,11 @@ export const StatsResponseSchema = z.object({
   provinceCode: z.string().nullable(),
   total: z.number().int(),
   byCommune: z.array(
-    z.object({ communeCode: z.string(), communeName: z.string().nullable(), count: z.number().int() }),
+    z.object({
+      communeCode: z.string().nullable(),
+      communeName: z.string().nullable(),
+      count: z.number().int(),
+    }),
   ),
   byCategory: z.array(countRow(TipCategorySchema)),
   byStatus: z.array(countRow(TipStatusSchema)),

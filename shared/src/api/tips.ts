@@ -152,7 +152,8 @@ export const TipSummarySchema = z.object({
   category: TipCategorySchema,
   provinceCode: z.string(),
   provinceName: z.string().nullable(),
-  communeCode: z.string(),
+  /** Null: the resident did not remember the commune; the moderator finds it from the description. */
+  communeCode: z.string().nullable(),
   communeName: z.string().nullable(),
   venueType: VenueTypeSchema,
   observed: ObservedWhenSchema,

@@ -93,7 +93,8 @@ export const GeoPointSchema = z.object({
 export const TipContentSchema = z.object({
   category: TipCategorySchema,
   provinceCode: ProvinceCodeSchema,
-  communeCode: CommuneCodeSchema,
+  /** Absent when the resident did not remember the commune: the moderator finds it from the description. */
+  communeCode: CommuneCodeSchema.optional(),
   venueType: VenueTypeSchema,
   observed: ObservedWhenSchema,
   description: DescriptionSchema,
@@ -111,7 +112,8 @@ export const TipClearFieldsSchema = z.object({
   receiptCode: ReceiptCodeSchema,
   category: TipCategorySchema,
   provinceCode: ProvinceCodeSchema,
-  communeCode: CommuneCodeSchema,
+  /** Null: "không nhớ chính xác địa điểm", flagged for the moderator. */
+  communeCode: CommuneCodeSchema.nullable(),
   venueType: VenueTypeSchema,
   observed: ObservedWhenSchema,
   channel: ChannelSchema,
@@ -139,7 +141,7 @@ export function splitSubmission(submission: TipSubmission): { clear: TipClearFie
       submittedAt,
       category: content.category,
       provinceCode: content.provinceCode,
-      communeCode: content.communeCode,
+      communeCode: content.communeCode ?? null,
       venueType: content.venueType,
       observed: content.observed,
     },

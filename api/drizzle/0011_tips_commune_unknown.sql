@@ -1,0 +1,1 @@
+ALTER TABLE "tips" ALTER COLUMN "commune_code" DROP NOT NULL;
