@@ -175,12 +175,10 @@ export function StatsPage() {
               <h2 id="by-commune">{t.stats.byCommune}</h2>
               <Chart
                 title={t.stats.byCommune}
-                rows={data.byCommune
-                  .slice(0, 10)
-                  .map((row) => ({
-                    label: row.communeName ?? row.communeCode ?? t.tip.communeUnknown,
-                    value: row.count,
-                  }))}
+                rows={data.byCommune.slice(0, 10).map((row) => ({
+                  label: row.communeName ?? row.communeCode ?? t.tip.communeUnknown,
+                  value: row.count,
+                }))}
                 testId="chart-commune"
               />
             </section>

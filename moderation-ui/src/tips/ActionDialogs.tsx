@@ -133,7 +133,7 @@ export function ActionDialog({
         () => undefined,
       );
     return () => controller.abort();
-  }, [action, tip.communeCode, tip.id]);
+  }, [action, tip.communeCode, tip.provinceCode, tip.id]);
   const [reason, setReason] = useState<string>('spam');
   const [duplicateCode, setDuplicateCode] = useState('');
   const [outcome, setOutcome] = useState<string>('verified_true');
