@@ -45,6 +45,8 @@ export const BotConfigSchema = z
     TINBAO_BOT_DRAFT_KEY: secretKeyVariable.optional(),
     TINBAO_BOT_PEPPER: secretKeyVariable.optional(),
     TINBAO_BOT_RELAY_KEY: secretKeyVariable.optional(),
+    /** How long the sealed "same reporter" pseudonym links a resident's tips: its pepper is then replaced. */
+    TINBAO_REPORTER_PERIOD: z.enum(['month', 'week']).default('month'),
     TINBAO_API_URL: z.url({ message: 'must be the API base URL, e.g. http://127.0.0.1:3000' }).optional(),
     /** Shared with the api: lets it rate-limit /trangthai per resident instead of per bot IP. */
     TINBAO_BOT_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -1,4 +1,4 @@
-import type { Logger, StoreTipJob } from '@tinbao/shared';
+import { type Argon2Cost, createArgon2Pool, type Logger, type StoreTipJob } from '@tinbao/shared';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ChannelAdapter } from './channels/port';
@@ -6,6 +6,7 @@ import { type Conversation, createConversation } from './conversation/engine';
 import type { PlaceFinder } from './conversation/places';
 import { createDraftStorage, createPhotoStore } from './drafts/draft-store';
 import { createPseudonyms, type Pseudonyms } from './submission/pseudonyms';
+import type { ReporterPepper } from './submission/reporter-pepper';
 import type { StatusLookup } from './submission/status';
 import type { SubmitDeps } from './submission/submit';
 
@@ -19,6 +20,10 @@ export interface GatewayDeps {
   relayPublicKey: Uint8Array;
   draftKey: Uint8Array;
   pepper: Uint8Array;
+  /** The current period's pepper of the sealed "same reporter" pseudonym. */
+  reporterPepper: ReporterPepper;
+  /** argon2id cost of the pseudonyms: 'interactive' in production, 'test' only in tests. */
+  pseudonymCost?: Argon2Cost;
   places: PlaceFinder;
   logger: Logger;
   statusLookup?: StatusLookup;
@@ -30,12 +35,20 @@ export interface Gateway {
   conversation: Conversation;
   pseudonyms: Pseudonyms;
   submit: SubmitDeps;
+  /** Stops the argon2id threads. */
+  close(): Promise<void>;
 }
 
 /** The intake gateway's core: one conversation engine that every channel adapter feeds. */
 export function createGateway(deps: GatewayDeps): Gateway {
   const crypto = { redis: deps.redis, redisPrefix: deps.redisPrefix, draftKey: deps.draftKey };
-  const pseudonyms = createPseudonyms(deps.pepper);
+  const argon2 = createArgon2Pool();
+  const pseudonyms = createPseudonyms({
+    pepper: deps.pepper,
+    pool: argon2,
+    cost: deps.pseudonymCost ?? 'interactive',
+    reporterPepper: deps.reporterPepper,
+  });
   const photos = createPhotoStore(crypto);
   const submit: SubmitDeps = {
     redis: deps.redis,
@@ -56,7 +69,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ...(deps.webFormUrl ? { webFormUrl: deps.webFormUrl } : {}),
     ...(deps.onHandled ? { onHandled: deps.onHandled } : {}),
   });
-  return { conversation, pseudonyms, submit };
+  return { conversation, pseudonyms, submit, close: () => argon2.close() };
 }
 
 /** Starts each adapter with the conversation as its event handler. */

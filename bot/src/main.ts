@@ -13,13 +13,14 @@ import type { ChannelAdapter } from './channels/port';
 import { createTelegramAdapter, type TelegramAdapter } from './channels/telegram/adapter';
 import { createZaloAdapter } from './channels/zalo/adapter';
 import { ZaloApiError } from './channels/zalo/client';
-import { BotConfigSchema } from './config';
+import { BotConfigSchema, botKeysDirOf } from './config';
 import { createPlaceFinder } from './conversation/places';
 import { createGateway, startChannels } from './gateway';
 import { createBotRedis, waitForRedis } from './redis';
 import { startRelayWorker } from './relay/relay-worker';
 import { telegramSender } from './relay/telegram-sender';
 import { loadBotSecrets } from './secrets';
+import { createReporterPepperFile } from './submission/reporter-pepper';
 import { createStatusLookup } from './submission/status';
 
 /**
@@ -53,6 +54,10 @@ const gateway = createGateway({
   relayPublicKey: secrets.relayPublicKey,
   draftKey: secrets.draftKey,
   pepper: secrets.pepper,
+  reporterPepper: createReporterPepperFile(
+    `${botKeysDirOf(config)}/reporter-pepper.json`,
+    config.TINBAO_REPORTER_PERIOD,
+  ),
   places: createPlaceFinder(places),
   logger,
   ...(config.TINBAO_WEB_FORM_URL ? { webFormUrl: config.TINBAO_WEB_FORM_URL } : {}),
@@ -165,6 +170,7 @@ const shutdown = async (signal: string) => {
   relayConnection.disconnect();
   await intakeQueue.close().catch(() => {});
   redis.disconnect();
+  await gateway.close().catch(() => {});
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,6 +1,7 @@
 export * from './admin-units/admin-units';
 export * from './config/env';
 export * from './config/variables';
+export * from './crypto/argon2-pool';
 export * from './crypto/envelope';
 export * from './crypto/key-files';
 export * from './crypto/pseudonym';

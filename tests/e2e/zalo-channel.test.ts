@@ -167,6 +167,7 @@ describe('Zalo specifics', () => {
       expect(await client.messages('forged-chat').catch(() => [])).toEqual([]);
     } finally {
       await adapter.stop();
+      await gateway.close();
       await emulator.close();
     }
   });

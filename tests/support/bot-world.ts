@@ -8,8 +8,9 @@ import type { ChannelAdapter } from '@tinbao/bot/channels/port';
 import { createTelegramAdapter } from '@tinbao/bot/channels/telegram/adapter';
 import { createZaloAdapter } from '@tinbao/bot/channels/zalo/adapter';
 import { createPlaceFinder } from '@tinbao/bot/conversation/places';
-import { createGateway, type GatewayDeps } from '@tinbao/bot/gateway';
+import { createGateway, type Gateway, type GatewayDeps } from '@tinbao/bot/gateway';
 import { createBotRedis, waitForRedis } from '@tinbao/bot/redis';
+import { createReporterPepperInMemory } from '@tinbao/bot/submission/reporter-pepper';
 import { createTestBotKeys } from '@tinbao/bot/testing/test-bot';
 import {
   createEmulatorClient,
@@ -131,14 +132,18 @@ export async function startBotWorld(
     relayPublicKey: relay.publicKey,
     draftKey,
     pepper,
+    reporterPepper: createReporterPepperInMemory(),
+    // The production cost (65–100 ms a resident) is measured by the bench and its own test.
+    pseudonymCost: 'test',
     places: createPlaceFinder(loadPlaces()),
     logger,
     ...options.gateway,
   };
 
   let adapters: ChannelAdapter[] = [];
+  let gateway: Gateway | undefined;
   const startBot = async () => {
-    const gateway = createGateway(botDeps);
+    gateway = createGateway(botDeps);
     const common = { redis: botRedis, redisPrefix: prefix, pseudonyms: gateway.pseudonyms, logger };
     adapters = [
       createTelegramAdapter({ ...common, token: BOT_TOKEN, apiRoot: emulator.url, pollTimeoutSeconds: 5 }),
@@ -146,7 +151,7 @@ export async function startBotWorld(
     ];
     for (const adapter of adapters) {
       await adapter.start((event, deliver) =>
-        gateway.conversation
+        gateway!.conversation
           .handle(event.resident, adapter.caps, event.input, deliver)
           .finally(() => countHandled(event.resident.chatId)),
       );
@@ -155,6 +160,8 @@ export async function startBotWorld(
   const stopBot = async () => {
     await Promise.all(adapters.map((adapter) => adapter.stop()));
     adapters = [];
+    await gateway?.close();
+    gateway = undefined;
   };
   await startBot();
 

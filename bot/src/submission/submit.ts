@@ -108,22 +108,17 @@ export async function submitDraft(deps: SubmitDeps, draft: Draft, who: Resident)
     ...(draft.location ? { location: draft.location } : {}),
     photos,
     followUpConsent: draft.followUpConsent,
-    reporterPseudonym: await deps.pseudonyms.of(who.scope, who.userId),
+    reporterPseudonym: await deps.pseudonyms.reporter(who.scope, who.userId, new Date(pending.submittedAt)),
   });
   if (!parsed.success)
     return { kind: 'invalid', problem: parsed.error.issues[0]?.path.join('.') ?? 'unknown' };
 
   const { clear, content } = splitSubmission(parsed.data);
   const envelope = await sealJson(content, [deps.orgPublicKey]);
-  const replyToken = content.followUpConsent
-    ? await sealEnvelope(
-        new TextEncoder().encode(JSON.stringify({ channel: who.channel, chatId: who.chatId })),
-        [deps.relayPublicKey],
-      )
-    : undefined;
+  // No reply token: until a follow-up reply handle exists, nothing that leads to the chat is stored.
   await submitSealedTip(
     { redis: deps.redis, redisPrefix: deps.redisPrefix, intakeQueue: deps.intakeQueue },
-    { clear, envelope, ...(replyToken ? { replyToken } : {}) },
+    { clear, envelope },
   );
   await countSubmission(deps, who);
   return { kind: 'sent', receiptCode: pending.receiptCode };

@@ -19,6 +19,7 @@ import { createTelegramAdapter, type TelegramAdapter } from '../channels/telegra
 import { createPlaceFinder } from '../conversation/places';
 import { createGateway, type Gateway, type GatewayDeps } from '../gateway';
 import { createBotRedis } from '../redis';
+import { createReporterPepperInMemory } from '../submission/reporter-pepper';
 
 export const TEST_BOT_INFO = {
   id: 4242,
@@ -90,13 +91,18 @@ export async function createTestBotWorld(overrides: Partial<GatewayDeps> = {}): 
     relayPublicKey: relay.publicKey,
     draftKey,
     pepper,
+    reporterPepper: createReporterPepperInMemory(),
+    // The production cost (65–100 ms a resident) is measured by the bench and its own test.
+    pseudonymCost: 'test',
     places: createPlaceFinder(loadPlaces()),
     logger: createLogger({ name: 'bot', level: 'debug', destination: logs.stream }),
     ...overrides,
   };
+  const gateways: Gateway[] = [];
   const telegram = (more: Partial<GatewayDeps> = {}) => {
     const gatewayDeps = { ...deps, ...more };
     const gateway = createGateway(gatewayDeps);
+    gateways.push(gateway);
     const adapter = createTelegramAdapter({
       token: TEST_TELEGRAM_TOKEN,
       botInfo: TEST_BOT_INFO,
@@ -120,6 +126,7 @@ export async function createTestBotWorld(overrides: Partial<GatewayDeps> = {}): 
     logs,
     telegram,
     close: async () => {
+      await Promise.all(gateways.map((gateway) => gateway.close()));
       await intakeQueue.close();
       await deleteRedisPrefix(redis, prefix);
       redis.disconnect();

@@ -2,7 +2,7 @@ import { loadAdminUnits, openJson, readIntakeRecord, TipContentSchema } from '@t
 import { findInRedis } from '@tinbao/shared/testing/redis-prefix';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PASTE_PART_MS } from '../../conversation/flow';
-import { hintOf, photosHint, TEXT } from '../../conversation/messages';
+import { BUTTONS, hintOf, photosHint, TEXT } from '../../conversation/messages';
 import { communeExampleOf } from '../../conversation/places';
 import { createTestBotWorld, FakeTelegramChat, type TestBotWorld } from '../../testing/test-bot';
 import { TELEGRAM_CAPABILITIES } from './adapter';
@@ -121,16 +121,15 @@ describe('the tip conversation on Telegram', () => {
     expect(world.logs.text()).not.toContain(String(chat.chatId));
   });
 
-  it('seals the chat id to the relay key only with consent', async () => {
+  it('stores no reply token even with consent: nothing in the record leads to the chat', async () => {
     const chat = newChat();
     await walk(chat, 'summary');
     await chat.press('Gửi');
     const [job] = await world.intakeQueue.getJobs(['waiting']);
     const { record } = await readIntakeRecord(world.redis, world.prefix, job!.data.tipId);
-    expect(await openJson(record!.replyToken!, world.relay)).toEqual({
-      channel: 'telegram',
-      chatId: String(chat.chatId),
-    });
+    expect(record?.replyToken).toBeUndefined();
+    const content = TipContentSchema.parse(await openJson(record!.envelope, world.org));
+    expect(content.followUpConsent).toBe(true);
   });
 
   it('finds communes without accents or spaces and offers both names that collide', async () => {
@@ -150,9 +149,14 @@ describe('the tip conversation on Telegram', () => {
     const labels = chat.lastButtons().map((button) => button.text);
     expect(labels.some((label) => label.startsWith('Xã Văn Lang ('))).toBe(true);
     expect(labels.some((label) => label.startsWith('Xã Văn Lăng ('))).toBe(true);
-    expect(labels.every((label) => label.includes(`(${province.shortName})`) || label.startsWith('«'))).toBe(
-      true,
-    );
+    expect(
+      labels.every(
+        (label) =>
+          label.includes(`(${province.shortName})`) ||
+          label.startsWith('«') ||
+          label === BUTTONS.communeUnknown,
+      ),
+    ).toBe(true);
   });
 
   it('answers bad input at every step with that step’s Vietnamese hint, and keeps the step', async () => {
@@ -413,7 +417,8 @@ describe('the tip conversation on Telegram', () => {
     const answer = await chat.text('hoa');
     expect(answer[0]).toMatch(/^Có \d+ kết quả, hãy gõ thêm chữ để thu hẹp/);
     const labels = chat.lastButtons().map((button) => button.text);
-    expect(labels).toHaveLength(9);
+    // Eight communes, «Không nhớ chính xác địa điểm» and «Chọn tỉnh khác».
+    expect(labels).toHaveLength(10);
     expect(labels).toEqual(expect.arrayContaining(['Xã Ứng Hòa (Hà Nội)', 'Phường Yên Hòa (Hà Nội)']));
     expect(labels.some((label) => label.includes('Hoàn Kiếm'))).toBe(false);
     expect(await chat.text('ung hoa')).toEqual([
