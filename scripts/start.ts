@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { ensureUiBuilt } from '@tinbao/moderation-ui/scripts/ensure-built';
@@ -20,10 +20,13 @@ const config = loadConfigOrExit(
     DATA_DIR: z.string().min(1).default('./data'),
     REDIS_URL: z.string().optional(),
     TINBAO_REDIS_PORT: portVariable(6390),
+    DRAFT_REDIS_URL: z.string().optional(),
+    TINBAO_DRAFT_REDIS_PORT: portVariable(6391),
     TELEGRAM_BOT_TOKEN: z.string().optional(),
     TELEGRAM_EMULATOR_PORT: portVariable(8081),
     ZALO_BOT_TOKEN: z.string().optional(),
     ZALO_EMULATOR_PORT: portVariable(8082),
+    TINBAO_KEYS_DIR: z.string().min(1).default('./secrets'),
     TINBAO_MASTER_KEY: z.string().optional(),
     TINBAO_MASTER_KEY_FILE: z.string().optional(),
   }),
@@ -31,6 +34,9 @@ const config = loadConfigOrExit(
   'start',
 );
 const dataDir = resolve(ROOT, config.DATA_DIR);
+const keysDir = resolve(ROOT, config.TINBAO_KEYS_DIR);
+// Every file TinBao creates (database, Redis, keys) is readable by its own user only: 0600 files, 0700 folders.
+process.umask(0o077);
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
 
@@ -141,7 +147,7 @@ async function stopAll(exitCode: number) {
   stopping = true;
   say('stopping…');
   // Bot and api first (they drain their work), Redis last so nothing is lost on the way out.
-  for (const name of ['bot', 'api', 'emulator', 'redis']) {
+  for (const name of ['bot', 'api', 'emulator', 'redis-drafts', 'redis']) {
     const entry = children.find((c) => c.name === name);
     if (!entry || entry.child.exitCode !== null || entry.child.signalCode !== null) continue;
     const exited = new Promise((done) => entry.child.once('exit', done));
@@ -156,6 +162,25 @@ async function stopAll(exitCode: number) {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
+/** Installs from before the keys had a folder of their own kept them in DATA_DIR: move them out once. */
+function moveOldKeys() {
+  const moves: [string, string][] = [
+    [`${dataDir}/keys`, keysDir],
+    [`${dataDir}/bot-keys`, `${keysDir}/gateway`],
+  ];
+  for (const [from, to] of moves) {
+    if (!existsSync(from)) continue;
+    mkdirSync(to, { recursive: true, mode: 0o700 });
+    for (const name of readdirSync(from)) {
+      if (existsSync(`${to}/${name}`))
+        fail(`both ${from}/${name} and ${to}/${name} exist: keep one, then start again`);
+      renameSync(`${from}/${name}`, `${to}/${name}`);
+    }
+    rmdirSync(from);
+    say(`moved the keys from ${from} to ${to}`);
+  }
+}
+
 async function main() {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 19))
@@ -166,6 +191,11 @@ async function main() {
   const ports: [string, number, boolean][] = [
     ['PORT (api and moderation UI)', config.PORT, true],
     ['TINBAO_REDIS_PORT (embedded redis-server)', config.TINBAO_REDIS_PORT, !config.REDIS_URL],
+    [
+      'TINBAO_DRAFT_REDIS_PORT (drafts redis-server)',
+      config.TINBAO_DRAFT_REDIS_PORT,
+      !config.DRAFT_REDIS_URL,
+    ],
     ['TELEGRAM_EMULATOR_PORT (Telegram emulator)', config.TELEGRAM_EMULATOR_PORT, !config.TELEGRAM_BOT_TOKEN],
     ['ZALO_EMULATOR_PORT (Zalo emulator)', config.ZALO_EMULATOR_PORT, !config.ZALO_BOT_TOKEN],
   ];
@@ -177,8 +207,12 @@ async function main() {
     }
   }
 
-  // Keys: the organisation key pair, its private half wrapped by a master key kept in a 0600 file.
-  const keysDir = `${dataDir}/keys`;
+  // Keys apart from data: a copy of ./data alone opens nothing. The organisation key pair (its
+  // private half wrapped by the master key) and the gateway's secrets live in ./secrets.
+  if (keysDir === dataDir || keysDir.startsWith(`${dataDir}/`))
+    fail(`TINBAO_KEYS_DIR (${keysDir}) must be outside DATA_DIR (${dataDir})`);
+  mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  moveOldKeys();
   const masterKeyFile = config.TINBAO_MASTER_KEY
     ? undefined
     : (config.TINBAO_MASTER_KEY_FILE ?? `${keysDir}/master.key`);
@@ -191,6 +225,7 @@ async function main() {
       env: {
         ...process.env,
         DATA_DIR: dataDir,
+        TINBAO_KEYS_DIR: keysDir,
         ...(masterKeyFile ? { TINBAO_MASTER_KEY_FILE: masterKeyFile } : {}),
       },
     },
@@ -227,6 +262,34 @@ async function main() {
       fail(`${error.message}; is port ${port} taken? (set TINBAO_REDIS_PORT or REDIS_URL)`),
     );
     redisUrl = `redis://127.0.0.1:${port}`;
+  }
+
+  // Drafts: a second redis-server that writes nothing to disk, so a sent or cancelled draft
+  // leaves no copy in any file (the queue's AOF keeps every write it ever saw).
+  let draftRedisUrl = config.DRAFT_REDIS_URL;
+  if (!draftRedisUrl) {
+    if (spawnSync('redis-server', ['--version']).error) {
+      fail('redis-server is not installed: sudo apt-get install -y redis-server (or set DRAFT_REDIS_URL)');
+    }
+    const port = String(config.TINBAO_DRAFT_REDIS_PORT);
+    const drafts = run('redis-drafts', 'redis-server', [
+      '--port',
+      port,
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+    ]);
+    await waitForRedis(drafts, Number(port)).catch((error: Error) =>
+      fail(`${error.message}; is port ${port} taken? (set TINBAO_DRAFT_REDIS_PORT or DRAFT_REDIS_URL)`),
+    );
+    draftRedisUrl = `redis://127.0.0.1:${port}`;
   }
 
   // The moderation UI, built on first start and again after a change to its sources.
@@ -285,6 +348,7 @@ async function main() {
 
   const shared = {
     DATA_DIR: dataDir,
+    TINBAO_KEYS_DIR: keysDir,
     REDIS_URL: redisUrl,
     ...(masterKeyFile ? { TINBAO_MASTER_KEY_FILE: masterKeyFile } : {}),
   };
@@ -301,6 +365,7 @@ async function main() {
   await waitForLine(api, /api listening/, 'the api', 180_000).catch((error: Error) => fail(error.message));
   const bot = runTs('bot', 'bot/src/main.ts', {
     ...shared,
+    DRAFT_REDIS_URL: draftRedisUrl,
     ...channels,
     TINBAO_API_URL: `http://127.0.0.1:${config.PORT}`,
     TINBAO_BOT_API_TOKEN: botApiToken,
@@ -316,6 +381,7 @@ async function main() {
     say(`  first login:    user admin, one-time password in ${dataDir}/first-admin.txt`);
   }
   say(`  data:           ${dataDir}`);
+  say(`  keys:           ${keysDir}  (back it up apart from the data; without it the data opens nothing)`);
 }
 
 main().catch((error: Error) => {

@@ -38,6 +38,9 @@ export const BotConfigSchema = z
     /** The web form's public address, named in the messengers' welcome. */
     TINBAO_WEB_FORM_URL: z.url({ message: 'must be a URL, e.g. https://tinbao.example.vn' }).optional(),
     REDIS_URL: redisUrlVariable,
+    /** Drafts' Redis, which must persist nothing (checked at start); REDIS_URL when unset. */
+    DRAFT_REDIS_URL: redisUrlVariable.optional(),
+    DRAFT_REDIS_VOLATILE: z.literal('confirmed').optional(),
     REDIS_PREFIX: redisPrefixVariable,
     DATA_DIR: z.string().min(1).default('./data'),
     TINBAO_KEYS_DIR: z.string().min(1).optional(),
@@ -77,4 +80,6 @@ export const BotConfigSchema = z
   });
 export type BotProcessConfig = z.output<typeof BotConfigSchema>;
 
-export const botKeysDirOf = (config: { DATA_DIR: string }) => `${config.DATA_DIR}/bot-keys`;
+/** The gateway's own secrets: beside the organisation's keys when they have a folder of their own, else under DATA_DIR. */
+export const botKeysDirOf = (config: { DATA_DIR: string; TINBAO_KEYS_DIR?: string | undefined }) =>
+  config.TINBAO_KEYS_DIR ? `${config.TINBAO_KEYS_DIR}/gateway` : `${config.DATA_DIR}/bot-keys`;

@@ -11,8 +11,10 @@ import type { StatusLookup } from './submission/status';
 import type { SubmitDeps } from './submission/submit';
 
 export interface GatewayDeps {
-  /** Fails fast while Redis is down: drafts, rate limits, intake records. */
+  /** Fails fast while Redis is down: rate limits, intake records, the queue (persisted). */
   redis: Redis;
+  /** Drafts and their photos: a Redis that keeps nothing on disk (the queue's Redis when absent, as in tests). */
+  draftRedis?: Redis;
   redisPrefix: string;
   intakeQueue: Queue<StoreTipJob>;
   /** The organisation's PUBLIC key: the gateway seals tips but never opens them. */
@@ -41,7 +43,11 @@ export interface Gateway {
 
 /** The intake gateway's core: one conversation engine that every channel adapter feeds. */
 export function createGateway(deps: GatewayDeps): Gateway {
-  const crypto = { redis: deps.redis, redisPrefix: deps.redisPrefix, draftKey: deps.draftKey };
+  const crypto = {
+    redis: deps.draftRedis ?? deps.redis,
+    redisPrefix: deps.redisPrefix,
+    draftKey: deps.draftKey,
+  };
   const argon2 = createArgon2Pool();
   const pseudonyms = createPseudonyms({
     pepper: deps.pepper,

@@ -15,6 +15,7 @@ import { createZaloAdapter } from './channels/zalo/adapter';
 import { ZaloApiError } from './channels/zalo/client';
 import { BotConfigSchema, botKeysDirOf } from './config';
 import { createPlaceFinder } from './conversation/places';
+import { assertVolatileRedis } from './drafts/volatile-redis';
 import { createGateway, startChannels } from './gateway';
 import { createBotRedis, waitForRedis } from './redis';
 import { startRelayWorker } from './relay/relay-worker';
@@ -36,6 +37,15 @@ const secrets = await loadBotSecrets(config).catch((error: Error) => {
 });
 const redis = createBotRedis(config.REDIS_URL);
 while (!(await waitForRedis(redis, 10_000))) logger.warn('waiting for Redis before taking updates');
+const draftRedis = config.DRAFT_REDIS_URL ? createBotRedis(config.DRAFT_REDIS_URL) : redis;
+if (draftRedis !== redis)
+  while (!(await waitForRedis(draftRedis, 10_000))) logger.warn('waiting for the drafts Redis');
+await assertVolatileRedis(draftRedis, config.DRAFT_REDIS_VOLATILE === 'confirmed').catch((error: Error) => {
+  console.error(
+    `tinbao bot: ${config.DRAFT_REDIS_URL ? '' : '(no DRAFT_REDIS_URL: drafts would go to REDIS_URL) '}${error.message}`,
+  );
+  process.exit(1);
+});
 const intakeQueue = new Queue<StoreTipJob>(QUEUE_NAMES.intake, {
   connection: redis,
   prefix: bullPrefix(config.REDIS_PREFIX),
@@ -48,6 +58,7 @@ places.locator();
 
 const gateway = createGateway({
   redis,
+  draftRedis,
   redisPrefix: config.REDIS_PREFIX,
   intakeQueue,
   orgPublicKey: secrets.orgPublicKey,
@@ -170,6 +181,7 @@ const shutdown = async (signal: string) => {
   relayConnection.disconnect();
   await intakeQueue.close().catch(() => {});
   redis.disconnect();
+  if (draftRedis !== redis) draftRedis.disconnect();
   await gateway.close().catch(() => {});
   process.exit(0);
 };

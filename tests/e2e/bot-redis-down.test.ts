@@ -124,8 +124,8 @@ describe('Redis down when the resident presses Gửi', () => {
     expect(receiptCode, sent?.text).toBeDefined();
     expect(await waitForTip(world, receiptCode!)).toHaveLength(1);
 
-    // Pressing Gửi once more on the old summary is a stale button, not a second tip.
-    expect((await you.press('Gửi', summary))[0]?.text).toContain(TEXT.staleButton);
+    // Pressing Gửi once more on the old summary: the draft is gone, no second tip.
+    expect((await you.press('Gửi', summary))[0]?.text).toContain(TEXT.draftGone);
     const rows = await world.database.db.select({ id: tips.id }).from(tips);
     expect(rows).toHaveLength(1);
   });

@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { ExtractTablesWithRelations } from 'drizzle-orm/relations';
 import pg from 'pg';
+import { restrictToOwner } from './owner-only';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -76,9 +77,11 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const releaseLock = dataDir ? await lockDataDir(dataDir) : async () => {};
   try {
+    if (dataDir) await restrictToOwner(dataDir);
     const client = await PGlite.create(dataDir ? { dataDir } : {});
     const db = drizzlePglite({ client, schema }) as unknown as Db;
     await migratePglite(db as never, { migrationsFolder: MIGRATIONS });
+    if (dataDir) await restrictToOwner(dataDir);
     return {
       db,
       engine: 'pglite',
@@ -87,6 +90,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       },
       close: async () => {
         await client.close();
+        if (dataDir) await restrictToOwner(dataDir).catch(() => {});
         await releaseLock();
       },
     };

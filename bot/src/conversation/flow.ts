@@ -537,6 +537,11 @@ class Flow {
       (!draft.menu || draft.menu.seq === menu)
     )
       return this.prompt('category');
+    // A button of a draft that is gone (sent, cancelled, expired after 24 h, or lost with the drafts' Redis).
+    if (!draft.menu && draft.step === 'idle' && draft.menuCount === 0) {
+      this.say(TEXT.draftGone);
+      return this.prompt('idle');
+    }
     if (!draft.menu || draft.menu.seq !== menu || !draft.menu.options.includes(option)) return this.stale();
     this.answer(option);
   }

@@ -152,6 +152,7 @@ export const TEXT = {
     'Vị trí này nằm ngoài Việt Nam. TinBao chỉ nhận tin báo về việc xảy ra ở Việt Nam. Vui lòng gửi lại vị trí, hoặc gõ tên tỉnh, xã.',
   locationNotPlaced:
     'Đã nhận vị trí (chỉ cán bộ xem được), nhưng chưa xác định được xã, phường. Vui lòng gõ tên tỉnh, xã.',
+  draftGone: 'Bản nháp này đã hết hạn hoặc đã được gửi, hủy. Bạn có thể bắt đầu lại.',
   communeUnknownInSummary: 'không nhớ chính xác xã, phường',
   communeUnknownNoted:
     'Được, tin báo sẽ gửi theo tỉnh, cán bộ sẽ xác định xã, phường. Ở bước mô tả, hãy tả rõ nơi đó giúp cán bộ tìm ra.',

@@ -211,8 +211,8 @@ describe('the tip conversation on Telegram', () => {
     expect(await chat.text('/huy')).toEqual([TEXT.confirmCancel]);
     expect(await chat.press('Hủy tin báo')).toEqual([TEXT.cancelled]);
     expect(await jobCount()).toBe(0);
-    // The old summary's Gửi: no longer usable, nothing sent.
-    expect((await chat.pressData(sendData))[0]).toContain(TEXT.staleButton);
+    // The old summary's Gửi: its draft is gone, nothing sent.
+    expect((await chat.pressData(sendData))[0]).toContain(TEXT.draftGone);
     expect(await jobCount()).toBe(0);
     expect(await chat.text('/huy')).toEqual([TEXT.nothingToCancel]);
     expect(await findInRedis(world.redis, world.prefix, 'MARKER-huy')).toEqual([]);
@@ -376,7 +376,7 @@ describe('the tip conversation on Telegram', () => {
     expect(sent.at(-1)).toContain('Mã tin báo');
     const edits = chat.callsOf('editMessageReplyMarkup');
     expect(edits.map((call) => call.payload.message_id)).toContain(summaryId);
-    expect((await chat.pressData(sendData))[0]).toContain(TEXT.staleButton);
+    expect((await chat.pressData(sendData))[0]).toContain(TEXT.draftGone);
     expect(await jobCount()).toBe(1);
   });
 
