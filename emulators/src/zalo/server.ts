@@ -5,9 +5,10 @@ import { botApiRoute } from '../common/bot-api-route';
 import { hostCheck } from '../common/host-check';
 import { type ListeningEmulator, listenEmulator } from '../common/http-server';
 import { type EmulatorPeers, mountPlayground } from '../common/playground';
+import { sendImage } from '../common/send-image';
 import { runWebhookDelivery } from '../common/webhook';
 import { botIdFromToken, callZaloMethod } from './bot-api';
-import { controlRouter, sendImage } from './control-api';
+import { controlRouter } from './control-api';
 import { ZaloState } from './state';
 
 export type ZaloEmulator = ListeningEmulator;
