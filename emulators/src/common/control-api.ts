@@ -5,6 +5,7 @@ import {
   controlErrorHandler,
   MAX_WAIT_SECONDS,
   numberQuery,
+  readUpload,
   unknownEndpoint,
 } from './control';
 import { type FaultList, FaultSchema } from './faults';
@@ -28,17 +29,21 @@ export interface ControlChannel<ChatId, Message> {
   state: ControlState<ChatId>;
   /** The path's `:chatId` in the platform's form; a ControlError (400) for anything else. */
   chatIdParam(request: Request): ChatId;
+  /** GET /chats/:chatId: the chat and its counters, undefined before its first update. */
+  chatSummary(chatId: ChatId): Record<string, unknown> | undefined;
+  /** The 404 message of GET /chats/:chatId for a chat nothing came from yet. */
+  chatNotFound: string;
   /** The chat's messages after `after`, in order: the bot's, or both sides with `everyone`. */
   messagesAfter(chatId: ChatId, after: number, everyone: boolean): Message[];
   /** The platform's fields of GET /status between `webhook_url` and `fault_count` (chat and storage counts). */
   status(): Record<string, unknown>;
-  /** The platform's own endpoints (playing the resident, GET /chats/:chatId, files); they go first. */
+  /** The platform's own endpoints (playing the resident, stored files); they go first. */
   routes: Router;
 }
 
 /**
  * The control API both emulators serve under /_emulator: the platform's routes, then the shared
- * ones (a chat's messages and events as long polls, clearing a chat, faults, status, reset), then
+ * ones (a chat, its messages and events as long polls, clearing it, faults, status, reset), then
  * 404 for anything else and the one error middleware.
  */
 export function controlRouter<ChatId, Message>(
@@ -53,6 +58,15 @@ export function controlRouter<ChatId, Message>(
   const abortOf = (response: Response) => exchangeAbortSignal(response, closing);
 
   router.use(channel.routes);
+
+  router.get(
+    '/chats/:chatId',
+    asyncRoute((request, response) => {
+      const summary = channel.chatSummary(channel.chatIdParam(request));
+      if (!summary) throw new ControlError(404, 'chat_not_found', channel.chatNotFound);
+      response.json({ ok: true, result: summary });
+    }),
+  );
 
   router.get(
     '/chats/:chatId/messages',
@@ -144,6 +158,21 @@ export function imageContentType(request: Request): string {
     );
   }
   return contentType;
+}
+
+/** A resident's text: 400 when it is blank or longer than `maxLength`. */
+export function residentText(text: string, maxLength: number): string {
+  if (text.trim() === '') throw new ControlError(400, 'empty_text', 'text is empty');
+  if (text.length > maxLength)
+    throw new ControlError(400, 'text_too_long', `text is longer than ${maxLength}`);
+  return text;
+}
+
+/** The bytes of a resident's image, at most `limit` (413 beyond it, 400 when empty). */
+export async function readImage(request: Request, limit: number): Promise<Buffer> {
+  const bytes = await readUpload(request, limit);
+  if (bytes.length === 0) throw new ControlError(400, 'empty_file', 'the image is empty');
+  return bytes;
 }
 
 /** A photo's `?caption=`, at most `maxLength` long (400 beyond it). */

@@ -9,3 +9,16 @@ export function sendImage(response: Response, bytes: Buffer, contentType: string
   response.setHeader('x-content-type-options', 'nosniff');
   response.end(bytes);
 }
+
+/** A stored image by the name in its path, or 404 `{ ok: false, error, message }` when there is none. */
+export function sendStoredImage(
+  response: Response,
+  image: { bytes: Buffer; contentType: string } | undefined,
+  notFound: { error: string; message: string },
+): void {
+  if (!image) {
+    response.status(404).json({ ok: false, ...notFound });
+    return;
+  }
+  sendImage(response, image.bytes, image.contentType);
+}

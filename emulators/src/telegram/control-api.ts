@@ -1,9 +1,15 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { asyncRoute, ControlError, MAX_WAIT_SECONDS, numberQuery, readUpload } from '../common/control';
-import { captionQuery, imageContentType, controlRouter as sharedControlRouter } from '../common/control-api';
+import {
+  captionQuery,
+  imageContentType,
+  readImage,
+  residentText,
+  controlRouter as sharedControlRouter,
+} from '../common/control-api';
 import { readBotApiParams } from '../common/request-body';
-import { sendImage } from '../common/send-image';
+import { sendStoredImage } from '../common/send-image';
 import { exchangeAbortSignal, waitUntil } from '../common/signal';
 import { MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, photoSizes } from './bot-api';
 import { type EmulatorState, LIMITS, nowSeconds } from './state';
@@ -137,6 +143,18 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
     {
       state,
       chatIdParam,
+      chatSummary: (chatId) => {
+        const chat = state.chat(chatId);
+        return (
+          chat && {
+            chat: chat.chat,
+            blocked: chat.blocked,
+            last_message_id: chat.lastMessageId,
+            last_seq: chat.lastSeq,
+          }
+        );
+      },
+      chatNotFound: 'no update has come from this chat yet',
       messagesAfter: (chatId, after, everyone) =>
         [...(state.chat(chatId)?.messages.values() ?? [])]
           .filter((entry) => (everyone || entry.fromBot) && entry.message.message_id > after)
@@ -153,7 +171,7 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
   );
 }
 
-/** Playing the resident (updates, texts, buttons, media, blocking), files, a chat and callback answers. */
+/** Playing the resident (updates, texts, buttons, media, blocking), files and callback answers. */
 function telegramRoutes(state: EmulatorState, closing: AbortSignal): Router {
   const router = express.Router();
   const json = express.json({ limit: '1mb' });
@@ -182,9 +200,7 @@ function telegramRoutes(state: EmulatorState, closing: AbortSignal): Router {
     asyncRoute((request, response) => {
       const chatId = chatIdParam(request);
       const body = TextBodySchema.parse(request.body ?? {});
-      if (body.text.trim() === '') throw new ControlError(400, 'empty_text', 'text is empty');
-      if (body.text.length > MAX_TEXT_LENGTH)
-        throw new ControlError(400, 'text_too_long', 'text is longer than 4096');
+      residentText(body.text, MAX_TEXT_LENGTH);
       const entities = commandEntities(body.text);
       deliver(response, {
         message: {
@@ -226,8 +242,7 @@ function telegramRoutes(state: EmulatorState, closing: AbortSignal): Router {
     asyncRoute(async (request, response) => {
       const chatId = chatIdParam(request);
       const contentType = imageContentType(request);
-      const bytes = await readUpload(request, LIMITS.downloadableFileBytes);
-      if (bytes.length === 0) throw new ControlError(400, 'empty_file', 'the image is empty');
+      const bytes = await readImage(request, LIMITS.downloadableFileBytes);
       const caption = captionQuery(request, MAX_CAPTION_LENGTH);
       const file = state.storeFile(bytes, contentType, 'photo');
       deliver(response, {
@@ -339,30 +354,11 @@ function telegramRoutes(state: EmulatorState, closing: AbortSignal): Router {
   );
 
   router.get('/files/:fileId', (request, response) => {
-    const file = state.files.get(String(request.params.fileId));
-    if (!file) {
-      response.status(404).json({ ok: false, error: 'file_not_found', message: 'unknown file_id' });
-      return;
-    }
-    sendImage(response, file.bytes, file.contentType);
+    sendStoredImage(response, state.files.get(String(request.params.fileId)), {
+      error: 'file_not_found',
+      message: 'unknown file_id',
+    });
   });
-
-  router.get(
-    '/chats/:chatId',
-    asyncRoute((request, response) => {
-      const chat = state.chat(chatIdParam(request));
-      if (!chat) throw new ControlError(404, 'chat_not_found', 'no update has come from this chat yet');
-      response.json({
-        ok: true,
-        result: {
-          chat: chat.chat,
-          blocked: chat.blocked,
-          last_message_id: chat.lastMessageId,
-          last_seq: chat.lastSeq,
-        },
-      });
-    }),
-  );
 
   router.get(
     '/callback-answers/:callbackQueryId',

@@ -1,8 +1,14 @@
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
-import { asyncRoute, ControlError, numberQuery, readUpload } from '../common/control';
-import { captionQuery, imageContentType, controlRouter as sharedControlRouter } from '../common/control-api';
-import { sendImage } from '../common/send-image';
+import { asyncRoute, ControlError, numberQuery } from '../common/control';
+import {
+  captionQuery,
+  imageContentType,
+  readImage,
+  residentText,
+  controlRouter as sharedControlRouter,
+} from '../common/control-api';
+import { sendStoredImage } from '../common/send-image';
 import { CHAT_ID_PATTERN, defaultUserId, randomHex } from './ids';
 import { ZALO_LIMITS, type ZaloState } from './state';
 import type {
@@ -90,6 +96,18 @@ export function controlRouter(state: ZaloState, closing: AbortSignal): Router {
     {
       state,
       chatIdParam,
+      chatSummary: (chatId) => {
+        const chat = state.chat(chatId);
+        return (
+          chat && {
+            chat: chat.chat,
+            user_id: chat.user?.id ?? defaultUserId(chat.chat.id),
+            last_seq: chat.lastSeq,
+            last_event_seq: chat.lastEventSeq,
+          }
+        );
+      },
+      chatNotFound: 'no event has come from this chat yet',
       messagesAfter: (chatId, after, everyone) =>
         (state.chat(chatId)?.records ?? [])
           .map((record) => record.message)
@@ -106,7 +124,7 @@ export function controlRouter(state: ZaloState, closing: AbortSignal): Router {
   );
 }
 
-/** Playing the resident (texts, images, stickers, raw events, redelivery), a chat and its media. */
+/** Playing the resident (texts, images, stickers, raw events, redelivery) and the images residents sent. */
 function zaloRoutes(state: ZaloState): Router {
   const router = express.Router();
   const json = express.json({ limit: '1mb' });
@@ -158,10 +176,7 @@ function zaloRoutes(state: ZaloState): Router {
     asyncRoute((request, response) => {
       const chatId = chatIdParam(request);
       const body = TextBodySchema.parse(request.body ?? {});
-      if (body.text.trim() === '') throw new ControlError(400, 'empty_text', 'text is empty');
-      if (body.text.length > ZALO_LIMITS.residentTextLength) {
-        throw new ControlError(400, 'text_too_long', `text is longer than ${ZALO_LIMITS.residentTextLength}`);
-      }
+      residentText(body.text, ZALO_LIMITS.residentTextLength);
       response.json({
         ok: true,
         result: deliverResident(chatId, body, 'message.text.received', { text: body.text }),
@@ -177,8 +192,7 @@ function zaloRoutes(state: ZaloState): Router {
       const caption = captionQuery(request, ZALO_LIMITS.textLength);
       const lifetime = numberQuery(request, 'expiresInMs', DEFAULT_MEDIA_LIFETIME_MS, MAX_MEDIA_LIFETIME_MS);
       const expired = request.query.expired === '1' || request.query.expired === 'true';
-      const bytes = await readUpload(request, ZALO_LIMITS.uploadBytes);
-      if (bytes.length === 0) throw new ControlError(400, 'empty_file', 'the image is empty');
+      const bytes = await readImage(request, ZALO_LIMITS.uploadBytes);
       const expiresAt = expired ? Date.now() - 1 : Date.now() + lifetime;
       const name = state.storeMedia(bytes, contentType.split(';')[0]!.trim().toLowerCase(), expiresAt);
       response.json({
@@ -287,31 +301,12 @@ function zaloRoutes(state: ZaloState): Router {
 
   // ---- what the bot did ------------------------------------------------------------------
 
-  router.get(
-    '/chats/:chatId',
-    asyncRoute((request, response) => {
-      const chat = state.chat(chatIdParam(request));
-      if (!chat) throw new ControlError(404, 'chat_not_found', 'no event has come from this chat yet');
-      response.json({
-        ok: true,
-        result: {
-          chat: chat.chat,
-          user_id: chat.user?.id ?? defaultUserId(chat.chat.id),
-          last_seq: chat.lastSeq,
-          last_event_seq: chat.lastEventSeq,
-        },
-      });
-    }),
-  );
-
   /** An image a resident sent, whether or not its public link has expired (the playground shows it). */
   router.get('/media/:name', (request, response) => {
-    const media = state.media.get(String(request.params.name));
-    if (!media) {
-      response.status(404).json({ ok: false, error: 'media_not_found', message: 'unknown media' });
-      return;
-    }
-    sendImage(response, media.bytes, media.contentType);
+    sendStoredImage(response, state.media.get(String(request.params.name)), {
+      error: 'media_not_found',
+      message: 'unknown media',
+    });
   });
 
   return router;
