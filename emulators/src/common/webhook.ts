@@ -82,3 +82,44 @@ export async function runWebhookDelivery<Update>(delivery: WebhookDelivery<Updat
     retryMs = Math.min(retryMs * 2, LAST_RETRY_MS);
   }
 }
+
+/** What `startWebhookDelivery` needs of an emulator's state. */
+export interface WebhookState<Update> {
+  webhook: (WebhookTarget & { lastErrorDate?: number; lastErrorMessage?: string }) | undefined;
+  webhookGeneration: number;
+  pendingUpdates: Update[];
+  /** Notified when an update is queued or the webhook changes. */
+  webhookSignal: Signal;
+}
+
+/**
+ * Starts the delivery loop for the webhook just set (it ends once that webhook is replaced or
+ * deleted); a failed attempt is kept on the webhook for getWebhookInfo, dated by `now`
+ * (the platform's clock: seconds on Telegram, milliseconds on Zalo).
+ */
+export function startWebhookDelivery<Update>(
+  state: WebhookState<Update>,
+  options: Pick<WebhookDelivery<Update>, 'closing' | 'secretHeader' | 'body' | 'onDelivered'> & {
+    now: () => number;
+  },
+): void {
+  const generation = state.webhookGeneration;
+  const { now, ...delivery } = options;
+  void runWebhookDelivery({
+    ...delivery,
+    queue: {
+      webhook: () => state.webhook,
+      peek: () => state.pendingUpdates[0],
+      remove: (update) => {
+        state.pendingUpdates = state.pendingUpdates.filter((pending) => pending !== update);
+      },
+      signal: state.webhookSignal,
+    },
+    generation,
+    onFailure: (message) => {
+      if (state.webhook?.generation !== generation) return;
+      state.webhook.lastErrorDate = now();
+      state.webhook.lastErrorMessage = message;
+    },
+  });
+}

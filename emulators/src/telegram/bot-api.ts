@@ -1,5 +1,5 @@
+import { waitForUpdates } from '../common/long-poll';
 import type { UploadedPart } from '../common/request-body';
-import { waitUntil } from '../common/signal';
 import { badRequest, forbidden, TelegramApiError } from './api-error';
 import { parseFormattedText } from './formatting';
 import { parseReplyMarkup } from './markup';
@@ -315,6 +315,12 @@ const CHAT_ACTIONS = new Set([
 
 const COMMAND_PATTERN = /^[a-z0-9_]{1,32}$/;
 
+const webhookActive = () =>
+  new TelegramApiError(
+    409,
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+  );
+
 function commandsKey(context: MethodContext): string {
   const scope = optionalJson(context.params, 'scope') ?? { type: 'default' };
   return `${JSON.stringify(scope)}|${optionalString(context.params, 'language_code') ?? ''}`;
@@ -335,12 +341,7 @@ const METHODS: Record<string, Method> = {
 
   getupdates: async (context) => {
     const { state, params } = context;
-    if (state.webhook) {
-      throw new TelegramApiError(
-        409,
-        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-      );
-    }
+    if (state.webhook) throw webhookActive();
     const offset = optionalInteger(params, 'offset');
     const limit = Math.min(100, Math.max(1, optionalInteger(params, 'limit') ?? 100));
     const timeout = Math.max(0, optionalInteger(params, 'timeout') ?? 0);
@@ -348,37 +349,14 @@ const METHODS: Record<string, Method> = {
       state.catchUpTo(offset);
       state.confirmUpdates(offset);
     }
-    state.activePoll?.abort();
-    const terminated = new AbortController();
-    state.activePoll = terminated;
-    // One signal for "client gone" and "a newer poller came"; only the latter is answered (409).
-    const stop = new AbortController();
-    const stopWaiting = () => stop.abort();
-    context.abort.addEventListener('abort', stopWaiting, { once: true });
-    terminated.signal.addEventListener('abort', stopWaiting, { once: true });
-    try {
-      await waitUntil(
-        state.updatesSignal,
-        () => state.pendingUpdates.length > 0 || state.webhook !== undefined,
-        timeout * 1000,
-        stop.signal,
-      );
-    } finally {
-      context.abort.removeEventListener('abort', stopWaiting);
-      if (state.activePoll === terminated) state.activePoll = undefined;
-    }
-    if (terminated.signal.aborted) {
+    const { terminated } = await waitForUpdates(state, timeout * 1000, context.abort);
+    if (terminated) {
       throw new TelegramApiError(
         409,
         'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
       );
     }
-    if (state.webhook) {
-      throw new TelegramApiError(
-        409,
-        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
-      );
-    }
+    if (state.webhook) throw webhookActive();
     return state.pendingUpdates.slice(0, limit);
   },
 

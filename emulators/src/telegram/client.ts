@@ -1,4 +1,4 @@
-import type { FaultInput } from '../common/faults';
+import { createControlClient } from '../common/control-client';
 import type {
   BotEvent,
   CallbackAnswer,
@@ -57,60 +57,22 @@ export class EmulatorClientError extends Error {
   }
 }
 
-/** Long polls are cut into slices so one waitFor… never outlives the emulator's 60 s cap. */
-const MAX_SLICE_SECONDS = 30;
-
 /**
  * Typed client of the emulator's control API, for tests, the bench and tools. `url` is the
  * emulator's base URL (TelegramEmulator.url).
  */
 export function createEmulatorClient(url: string) {
-  const base = url.replace(/\/+$/, '');
-
-  async function call<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<T> {
-    const isBytes = body instanceof Uint8Array;
-    const response = await fetch(`${base}/_emulator${path}`, {
-      method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      body:
-        body === undefined ? undefined : isBytes ? (body as Uint8Array<ArrayBuffer>) : JSON.stringify(body),
-    });
-    const payload = (await response.json().catch(() => undefined)) as
-      | { ok: true; result: T }
-      | { ok: false; error: string; message: string }
-      | undefined;
-    if (!payload)
-      throw new EmulatorClientError(`emulator ${method} ${path}: HTTP ${response.status} without JSON`);
-    if (!payload.ok)
-      throw new EmulatorClientError(`emulator ${method} ${path}: ${payload.error}: ${payload.message}`);
-    return payload.result;
-  }
-
-  const chatPath = (chatId: number, rest: string) => `/chats/${encodeURIComponent(String(chatId))}${rest}`;
-
-  const query = (values: Record<string, number | undefined>) => {
-    const entries = Object.entries(values).filter(
-      (entry): entry is [string, number] => entry[1] !== undefined,
-    );
-    return entries.length === 0
-      ? ''
-      : `?${new URLSearchParams(entries.map(([key, value]): [string, string] => [key, String(value)]))}`;
-  };
-
-  const describeMessages = (messages: EmulatorMessage[]) =>
-    messages.length === 0
-      ? 'nothing'
-      : messages
-          .map(
-            (message) =>
-              `#${message.message_id}${message.edited ? ' (edited)' : ''}: ${JSON.stringify(message.text ?? message.caption ?? (message.photo ? '[photo]' : '[other]'))}`,
-          )
-          .join(', ');
+  const { call, chatPath, query, waitSeconds, sliceSeconds, shared } = createControlClient<
+    number,
+    EmulatorMessage,
+    BotEvent,
+    EmulatorStatus
+  >(url, {
+    error: EmulatorClientError,
+    chatLabel: 'chat',
+    describeMessage: (message) =>
+      `#${message.message_id}${message.edited ? ' (edited)' : ''}: ${JSON.stringify(message.text ?? message.caption ?? (message.photo ? '[photo]' : '[other]'))}`,
+  });
 
   const describeEvents = (events: BotEvent[]) =>
     events.length === 0
@@ -123,7 +85,7 @@ export function createEmulatorClient(url: string) {
           .join(', ');
 
   const client = {
-    url: base,
+    ...shared,
 
     /** A resident's text message; a leading /command gets its bot_command entity. */
     sendText: (chatId: number, text: string, options: SendOptions = {}) =>
@@ -166,41 +128,6 @@ export function createEmulatorClient(url: string) {
     uploadFile: (bytes: Uint8Array, contentType = 'application/octet-stream') =>
       call<UploadedFileInfo>('POST', '/files', bytes, { 'content-type': contentType }),
 
-    /** What the bot sent to the chat (current state after edits), ordered by message_id. */
-    messages: (chatId: number, options: { after?: number } = {}) =>
-      call<EmulatorMessage[]>('GET', chatPath(chatId, `/messages${query({ after: options.after })}`)),
-
-    /** Waits until at least `count` (default 1) bot messages with message_id > after exist. */
-    async waitForMessages(
-      chatId: number,
-      options: { after?: number; count?: number; timeoutMs?: number } = {},
-    ): Promise<EmulatorMessage[]> {
-      const count = options.count ?? 1;
-      const deadline = Date.now() + (options.timeoutMs ?? 5000);
-      let messages: EmulatorMessage[] = [];
-      do {
-        const wait = Math.min(MAX_SLICE_SECONDS, Math.max(0, (deadline - Date.now()) / 1000));
-        messages = await call<EmulatorMessage[]>(
-          'GET',
-          chatPath(chatId, `/messages${query({ after: options.after ?? 0, count, wait })}`),
-        );
-        if (messages.length >= count) return messages;
-      } while (Date.now() < deadline);
-      throw new EmulatorClientError(
-        `waited ${options.timeoutMs ?? 5000} ms for ${count} bot message(s) in chat ${chatId} after #${options.after ?? 0}; got ${describeMessages(messages)}`,
-      );
-    },
-
-    /** The log of bot actions with seq > after; with waitMs, long-polls until there is one. */
-    events: (chatId: number, options: { after?: number; waitMs?: number } = {}) =>
-      call<BotEvent[]>(
-        'GET',
-        chatPath(
-          chatId,
-          `/events${query({ after: options.after ?? 0, wait: options.waitMs === undefined ? undefined : Math.min(60, options.waitMs / 1000) })}`,
-        ),
-      ),
-
     /** Waits for the first bot action (seq > afterSeq) that matches; edits of old messages count too. */
     async waitForEvent(
       chatId: number,
@@ -211,8 +138,10 @@ export function createEmulatorClient(url: string) {
       let after = options.afterSeq ?? 0;
       const seen: BotEvent[] = [];
       do {
-        const wait = Math.min(MAX_SLICE_SECONDS, Math.max(0, (deadline - Date.now()) / 1000));
-        const events = await call<BotEvent[]>('GET', chatPath(chatId, `/events${query({ after, wait })}`));
+        const events = await call<BotEvent[]>(
+          'GET',
+          chatPath(chatId, `/events${query({ after, wait: sliceSeconds(deadline) })}`),
+        );
         for (const event of events) {
           if (predicate(event)) return event;
           seen.push(event);
@@ -222,12 +151,6 @@ export function createEmulatorClient(url: string) {
       throw new EmulatorClientError(
         `waited ${options.timeoutMs ?? 5000} ms for a matching bot action in chat ${chatId} after seq ${options.afterSeq ?? 0}; got ${describeEvents(seen)}`,
       );
-    },
-
-    /** The latest bot message of the chat, or undefined. */
-    async lastMessage(chatId: number): Promise<EmulatorMessage | undefined> {
-      const messages = await client.messages(chatId);
-      return messages[messages.length - 1];
     },
 
     /** The last event seq of a chat (0 before anything happened): a starting point for waitForEvent. */
@@ -258,23 +181,8 @@ export function createEmulatorClient(url: string) {
     callbackAnswer: (callbackQueryId: string, options: { waitMs?: number } = {}) =>
       call<CallbackAnswer>(
         'GET',
-        `/callback-answers/${encodeURIComponent(callbackQueryId)}${query({ wait: options.waitMs === undefined ? undefined : Math.min(60, options.waitMs / 1000) })}`,
+        `/callback-answers/${encodeURIComponent(callbackQueryId)}${query({ wait: waitSeconds(options.waitMs) })}`,
       ),
-
-    /** Whether a getUpdates long poll is waiting right now, and queue and storage sizes. */
-    status: () => call<EmulatorStatus>('GET', '/status'),
-
-    /**
-     * Makes the next `count` matching Bot API calls fail (error_code, e.g. 429 with retry_after, 502),
-     * answer late (delay_ms) or lose their connection (disconnect).
-     */
-    injectFault: (fault: FaultInput) => call<{ fault_id: number }>('POST', '/faults', fault),
-
-    clearFaults: () => call<boolean>('DELETE', '/faults'),
-
-    clearChat: (chatId: number) => call<boolean>('DELETE', chatPath(chatId, '')),
-
-    reset: () => call<boolean>('POST', '/reset'),
   };
   return client;
 }

@@ -1,16 +1,15 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { asyncRoute, ControlError, MAX_WAIT_SECONDS, numberQuery, readUpload } from '../common/control';
 import {
-  asyncRoute,
-  ControlError,
-  controlErrorHandler,
-  MAX_WAIT_SECONDS,
-  numberQuery,
-  readUpload,
-  unknownEndpoint,
-} from '../common/control';
-import { FaultSchema } from '../common/faults';
+  captionQuery,
+  imageContentType,
+  readImage,
+  residentText,
+  controlRouter as sharedControlRouter,
+} from '../common/control-api';
 import { readBotApiParams } from '../common/request-body';
+import { sendStoredImage } from '../common/send-image';
 import { exchangeAbortSignal, waitUntil } from '../common/signal';
 import { MAX_CAPTION_LENGTH, MAX_TEXT_LENGTH, photoSizes } from './bot-api';
 import { type EmulatorState, LIMITS, nowSeconds } from './state';
@@ -138,7 +137,42 @@ function fakeFile(state: EmulatorState, kind: OtherMessageKind) {
   }
 }
 
+/** The Telegram emulator's control API: its own routes before the ones both emulators share. */
 export function controlRouter(state: EmulatorState, closing: AbortSignal): Router {
+  return sharedControlRouter(
+    {
+      state,
+      chatIdParam,
+      chatSummary: (chatId) => {
+        const chat = state.chat(chatId);
+        return (
+          chat && {
+            chat: chat.chat,
+            blocked: chat.blocked,
+            last_message_id: chat.lastMessageId,
+            last_seq: chat.lastSeq,
+          }
+        );
+      },
+      chatNotFound: 'no update has come from this chat yet',
+      messagesAfter: (chatId, after, everyone) =>
+        [...(state.chat(chatId)?.messages.values() ?? [])]
+          .filter((entry) => (everyone || entry.fromBot) && entry.message.message_id > after)
+          .map((entry) => entry.message)
+          .sort((a, b) => a.message_id - b.message_id),
+      status: () => ({
+        chat_count: state.chats.size,
+        file_count: state.files.size,
+        file_bytes: state.fileBytes,
+      }),
+      routes: telegramRoutes(state, closing),
+    },
+    closing,
+  );
+}
+
+/** Playing the resident (updates, texts, buttons, media, blocking), files and callback answers. */
+function telegramRoutes(state: EmulatorState, closing: AbortSignal): Router {
   const router = express.Router();
   const json = express.json({ limit: '1mb' });
 
@@ -166,9 +200,7 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
     asyncRoute((request, response) => {
       const chatId = chatIdParam(request);
       const body = TextBodySchema.parse(request.body ?? {});
-      if (body.text.trim() === '') throw new ControlError(400, 'empty_text', 'text is empty');
-      if (body.text.length > MAX_TEXT_LENGTH)
-        throw new ControlError(400, 'text_too_long', 'text is longer than 4096');
+      residentText(body.text, MAX_TEXT_LENGTH);
       const entities = commandEntities(body.text);
       deliver(response, {
         message: {
@@ -209,20 +241,9 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
     '/chats/:chatId/photo',
     asyncRoute(async (request, response) => {
       const chatId = chatIdParam(request);
-      const contentType = request.headers['content-type'] ?? '';
-      if (!contentType.toLowerCase().startsWith('image/')) {
-        throw new ControlError(
-          415,
-          'unsupported_media_type',
-          'send the image bytes with an image/* Content-Type',
-        );
-      }
-      const bytes = await readUpload(request, LIMITS.downloadableFileBytes);
-      if (bytes.length === 0) throw new ControlError(400, 'empty_file', 'the image is empty');
-      const caption = typeof request.query.caption === 'string' ? request.query.caption : undefined;
-      if (caption !== undefined && caption.length > MAX_CAPTION_LENGTH) {
-        throw new ControlError(400, 'caption_too_long', 'caption is longer than 1024');
-      }
+      const contentType = imageContentType(request);
+      const bytes = await readImage(request, LIMITS.downloadableFileBytes);
+      const caption = captionQuery(request, MAX_CAPTION_LENGTH);
       const file = state.storeFile(bytes, contentType, 'photo');
       deliver(response, {
         message: {
@@ -333,74 +354,11 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
   );
 
   router.get('/files/:fileId', (request, response) => {
-    const file = state.files.get(String(request.params.fileId));
-    if (!file) {
-      response.status(404).json({ ok: false, error: 'file_not_found', message: 'unknown file_id' });
-      return;
-    }
-    // Only raster images render inline: an uploaded HTML or SVG file must not run on this origin.
-    const inline = /^image\/(jpeg|png|gif|webp)$/i.test(file.contentType);
-    response.setHeader('content-type', inline ? file.contentType : 'application/octet-stream');
-    if (!inline) response.setHeader('content-disposition', 'attachment');
-    response.setHeader('content-length', String(file.bytes.length));
-    response.setHeader('x-content-type-options', 'nosniff');
-    response.end(file.bytes);
+    sendStoredImage(response, state.files.get(String(request.params.fileId)), {
+      error: 'file_not_found',
+      message: 'unknown file_id',
+    });
   });
-
-  router.get(
-    '/chats/:chatId',
-    asyncRoute((request, response) => {
-      const chat = state.chat(chatIdParam(request));
-      if (!chat) throw new ControlError(404, 'chat_not_found', 'no update has come from this chat yet');
-      response.json({
-        ok: true,
-        result: {
-          chat: chat.chat,
-          blocked: chat.blocked,
-          last_message_id: chat.lastMessageId,
-          last_seq: chat.lastSeq,
-        },
-      });
-    }),
-  );
-
-  router.get(
-    '/chats/:chatId/messages',
-    asyncRoute(async (request, response) => {
-      const chatId = chatIdParam(request);
-      const after = numberQuery(request, 'after', 0);
-      const wait = numberQuery(request, 'wait', 0, MAX_WAIT_SECONDS);
-      const count = Math.max(1, numberQuery(request, 'count', 1));
-      // from=all adds the resident's own messages (the playground shows both sides).
-      const everyone = request.query.from === 'all';
-      const botMessages = () =>
-        [...(state.chat(chatId)?.messages.values() ?? [])]
-          .filter((entry) => (everyone || entry.fromBot) && entry.message.message_id > after)
-          .map((entry) => entry.message)
-          .sort((a, b) => a.message_id - b.message_id);
-      await waitUntil(
-        state.chatActivity(chatId),
-        () => botMessages().length >= count,
-        wait * 1000,
-        abortOf(response),
-      );
-      if (!response.writable) return;
-      response.json({ ok: true, result: botMessages() });
-    }),
-  );
-
-  router.get(
-    '/chats/:chatId/events',
-    asyncRoute(async (request, response) => {
-      const chatId = chatIdParam(request);
-      const after = numberQuery(request, 'after', 0);
-      const wait = numberQuery(request, 'wait', 0, MAX_WAIT_SECONDS);
-      const events = () => (state.chat(chatId)?.events ?? []).filter((event) => event.seq > after);
-      await waitUntil(state.chatActivity(chatId), () => events().length > 0, wait * 1000, abortOf(response));
-      if (!response.writable) return;
-      response.json({ ok: true, result: events() });
-    }),
-  );
 
   router.get(
     '/callback-answers/:callbackQueryId',
@@ -421,51 +379,6 @@ export function controlRouter(state: EmulatorState, closing: AbortSignal): Route
       response.json({ ok: true, result: record.answer });
     }),
   );
-
-  router.delete(
-    '/chats/:chatId',
-    asyncRoute((request, response) => {
-      state.clearChat(chatIdParam(request));
-      response.json({ ok: true, result: true });
-    }),
-  );
-
-  router.post(
-    '/faults',
-    json,
-    asyncRoute((request, response) => {
-      const fault = state.faults.add(FaultSchema.parse(request.body ?? {}));
-      response.json({ ok: true, result: { fault_id: fault.id } });
-    }),
-  );
-
-  router.delete('/faults', (_request, response) => {
-    state.faults.clear();
-    response.json({ ok: true, result: true });
-  });
-
-  router.get('/status', (_request, response) => {
-    response.json({
-      ok: true,
-      result: {
-        polling: state.activePoll !== undefined,
-        pending_update_count: state.pendingUpdates.length,
-        webhook_url: state.webhook?.url ?? '',
-        chat_count: state.chats.size,
-        file_count: state.files.size,
-        file_bytes: state.fileBytes,
-        fault_count: state.faults.size,
-      },
-    });
-  });
-
-  router.post('/reset', (_request, response) => {
-    state.reset();
-    response.json({ ok: true, result: true });
-  });
-
-  router.use(unknownEndpoint);
-  router.use(controlErrorHandler);
 
   return router;
 }

@@ -2,15 +2,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Bot, GrammyError, InlineKeyboard, InputFile } from 'grammy';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PNG_2X1, untilPolling } from '../common/test-support';
 import { createEmulatorClient, type EmulatorClient } from './client';
 import { startTelegramEmulator, type TelegramEmulator } from './server';
 
 const TOKEN = '123456789:TEST-token_for-emulator';
-// A 2x1 PNG.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAADklEQVR4nGP4z8DwHwQBEPgD/U6VwW8AAAAASUVORK5CYII=',
-  'base64',
-);
 
 let emulator: TelegramEmulator;
 let client: EmulatorClient;
@@ -39,15 +35,6 @@ async function rawCall(method: string, body: unknown, token = TOKEN) {
     body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** Observes the emulator until a getUpdates long poll is waiting (polling external state with a deadline). */
-async function untilPolling(): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await client.status()).polling) {
-    if (Date.now() > deadline) throw new Error('no getUpdates long poll arrived');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 beforeAll(async () => {
@@ -182,7 +169,7 @@ describe('Bot API over HTTP', () => {
 
   it('long-polls getUpdates until an update arrives, and offset confirms earlier updates', async () => {
     const poll = rawCall('getUpdates', { timeout: 20 });
-    await untilPolling();
+    await untilPolling(client);
     const started = Date.now();
     const chatId = newChatId();
     const delivered = await client.sendText(chatId, 'một');
@@ -205,7 +192,7 @@ describe('Bot API over HTTP', () => {
 
   it('terminates an older getUpdates with 409 when a second poller arrives', async () => {
     const first = rawCall('getUpdates', { timeout: 20 });
-    await untilPolling();
+    await untilPolling(client);
     const second = rawCall('getUpdates', { timeout: 0 });
     expect(await first).toMatchObject({ status: 409, body: { ok: false, error_code: 409 } });
     expect((await second).status).toBe(200);
@@ -214,7 +201,7 @@ describe('Bot API over HTTP', () => {
   it('ends a long poll whose client went away (grammY aborts it on bot.stop)', async () => {
     const controller = new AbortController();
     const poll = fetch(`${emulator.url}/bot${TOKEN}/getUpdates?timeout=20`, { signal: controller.signal });
-    await untilPolling();
+    await untilPolling(client);
     controller.abort();
     await expect(poll).rejects.toThrow();
     const deadline = Date.now() + 5000;
@@ -311,19 +298,19 @@ describe('Bot API over HTTP', () => {
     const chatId = newChatId();
     await client.sendText(chatId, 'gửi ảnh');
     const api = newBot().api;
-    const sent = await api.sendPhoto(chatId, new InputFile(PNG, 'anh.png'), {
+    const sent = await api.sendPhoto(chatId, new InputFile(PNG_2X1, 'anh.png'), {
       caption: 'Ảnh <i>thử</i>',
       parse_mode: 'HTML',
     });
     expect(sent.photo.length).toBeGreaterThan(0);
     const largest = sent.photo.at(-1)!;
-    expect(largest).toMatchObject({ width: 2, height: 1, file_size: PNG.length });
+    expect(largest).toMatchObject({ width: 2, height: 1, file_size: PNG_2X1.length });
     expect(sent.caption).toBe('Ảnh thử');
     const file = await api.getFile(largest.file_id);
     expect(file.file_path).toMatch(/^photos\//);
     const download = await fetch(`${emulator.url}/file/bot${TOKEN}/${file.file_path}`);
     expect(download.status).toBe(200);
-    expect(Buffer.from(await download.arrayBuffer()).equals(PNG)).toBe(true);
+    expect(Buffer.from(await download.arrayBuffer()).equals(PNG_2X1)).toBe(true);
     // Re-sending by file_id works without an upload.
     const again = await api.sendPhoto(chatId, largest.file_id);
     expect(again.photo.at(-1)?.file_id).toBe(largest.file_id);
@@ -347,8 +334,8 @@ describe('Bot API over HTTP', () => {
       });
     });
     await startPolling(bot);
-    await client.sendPhoto(chatId, PNG, 'image/png', 'chú thích');
-    expect((await downloaded).equals(PNG)).toBe(true);
+    await client.sendPhoto(chatId, PNG_2X1, 'image/png', 'chú thích');
+    expect((await downloaded).equals(PNG_2X1)).toBe(true);
   });
 
   it('wakes an events waiter when the bot edits the keyboard of an older message', async () => {

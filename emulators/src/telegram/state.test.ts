@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PNG_2X1 } from '../common/test-support';
 import { EmulatorState, imageSize, LIMITS } from './state';
 
 describe('EmulatorState bounds', () => {
@@ -56,11 +57,7 @@ describe('update ids after an emulator restart', () => {
 
 describe('imageSize', () => {
   it('reads PNG, GIF and JPEG headers and refuses other bytes', () => {
-    const png = Buffer.from(
-      'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAADklEQVR4nGP4z8DwHwQBEPgD/U6VwW8AAAAASUVORK5CYII=',
-      'base64',
-    );
-    expect(imageSize(png)).toEqual({ width: 2, height: 1 });
+    expect(imageSize(PNG_2X1)).toEqual({ width: 2, height: 1 });
     const gif = Buffer.from('GIF89a\x03\x00\x04\x00', 'latin1');
     expect(imageSize(gif)).toEqual({ width: 3, height: 4 });
     // SOI, an APP0 segment of length 4, then SOF0 with height 5 and width 7.

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { dropOldest } from '../common/bounded';
+import { ChatSignals } from '../common/chat-signals';
 import { FaultList } from '../common/faults';
 import { Signal } from '../common/signal';
 import type {
@@ -79,8 +81,7 @@ export class EmulatorState {
   private fileCounter = 0;
   readonly callbackQueries = new Map<string, CallbackQueryRecord>();
   readonly callbackSignal = new Signal();
-  /** One signal per chat id, notified on every bot action there; the control API's long polls wait on it. */
-  private readonly chatSignals = new Map<number, Signal>();
+  private readonly chatSignals = new ChatSignals<number>(LIMITS.chats);
   readonly commands = new Map<string, unknown[]>();
   readonly descriptions = new Map<string, string>();
   readonly shortDescriptions = new Map<string, string>();
@@ -100,7 +101,7 @@ export class EmulatorState {
     this.webhook = undefined;
     this.webhookGeneration += 1;
     this.webhookSignal.notify();
-    for (const signal of this.chatSignals.values()) signal.notify();
+    this.chatSignals.notifyAll();
   }
 
   /** Queues an update for getUpdates or the webhook; assigns update_id when missing. */
@@ -156,10 +157,7 @@ export class EmulatorState {
         blocked: false,
       };
       this.chats.set(chat.id, state);
-      if (this.chats.size > LIMITS.chats) {
-        const oldest = this.chats.keys().next().value;
-        if (oldest !== undefined) this.chats.delete(oldest);
-      }
+      dropOldest(this.chats, LIMITS.chats);
     } else {
       state.chat = { ...state.chat, ...chat };
     }
@@ -175,18 +173,15 @@ export class EmulatorState {
   storeMessage(chat: ChatState, message: EmulatorMessage, fromBot: boolean): void {
     chat.messages.set(message.message_id, { message, fromBot });
     if (message.message_id > chat.lastMessageId) chat.lastMessageId = message.message_id;
-    if (chat.messages.size > LIMITS.messagesPerChat) {
-      const oldest = chat.messages.keys().next().value;
-      if (oldest !== undefined) chat.messages.delete(oldest);
-    }
-    this.chatSignals.get(chat.chat.id)?.notify();
+    dropOldest(chat.messages, LIMITS.messagesPerChat);
+    this.chatSignals.notify(chat.chat.id);
   }
 
   recordEvent(chat: ChatState, type: BotEventType, details: Omit<BotEvent, 'seq' | 'type' | 'date'>): void {
     chat.lastSeq += 1;
     chat.events.push({ seq: chat.lastSeq, type, date: nowSeconds(), ...details });
     if (chat.events.length > LIMITS.eventsPerChat) chat.events.shift();
-    this.chatSignals.get(chat.chat.id)?.notify();
+    this.chatSignals.notify(chat.chat.id);
   }
 
   clearChat(chatId: number): void {
@@ -195,21 +190,12 @@ export class EmulatorState {
     // Ids keep increasing after a clear so a waiter's "after" never sees an old id again.
     chat.messages.clear();
     chat.events = [];
-    this.chatSignals.get(chatId)?.notify();
+    this.chatSignals.notify(chatId);
   }
 
   /** The signal of a chat, which may not exist yet (a test can wait before the first update). */
   chatActivity(chatId: number): Signal {
-    let signal = this.chatSignals.get(chatId);
-    if (!signal) {
-      if (this.chatSignals.size >= LIMITS.chats) {
-        // Forget idle signals only: a waiter keeps the signal object it waits on.
-        for (const [id, idle] of this.chatSignals) if (idle.waiting === 0) this.chatSignals.delete(id);
-      }
-      signal = new Signal();
-      this.chatSignals.set(chatId, signal);
-    }
-    return signal;
+    return this.chatSignals.of(chatId);
   }
 
   /** Stores bytes and returns their Telegram-like identifiers; the oldest files go first beyond the total cap. */
@@ -246,10 +232,7 @@ export class EmulatorState {
 
   registerCallbackQuery(id: string, chatId: number): void {
     this.callbackQueries.set(id, { chatId, answer: { callback_query_id: id, answered: false } });
-    if (this.callbackQueries.size > LIMITS.callbackQueries) {
-      const oldest = this.callbackQueries.keys().next().value;
-      if (oldest !== undefined) this.callbackQueries.delete(oldest);
-    }
+    dropOldest(this.callbackQueries, LIMITS.callbackQueries);
   }
 }
 

@@ -1,5 +1,5 @@
 import { BotApiError } from '../common/api-error';
-import { waitUntil } from '../common/signal';
+import { waitForUpdates } from '../common/long-poll';
 import { randomHex } from './ids';
 import { ZALO_LIMITS, type ZaloChatState, type ZaloState } from './state';
 import type { ZaloEvent } from './types';
@@ -109,27 +109,8 @@ const METHODS: Record<string, Method> = {
     const conflict = () => new BotApiError(409, 'Conflict: webhook is active');
     if (state.webhook) throw conflict();
     const seconds = pollSeconds(context.params);
-    state.activePoll?.abort();
-    const terminated = new AbortController();
-    state.activePoll = terminated;
-    // One signal for "client gone" and "a newer poller came"; only the latter is answered (409).
-    const stop = new AbortController();
-    const stopWaiting = () => stop.abort();
-    context.abort.addEventListener('abort', stopWaiting, { once: true });
-    terminated.signal.addEventListener('abort', stopWaiting, { once: true });
-    try {
-      await waitUntil(
-        state.updatesSignal,
-        () => state.pendingUpdates.length > 0 || state.webhook !== undefined,
-        seconds * 1000,
-        stop.signal,
-      );
-    } finally {
-      context.abort.removeEventListener('abort', stopWaiting);
-      if (state.activePoll === terminated) state.activePoll = undefined;
-    }
-    if (terminated.signal.aborted)
-      throw new BotApiError(409, 'Conflict: terminated by other getUpdates request');
+    const { terminated } = await waitForUpdates(state, seconds * 1000, context.abort);
+    if (terminated) throw new BotApiError(409, 'Conflict: terminated by other getUpdates request');
     if (state.webhook) throw conflict();
     // A client that left must not take an update with it.
     if (context.abort.aborted) throw new BotApiError(499, 'Client Closed Request');

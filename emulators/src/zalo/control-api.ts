@@ -1,18 +1,16 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
+import { asyncRoute, ControlError, numberQuery } from '../common/control';
 import {
-  asyncRoute,
-  ControlError,
-  controlErrorHandler,
-  MAX_WAIT_SECONDS,
-  numberQuery,
-  readUpload,
-  unknownEndpoint,
-} from '../common/control';
-import { FaultSchema } from '../common/faults';
-import { exchangeAbortSignal, waitUntil } from '../common/signal';
+  captionQuery,
+  imageContentType,
+  readImage,
+  residentText,
+  controlRouter as sharedControlRouter,
+} from '../common/control-api';
+import { sendStoredImage } from '../common/send-image';
 import { CHAT_ID_PATTERN, defaultUserId, randomHex } from './ids';
-import { ZALO_LIMITS, type ZaloChatState, type ZaloState } from './state';
+import { ZALO_LIMITS, type ZaloState } from './state';
 import type {
   ZaloChat,
   ZaloChatMessage,
@@ -92,10 +90,44 @@ function historyEntry(message: ZaloMessage, kind: ZaloMessageKind): Omit<ZaloCha
   };
 }
 
+/** The Zalo emulator's control API: its own routes before the ones both emulators share. */
 export function controlRouter(state: ZaloState, closing: AbortSignal): Router {
+  return sharedControlRouter(
+    {
+      state,
+      chatIdParam,
+      chatSummary: (chatId) => {
+        const chat = state.chat(chatId);
+        return (
+          chat && {
+            chat: chat.chat,
+            user_id: chat.user?.id ?? defaultUserId(chat.chat.id),
+            last_seq: chat.lastSeq,
+            last_event_seq: chat.lastEventSeq,
+          }
+        );
+      },
+      chatNotFound: 'no event has come from this chat yet',
+      messagesAfter: (chatId, after, everyone) =>
+        (state.chat(chatId)?.records ?? [])
+          .map((record) => record.message)
+          .filter((message) => (everyone || message.from_bot) && message.seq > after),
+      status: () => ({
+        webhook_last_error: state.webhook?.lastErrorMessage ?? '',
+        chat_count: state.chats.size,
+        media_count: state.media.size,
+        media_bytes: state.mediaBytes,
+      }),
+      routes: zaloRoutes(state),
+    },
+    closing,
+  );
+}
+
+/** Playing the resident (texts, images, stickers, raw events, redelivery) and the images residents sent. */
+function zaloRoutes(state: ZaloState): Router {
   const router = express.Router();
   const json = express.json({ limit: '1mb' });
-  const abortOf = (response: Response) => exchangeAbortSignal(response, closing);
 
   /** The chat and resident of a new message; a private chat's resident defaults to an id derived from it. */
   const senderOf = (
@@ -136,11 +168,6 @@ export function controlRouter(state: ZaloState, closing: AbortSignal): Router {
     };
   };
 
-  const messagesOf = (chat: ZaloChatState | undefined, after: number, everyone: boolean) =>
-    (chat?.records ?? [])
-      .map((record) => record.message)
-      .filter((message) => (everyone || message.from_bot) && message.seq > after);
-
   // ---- the resident's side ---------------------------------------------------------------
 
   router.post(
@@ -149,10 +176,7 @@ export function controlRouter(state: ZaloState, closing: AbortSignal): Router {
     asyncRoute((request, response) => {
       const chatId = chatIdParam(request);
       const body = TextBodySchema.parse(request.body ?? {});
-      if (body.text.trim() === '') throw new ControlError(400, 'empty_text', 'text is empty');
-      if (body.text.length > ZALO_LIMITS.residentTextLength) {
-        throw new ControlError(400, 'text_too_long', `text is longer than ${ZALO_LIMITS.residentTextLength}`);
-      }
+      residentText(body.text, ZALO_LIMITS.residentTextLength);
       response.json({
         ok: true,
         result: deliverResident(chatId, body, 'message.text.received', { text: body.text }),
@@ -164,22 +188,11 @@ export function controlRouter(state: ZaloState, closing: AbortSignal): Router {
     '/chats/:chatId/photo',
     asyncRoute(async (request, response) => {
       const chatId = chatIdParam(request);
-      const contentType = request.headers['content-type'] ?? '';
-      if (!contentType.toLowerCase().startsWith('image/')) {
-        throw new ControlError(
-          415,
-          'unsupported_media_type',
-          'send the image bytes with an image/* Content-Type',
-        );
-      }
-      const caption = typeof request.query.caption === 'string' ? request.query.caption : undefined;
-      if (caption !== undefined && caption.length > ZALO_LIMITS.textLength) {
-        throw new ControlError(400, 'caption_too_long', `caption is longer than ${ZALO_LIMITS.textLength}`);
-      }
+      const contentType = imageContentType(request);
+      const caption = captionQuery(request, ZALO_LIMITS.textLength);
       const lifetime = numberQuery(request, 'expiresInMs', DEFAULT_MEDIA_LIFETIME_MS, MAX_MEDIA_LIFETIME_MS);
       const expired = request.query.expired === '1' || request.query.expired === 'true';
-      const bytes = await readUpload(request, ZALO_LIMITS.uploadBytes);
-      if (bytes.length === 0) throw new ControlError(400, 'empty_file', 'the image is empty');
+      const bytes = await readImage(request, ZALO_LIMITS.uploadBytes);
       const expiresAt = expired ? Date.now() - 1 : Date.now() + lifetime;
       const name = state.storeMedia(bytes, contentType.split(';')[0]!.trim().toLowerCase(), expiresAt);
       response.json({
@@ -288,123 +301,13 @@ export function controlRouter(state: ZaloState, closing: AbortSignal): Router {
 
   // ---- what the bot did ------------------------------------------------------------------
 
-  router.get(
-    '/chats/:chatId',
-    asyncRoute((request, response) => {
-      const chat = state.chat(chatIdParam(request));
-      if (!chat) throw new ControlError(404, 'chat_not_found', 'no event has come from this chat yet');
-      response.json({
-        ok: true,
-        result: {
-          chat: chat.chat,
-          user_id: chat.user?.id ?? defaultUserId(chat.chat.id),
-          last_seq: chat.lastSeq,
-          last_event_seq: chat.lastEventSeq,
-        },
-      });
-    }),
-  );
-
-  router.get(
-    '/chats/:chatId/messages',
-    asyncRoute(async (request, response) => {
-      const chatId = chatIdParam(request);
-      const after = numberQuery(request, 'after', 0);
-      const wait = numberQuery(request, 'wait', 0, MAX_WAIT_SECONDS);
-      const count = Math.max(1, numberQuery(request, 'count', 1));
-      // from=all adds the resident's own messages (the playground shows both sides).
-      const everyone = request.query.from === 'all';
-      const current = () => messagesOf(state.chat(chatId), after, everyone);
-      await waitUntil(
-        state.chatActivity(chatId),
-        () => current().length >= count,
-        wait * 1000,
-        abortOf(response),
-      );
-      if (!response.writable) return;
-      response.json({ ok: true, result: current() });
-    }),
-  );
-
-  router.get(
-    '/chats/:chatId/events',
-    asyncRoute(async (request, response) => {
-      const chatId = chatIdParam(request);
-      const after = numberQuery(request, 'after', 0);
-      const wait = numberQuery(request, 'wait', 0, MAX_WAIT_SECONDS);
-      const events = () => (state.chat(chatId)?.events ?? []).filter((event) => event.seq > after);
-      await waitUntil(state.chatActivity(chatId), () => events().length > 0, wait * 1000, abortOf(response));
-      if (!response.writable) return;
-      response.json({ ok: true, result: events() });
-    }),
-  );
-
   /** An image a resident sent, whether or not its public link has expired (the playground shows it). */
   router.get('/media/:name', (request, response) => {
-    const media = state.media.get(String(request.params.name));
-    if (!media) {
-      response.status(404).json({ ok: false, error: 'media_not_found', message: 'unknown media' });
-      return;
-    }
-    sendImage(response, media.bytes, media.contentType);
-  });
-
-  router.delete(
-    '/chats/:chatId',
-    asyncRoute((request, response) => {
-      state.clearChat(chatIdParam(request));
-      response.json({ ok: true, result: true });
-    }),
-  );
-
-  // ---- the emulator itself ---------------------------------------------------------------
-
-  router.post(
-    '/faults',
-    json,
-    asyncRoute((request, response) => {
-      const fault = state.faults.add(FaultSchema.parse(request.body ?? {}));
-      response.json({ ok: true, result: { fault_id: fault.id } });
-    }),
-  );
-
-  router.delete('/faults', (_request, response) => {
-    state.faults.clear();
-    response.json({ ok: true, result: true });
-  });
-
-  router.get('/status', (_request, response) => {
-    response.json({
-      ok: true,
-      result: {
-        polling: state.activePoll !== undefined,
-        pending_update_count: state.pendingUpdates.length,
-        webhook_url: state.webhook?.url ?? '',
-        webhook_last_error: state.webhook?.lastErrorMessage ?? '',
-        chat_count: state.chats.size,
-        media_count: state.media.size,
-        media_bytes: state.mediaBytes,
-        fault_count: state.faults.size,
-      },
+    sendStoredImage(response, state.media.get(String(request.params.name)), {
+      error: 'media_not_found',
+      message: 'unknown media',
     });
   });
 
-  router.post('/reset', (_request, response) => {
-    state.reset();
-    response.json({ ok: true, result: true });
-  });
-
-  router.use(unknownEndpoint);
-  router.use(controlErrorHandler);
   return router;
-}
-
-/** Raster images only render inline: an uploaded HTML or SVG file must not run on this origin. */
-export function sendImage(response: Response, bytes: Buffer, contentType: string): void {
-  const inline = /^image\/(jpeg|png|gif|webp)$/i.test(contentType);
-  response.setHeader('content-type', inline ? contentType : 'application/octet-stream');
-  if (!inline) response.setHeader('content-disposition', 'attachment');
-  response.setHeader('content-length', String(bytes.length));
-  response.setHeader('x-content-type-options', 'nosniff');
-  response.end(bytes);
 }

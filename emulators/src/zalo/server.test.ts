@@ -1,17 +1,13 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PNG_2X1, untilPolling } from '../common/test-support';
 import { createZaloEmulatorClient, type ZaloEmulatorClient } from './client';
 import { startZaloEmulator, type ZaloEmulator } from './server';
 
 // The Zalo Bot API emulator over real HTTP, as a Zalo adapter would call it.
 
 const TOKEN = '8812345678:zalo-test_Secret-token';
-// A 2x1 PNG.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAADklEQVR4nGP4z8DwHwQBEPgD/U6VwW8AAAAASUVORK5CYII=',
-  'base64',
-);
 
 let emulator: ZaloEmulator;
 let client: ZaloEmulatorClient;
@@ -29,15 +25,6 @@ async function rawCall(method: string, body?: Record<string, unknown>, token = T
       : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** Observes the emulator until a getUpdates long poll is waiting (external state, with a deadline). */
-async function untilPolling(): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await client.status()).polling) {
-    if (Date.now() > deadline) throw new Error('no getUpdates long poll arrived');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 interface Received {
@@ -168,7 +155,7 @@ describe('Zalo Bot API over HTTP', () => {
   it('a waiting long poll returns as soon as an update arrives; one update per call, in order', async () => {
     const chatId = newChatId();
     const poll = rawCall('getUpdates', { timeout: 30 });
-    await untilPolling();
+    await untilPolling(client);
     await client.sendText(chatId, 'một');
     await client.sendText(chatId, 'hai');
     const first = await poll;
@@ -179,10 +166,10 @@ describe('Zalo Bot API over HTTP', () => {
 
   it('a second poller ends the first with 409, and polling with a webhook set is a conflict', async () => {
     const first = rawCall('getUpdates', { timeout: 30 });
-    await untilPolling();
+    await untilPolling(client);
     const second = rawCall('getUpdates', { timeout: 30 });
     expect(await first).toMatchObject({ status: 409, body: { ok: false, error_code: 409 } });
-    await untilPolling();
+    await untilPolling(client);
     // Setting a webhook ends the waiting poll at once.
     const receiver = await startReceiver();
     await rawCall('setWebhook', { url: receiver.url, secret_token: 'secret-token-1' });
@@ -305,7 +292,7 @@ describe('Zalo Bot API over HTTP', () => {
 
   it("a resident's image is a link on the emulator that expires like a CDN link", async () => {
     const chatId = newChatId();
-    const fresh = await client.sendPhoto(chatId, PNG, 'image/png', {
+    const fresh = await client.sendPhoto(chatId, PNG_2X1, 'image/png', {
       caption: 'Ở đầu ngõ',
       expiresInMs: 600_000,
     });
@@ -325,9 +312,9 @@ describe('Zalo Bot API over HTTP', () => {
     const download = await fetch(fresh.photo);
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await download.arrayBuffer())).toEqual(PNG);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(PNG_2X1);
 
-    const stale = await client.sendPhoto(chatId, PNG, 'image/png', { expired: true });
+    const stale = await client.sendPhoto(chatId, PNG_2X1, 'image/png', { expired: true });
     const gone = await fetch(stale.photo);
     expect(gone.status).toBe(403);
     expect((await fetch(`${emulator.url}/_zalo-media/${'0'.repeat(32)}.jpg`)).status).toBe(404);

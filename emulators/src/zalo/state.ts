@@ -1,3 +1,5 @@
+import { dropOldest } from '../common/bounded';
+import { ChatSignals } from '../common/chat-signals';
 import { FaultList } from '../common/faults';
 import { Signal } from '../common/signal';
 import { randomHex } from './ids';
@@ -68,7 +70,7 @@ export class ZaloState {
   webhookUpdatedAt = 0;
   readonly webhookSignal = new Signal();
   readonly chats = new Map<string, ZaloChatState>();
-  private readonly chatSignals = new Map<string, Signal>();
+  private readonly chatSignals = new ChatSignals<string>(ZALO_LIMITS.chats);
   readonly media = new Map<string, StoredMedia>();
   mediaBytes = 0;
   readonly faults = new FaultList();
@@ -86,7 +88,7 @@ export class ZaloState {
     this.webhookUpdatedAt = 0;
     this.webhookSignal.notify();
     this.updatesSignal.notify();
-    for (const signal of this.chatSignals.values()) signal.notify();
+    this.chatSignals.notifyAll();
   }
 
   enqueue(event: ZaloEvent): void {
@@ -106,10 +108,7 @@ export class ZaloState {
     if (!state) {
       state = { chat, records: [], lastSeq: 0, events: [], lastEventSeq: 0 };
       this.chats.set(chat.id, state);
-      if (this.chats.size > ZALO_LIMITS.chats) {
-        const oldest = this.chats.keys().next().value;
-        if (oldest !== undefined) this.chats.delete(oldest);
-      }
+      dropOldest(this.chats, ZALO_LIMITS.chats);
     }
     if (user) state.user = user;
     return state;
@@ -125,7 +124,7 @@ export class ZaloState {
     const stored: ZaloChatMessage = { seq: chat.lastSeq, ...message };
     chat.records.push({ message: stored, ...(event ? { event } : {}) });
     if (chat.records.length > ZALO_LIMITS.messagesPerChat) chat.records.shift();
-    this.chatSignals.get(chat.chat.id)?.notify();
+    this.chatSignals.notify(chat.chat.id);
     return stored;
   }
 
@@ -137,7 +136,7 @@ export class ZaloState {
     chat.lastEventSeq += 1;
     chat.events.push({ seq: chat.lastEventSeq, type, date: Date.now(), ...details });
     if (chat.events.length > ZALO_LIMITS.eventsPerChat) chat.events.shift();
-    this.chatSignals.get(chat.chat.id)?.notify();
+    this.chatSignals.notify(chat.chat.id);
   }
 
   clearChat(chatId: string): void {
@@ -146,21 +145,12 @@ export class ZaloState {
     // Seqs keep increasing after a clear so a waiter's "after" never sees an old one again.
     chat.records = [];
     chat.events = [];
-    this.chatSignals.get(chatId)?.notify();
+    this.chatSignals.notify(chatId);
   }
 
   /** The signal of a chat, which may not exist yet (a test can wait before the first event). */
   chatActivity(chatId: string): Signal {
-    let signal = this.chatSignals.get(chatId);
-    if (!signal) {
-      if (this.chatSignals.size >= ZALO_LIMITS.chats) {
-        // Forget idle signals only: a waiter keeps the signal object it waits on.
-        for (const [id, idle] of this.chatSignals) if (idle.waiting === 0) this.chatSignals.delete(id);
-      }
-      signal = new Signal();
-      this.chatSignals.set(chatId, signal);
-    }
-    return signal;
+    return this.chatSignals.of(chatId);
   }
 
   /** Keeps image bytes under a random name; the oldest go first beyond the bounds. */
