@@ -112,7 +112,7 @@ export function statusPage(options: { answers?: string[]; code?: string }): stri
 export function waitPage(options: { ticket: string; seconds: number }): string {
   const ready = options.seconds <= 0;
   return layout(
-    html`<h1>${WEB_TEXT.waitTitle}</h1><p>${ready ? WEB_TEXT.waitReady : WEB_TEXT.wait(options.seconds)}</p>
+    html`<h1>${WEB_TEXT.waitTitle}</h1><p data-reply>${ready ? WEB_TEXT.waitReady : WEB_TEXT.wait(options.seconds)}</p>
 <form method="post" action="${PATHS.start}" class="row"><input type="hidden" name="ticket" value="${options.ticket}"><button type="submit">${WEB_TEXT.next}</button></form>`,
     { title: WEB_TEXT.waitTitle, ...(ready ? {} : { refreshSeconds: options.seconds }) },
   );
