@@ -117,7 +117,12 @@ describe('every page of the web form', () => {
     );
     const largest = Math.max(...pages.map((response) => Buffer.byteLength(response.body)));
     expect(largest + cssBytes).toBeLessThan(30 * 1024);
-    console.info(`web form: ${pages.length} pages, largest ${largest} B of HTML, stylesheet ${cssBytes} B`);
+    const steps = [...you.client.timings].sort((a, b) => a - b);
+    console.info(
+      `web form: ${pages.length} pages, largest ${largest} B of HTML, stylesheet ${cssBytes} B; ` +
+        `${steps.length} requests, median ${steps[Math.floor(steps.length / 2)]!.toFixed(1)} ms, ` +
+        `slowest ${steps.at(-1)!.toFixed(1)} ms (POST, 303 and GET together)`,
+    );
     const { answers } = await storedAnswers(receiptCode);
     expect(answers.observed).toBe('hom_qua');
   });
@@ -334,6 +339,20 @@ describe('«Gửi»', () => {
     await you.client.submit({ form: done, fields: hiddenFields(done) });
     expect(you.client.cookies.has('tinbao')).toBe(false);
     expect(lastPage(you).replies.join('\n')).toContain(WEB_TEXT.intro);
+  });
+});
+
+describe('a gateway restart', () => {
+  it('loses nothing: the draft and the page it showed are in Redis (encrypted), the cookie still opens them', async () => {
+    const you = webResident(world);
+    const marker = `MARKER-web-restart-${randomBytes(3).toString('hex')}`;
+    const summary = await toSummary(you, marker);
+    await world.restartBot();
+    const again = await you.client.open(PATHS.form);
+    expect(again.replies).toEqual(summary);
+    const sent = await you.choose('Gửi');
+    const { answers } = await storedAnswers(receiptOf(sent.join('\n'))!);
+    expect(answers.description).toContain(marker);
   });
 });
 

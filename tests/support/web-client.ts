@@ -27,6 +27,8 @@ export class WebClient {
   readonly cookies = new Map<string, string>();
   /** Every response this client received, redirects included. */
   readonly responses: { url: string; status: number; headers: Headers; body: string }[] = [];
+  /** Milliseconds of each request, its redirects included (a step: POST, 303, GET). */
+  readonly timings: number[] = [];
   page: WebPage | undefined;
   last: Submission | undefined;
 
@@ -61,6 +63,7 @@ export class WebClient {
       headers?: Record<string, string>;
     } = {},
   ) {
+    const started = performance.now();
     let url = new URL(path, this.base).toString();
     let response = await fetch(url, {
       method: init.method ?? 'GET',
@@ -79,6 +82,7 @@ export class WebClient {
         continue;
       }
       this.page = parsePage(url, response.status, response.headers, body);
+      this.timings.push(performance.now() - started);
       return this.page;
     }
   }
