@@ -2,7 +2,8 @@
  * `npm start`: TinBao on one machine with nothing but Node.js and redis-server.
  * Embedded PGlite under ./data, a redis-server of its own (AOF on, ./data/redis) unless
  * REDIS_URL is set, the local Telegram and Zalo emulators and web chats unless their tokens are
- * set, then the api (HTTP + workers) and the bot as child processes. Ctrl-C stops them all.
+ * set, then the api (HTTP + workers) and the bot (which also serves the web tip form) as child
+ * processes. Ctrl-C stops them all.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +28,7 @@ const config = loadConfigOrExit(
     ZALO_BOT_TOKEN: z.string().optional(),
     ZALO_EMULATOR_PORT: portVariable(8082),
     TINBAO_KEYS_DIR: z.string().min(1).default('./secrets'),
+    WEB_FORM_PORT: portVariable(8090),
     TINBAO_MASTER_KEY: z.string().optional(),
     TINBAO_MASTER_KEY_FILE: z.string().optional(),
   }),
@@ -198,6 +200,7 @@ async function main() {
     ],
     ['TELEGRAM_EMULATOR_PORT (Telegram emulator)', config.TELEGRAM_EMULATOR_PORT, !config.TELEGRAM_BOT_TOKEN],
     ['ZALO_EMULATOR_PORT (Zalo emulator)', config.ZALO_EMULATOR_PORT, !config.ZALO_BOT_TOKEN],
+    ['WEB_FORM_PORT (web tip form)', config.WEB_FORM_PORT, true],
   ];
   for (const [name, port, needed] of ports) {
     if (needed && (await portTaken(port))) {
@@ -369,6 +372,8 @@ async function main() {
     ...channels,
     TINBAO_API_URL: `http://127.0.0.1:${config.PORT}`,
     TINBAO_BOT_API_TOKEN: botApiToken,
+    WEB_FORM_PORT: String(config.WEB_FORM_PORT),
+    TINBAO_WEB_FORM_URL: process.env.TINBAO_WEB_FORM_URL ?? `http://127.0.0.1:${config.WEB_FORM_PORT}`,
   });
   await waitForLine(bot, /bot (started|listening|running)|polling/i, 'the bot', 120_000).catch(
     (error: Error) => fail(error.message),
@@ -376,6 +381,7 @@ async function main() {
 
   say('TinBao is running. Ctrl-C stops it.');
   say(`  moderation UI:  http://localhost:${config.PORT}`);
+  say(`  web tip form:   http://127.0.0.1:${config.WEB_FORM_PORT}  (no JavaScript; works in Tor Browser)`);
   for (const playground of playgrounds) say(`  resident chat:  ${playground}`);
   if (existsSync(`${dataDir}/first-admin.txt`)) {
     say(`  first login:    user admin, one-time password in ${dataDir}/first-admin.txt`);

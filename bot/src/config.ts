@@ -35,6 +35,20 @@ export const BotConfigSchema = z
     ZALO_WEBHOOK_PORT: portVariable(8444),
     /** Where the bot's webhook servers listen (the reverse proxy in front of them reaches it). */
     HOST: z.string().min(1).default('127.0.0.1'),
+    /** The web form (always served by the gateway): its port on HOST. */
+    WEB_FORM_PORT: portVariable(8090),
+    /**
+     * Which proxies may name the client address (X-Forwarded-For) and HTTPS (X-Forwarded-Proto)
+     * for the web form's in-memory rate limits and Secure cookie: Express's `trust proxy`
+     * ("loopback", addresses or CIDRs separated by commas, or a hop count). Unset: none.
+     */
+    WEB_FORM_TRUST_PROXY: z
+      .string()
+      .min(1)
+      .transform((value): boolean | number | string =>
+        value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value,
+      )
+      .optional(),
     /** The web form's public address, named in the messengers' welcome. */
     TINBAO_WEB_FORM_URL: z.url({ message: 'must be a URL, e.g. https://tinbao.example.vn' }).optional(),
     REDIS_URL: redisUrlVariable,
@@ -55,14 +69,8 @@ export const BotConfigSchema = z
     TINBAO_BOT_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
     LOG_LEVEL: logLevelVariable,
   })
+  // No messenger token is required: the gateway always serves the web form.
   .superRefine((config, context) => {
-    if (!config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN) {
-      context.addIssue({
-        code: 'custom',
-        path: ['TELEGRAM_BOT_TOKEN'],
-        message: 'or ZALO_BOT_TOKEN is required: the gateway needs at least one channel',
-      });
-    }
     if (config.ZALO_WEBHOOK_URL && !config.ZALO_WEBHOOK_SECRET) {
       context.addIssue({
         code: 'custom',

@@ -11,6 +11,7 @@ import { GrammyError } from 'grammy';
 import { Redis } from 'ioredis';
 import type { ChannelAdapter } from './channels/port';
 import { createTelegramAdapter, type TelegramAdapter } from './channels/telegram/adapter';
+import { createWebAdapter } from './channels/web/adapter';
 import { createZaloAdapter } from './channels/zalo/adapter';
 import { ZaloApiError } from './channels/zalo/client';
 import { BotConfigSchema, botKeysDirOf } from './config';
@@ -26,7 +27,7 @@ import { createStatusLookup } from './submission/status';
 
 /**
  * Composition root of the intake gateway: config → keys → Redis, queue → the conversation
- * engine → one adapter per configured channel (Telegram, Zalo) → start.
+ * engine → one adapter per configured channel (Telegram, Zalo) and the web form → start.
  */
 const config = loadConfigOrExit(BotConfigSchema, process.env, 'bot');
 const logger = createLogger({ name: 'bot', level: config.LOG_LEVEL });
@@ -122,9 +123,33 @@ if (config.ZALO_BOT_TOKEN) {
   );
 }
 
+// The web form: the gateway serves it itself, on its own port, so it can be exposed (or run
+// as an onion service) while the staff API is not.
+const web = createWebAdapter({
+  port: config.WEB_FORM_PORT,
+  host: config.HOST,
+  // The pages it keeps show what the resident typed: with the drafts, in the Redis that keeps nothing on disk.
+  redis: draftRedis,
+  redisPrefix: config.REDIS_PREFIX,
+  draftKey: secrets.draftKey,
+  pseudonyms: gateway.pseudonyms,
+  logger,
+  ...(config.WEB_FORM_TRUST_PROXY !== undefined ? { trustProxy: config.WEB_FORM_TRUST_PROXY } : {}),
+});
+try {
+  await startChannels([web], gateway.conversation);
+} catch (error) {
+  console.error(
+    `tinbao bot: the web form cannot listen on port ${config.WEB_FORM_PORT}: ${(error as Error).message}`,
+  );
+  process.exit(1);
+}
+adapters.push(web);
+
 // The platforms (or the emulators `npm start` runs beside us) may not answer yet: retry for
 // a minute; a rejected token ends the process at once with a clear line.
 for (const adapter of adapters) {
+  if (adapter === web) continue;
   for (let attempt = 1; ; attempt++) {
     try {
       await startChannels([adapter], gateway.conversation);

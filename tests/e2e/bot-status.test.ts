@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import { ApiConfigSchema } from '@tinbao/api/config';
 import { type ApiProcess, startApiProcess } from '@tinbao/api/server';
 import { createTestTip } from '@tinbao/api/tips/testing';
+import { createWebAdapter } from '@tinbao/bot/channels/web/adapter';
+import { PATHS } from '@tinbao/bot/channels/web/pages';
 import { TEXT } from '@tinbao/bot/conversation/messages';
+import { createGateway } from '@tinbao/bot/gateway';
 import { createStatusLookup, STATUS_LOOKUPS_PER_WINDOW } from '@tinbao/bot/submission/status';
 import { createTestBotWorld, FakeTelegramChat, type TestBotWorld } from '@tinbao/bot/testing/test-bot';
 import { createLogger, createOrgKeys, orgKeyPaths, parseConfig } from '@tinbao/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/processes';
+import { WebClient } from '../support/web-client';
 
 let dataDir: string;
 let api: ApiProcess | undefined;
@@ -108,5 +112,44 @@ describe('/trangthai asks the API for a receipt’s status', () => {
     expect(
       await lookup({ 'x-tinbao-bot-token': BOT_API_TOKEN, 'x-tinbao-resident': 'BBBBBBBBBBBBBBBBBBBBBB' }),
     ).toBe(200);
+  });
+
+  it('answers on the web form’s status page through the same look-up, limited per address in memory', async () => {
+    const tip = await createTestTip(api!.database.db, orgPublicKey, { communeCode: '19564' });
+    const gateway = createGateway({
+      ...world.deps,
+      statusLookup: createStatusLookup(apiUrl, { botToken: BOT_API_TOKEN }),
+    });
+    const web = createWebAdapter({
+      port: 0,
+      redis: world.redis,
+      redisPrefix: world.prefix,
+      draftKey: world.deps.draftKey,
+      pseudonyms: gateway.pseudonyms,
+      logger: world.deps.logger,
+      trustProxy: 'loopback',
+      limits: { lookupsPerAddress: 3 },
+    });
+    await web.start((event, deliver) =>
+      gateway.conversation.handle(event.resident, web.caps, event.input, deliver),
+    );
+    try {
+      const client = new WebClient(web.url(), '198.18.0.9');
+      const ask = async (code: string) =>
+        (await client.submit({ form: (await client.open(PATHS.status)).forms[0]!, fields: [['code', code]] }))
+          .replies;
+      expect(await ask(` ${tip.receiptCode.toLowerCase()} `)).toEqual([
+        TEXT.status(tip.receiptCode, 'received'),
+      ]);
+      expect(await ask('TB-00000-00000')).toEqual([TEXT.statusNotFound('TB-00000-00000')]);
+      expect(await ask(tip.receiptCode)).toEqual([TEXT.status(tip.receiptCode, 'received')]);
+      const limited = await ask(tip.receiptCode);
+      expect(client.page!.status).toBe(429);
+      expect(limited[0]).toContain('Bạn tra cứu hơi nhiều');
+      // The code went in a POST body, never into an address the browser keeps in its history.
+      expect(client.responses.every((response) => !response.url.includes(tip.receiptCode))).toBe(true);
+    } finally {
+      await web.stop();
+    }
   });
 });

@@ -2,6 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { tips, unitCommunes, units } from '@tinbao/api/platform/schema';
 import { proposeUnits } from '@tinbao/api/routing/service';
 import { TELEGRAM_CAPABILITIES } from '@tinbao/bot/channels/telegram/adapter';
+import { WEB_CAPABILITIES } from '@tinbao/bot/channels/web/adapter';
+import { webWording } from '@tinbao/bot/channels/web/copy';
 import { ZALO_CAPABILITIES } from '@tinbao/bot/channels/zalo/adapter';
 import type { Step } from '@tinbao/bot/conversation/draft';
 import { CATEGORY_LABELS, hintOf, TEXT, VENUE_LABELS, WHEN_LABELS } from '@tinbao/bot/conversation/messages';
@@ -18,10 +20,11 @@ import { dumpRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotWorld, receiptOf, startBotWorld, waitForTip } from '../support/bot-world';
-import { type ResidentDriver, telegramResident, zaloResident } from '../support/residents';
+import { type ResidentDriver, telegramResident, webResident, zaloResident } from '../support/residents';
 
-// The same conversations on every channel, through its emulator over real HTTP, each ending
-// in exactly one stored tip whose envelope opens to exactly the answers given.
+// The same conversations on every channel, through its emulator (the web form: its own pages)
+// over real HTTP, each ending in exactly one stored tip whose envelope opens to exactly the
+// answers given. Where a case is messenger-specific, the web's own version is said below.
 let world: BotWorld;
 let nextTelegramChat = 5_560_000_001;
 /** The commune police of Xã Hướng Hiệp (19555), which took in the old Thị trấn Krông Klang. */
@@ -44,14 +47,26 @@ const CHANNELS = [
   {
     name: 'telegram' as const,
     caps: TELEGRAM_CAPABILITIES,
-    resident: () => telegramResident(world, nextTelegramChat++),
+    resident: (): ResidentDriver => telegramResident(world, nextTelegramChat++),
     privacy: 'Telegram biết tài khoản của bạn',
+    wording: (text: string) => text,
   },
   {
     name: 'zalo' as const,
     caps: ZALO_CAPABILITIES,
-    resident: () => zaloResident(world, `zc${randomBytes(8).toString('hex')}`),
+    resident: (): ResidentDriver => zaloResident(world, `zc${randomBytes(8).toString('hex')}`),
     privacy: 'Zalo biết tài khoản của bạn (gắn với số điện thoại)',
+    wording: (text: string) => text,
+  },
+  {
+    // A plain HTTP client over the pages (no browser): stickers become forms sent empty, /start
+    // the welcome page, /huy the «Hủy tin báo» button; the core's few command-naming lines are
+    // said the web's way (webWording).
+    name: 'web' as const,
+    caps: WEB_CAPABILITIES,
+    resident: (): ResidentDriver => webResident(world),
+    privacy: 'không ghi địa chỉ IP của bạn',
+    wording: webWording,
   },
 ];
 
@@ -98,8 +113,8 @@ const plans: Plan[] = TipCategorySchema.options.map((category, index) => ({
   how: index % 2 === 0 ? 'number' : 'words',
 }));
 
-describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident, privacy }) => {
-  const hint = (step: Step) => hintOf(step, caps);
+describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident, privacy, wording }) => {
+  const hint = (step: Step) => wording(hintOf(step, caps));
 
   async function answer(you: ResidentDriver, plan: Plan, step: Step, act: () => Promise<string[]>) {
     if (plan.badInput) {
@@ -247,11 +262,19 @@ describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident
     await you.say('dak rong');
     await you.choose('Xã Đakrông (Quảng Trị)');
     expect(await you.say('/huy')).toEqual([expect.stringContaining(TEXT.confirmCancel)]);
-    expect(await you.choose('Hủy tin báo')).toEqual([TEXT.cancelled]);
-    expect(await you.say('/huy')).toEqual([TEXT.nothingToCancel]);
+    expect(await you.choose('Hủy tin báo')).toEqual([wording(TEXT.cancelled)]);
+    if (name === 'web') {
+      // Messenger-specific: typing /huy with nothing to cancel. The page after cancelling
+      // offers no «Hủy»; the confirmation sent again (an old tab) is answered as a stale form.
+      const again = await (you as ReturnType<typeof webResident>).client.replay();
+      expect(again.replies).toEqual([wording(`${TEXT.staleButton}\n${hintOf('idle', caps)}`)]);
+    } else {
+      expect(await you.say('/huy')).toEqual([TEXT.nothingToCancel]);
+    }
   });
 
-  it('keeps the receipt of a stored tip until it reached the resident', async () => {
+  it.skipIf(name === 'web')('keeps the receipt of a stored tip until it reached the resident', async () => {
+    // On the web this case is the lost answer to «Gửi»: tests/e2e/web-form.test.ts.
     const you = resident();
     await you.say('/start');
     await you.choose('Gửi tin báo');

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@tinbao/api/platform/test
 import { startWorkers } from '@tinbao/api/workers';
 import type { ChannelAdapter } from '@tinbao/bot/channels/port';
 import { createTelegramAdapter } from '@tinbao/bot/channels/telegram/adapter';
+import { createWebAdapter, type WebAdapter } from '@tinbao/bot/channels/web/adapter';
 import { createZaloAdapter } from '@tinbao/bot/channels/zalo/adapter';
 import { createPlaceFinder } from '@tinbao/bot/conversation/places';
 import { createGateway, type Gateway, type GatewayDeps } from '@tinbao/bot/gateway';
@@ -48,6 +49,8 @@ export interface BotWorld {
   client: EmulatorClient;
   zaloEmulator: ZaloEmulator;
   zalo: ZaloEmulatorClient;
+  /** The web form, served by the gateway on a port of its own (trusts X-Forwarded-For from loopback). */
+  web(): WebAdapter;
   /** Resolves once the gateway has handled `count` events of the chat in all (tests wait on it). */
   handled(chatId: string | number, count: number, timeoutMs?: number): Promise<void>;
   handledCount(chatId: string | number): number;
@@ -74,6 +77,7 @@ export async function startBotWorld(
     botRedisUrl?: string;
     workers?: boolean;
     gateway?: Partial<GatewayDeps>;
+    web?: Partial<Parameters<typeof createWebAdapter>[0]>;
   } = {},
 ): Promise<BotWorld> {
   const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
@@ -142,6 +146,8 @@ export async function startBotWorld(
 
   let adapters: ChannelAdapter[] = [];
   let gateway: Gateway | undefined;
+  let web: WebAdapter | undefined;
+  let webPort = 0;
   const startBot = async () => {
     gateway = createGateway(botDeps);
     const common = { redis: botRedis, redisPrefix: prefix, pseudonyms: gateway.pseudonyms, logger };
@@ -149,6 +155,15 @@ export async function startBotWorld(
       createTelegramAdapter({ ...common, token: BOT_TOKEN, apiRoot: emulator.url, pollTimeoutSeconds: 5 }),
       createZaloAdapter({ ...common, token: ZALO_TOKEN, apiRoot: zaloEmulator.url, pollTimeoutSeconds: 5 }),
     ];
+    // The same port after a restart, so a resident's next request reaches the new gateway.
+    web = createWebAdapter({
+      ...common,
+      port: webPort,
+      draftKey,
+      trustProxy: 'loopback',
+      ...options.web,
+    });
+    adapters.push(web);
     for (const adapter of adapters) {
       await adapter.start((event, deliver) =>
         gateway!.conversation
@@ -156,6 +171,7 @@ export async function startBotWorld(
           .finally(() => countHandled(event.resident.chatId)),
       );
     }
+    webPort = Number(new URL(web.url()).port);
   };
   const stopBot = async () => {
     await Promise.all(adapters.map((adapter) => adapter.stop()));
@@ -170,6 +186,10 @@ export async function startBotWorld(
     client,
     zaloEmulator,
     zalo,
+    web: () => {
+      if (!web) throw new Error('the gateway is stopped');
+      return web;
+    },
     handledCount: (chatId) => counts.get(String(chatId)) ?? 0,
     handled: (chatId, count, timeoutMs = 20_000) =>
       new Promise<void>((resolve, reject) => {

@@ -20,8 +20,8 @@ export interface ChannelAdapter {
   readonly caps: ChannelCapabilities;
   /** The pseudonym scope of its ids: ids of two platforms never share a keyed hash. */
   readonly scope: string;
-  /** How updates arrive once started. */
-  readonly mode: () => 'polling' | 'webhook' | 'idle';
+  /** How updates arrive once started (`server`: residents' browsers post to our own pages). */
+  readonly mode: () => 'polling' | 'webhook' | 'server' | 'idle';
   start(onEvent: EventHandler): Promise<void>;
   stop(): Promise<void>;
   /** Sends a fixed text to an address of this channel (a unit's group today). */

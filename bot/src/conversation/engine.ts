@@ -11,7 +11,7 @@ import {
   type SubmitDeps,
   submitDraft,
 } from '../submission/submit';
-import { type Draft, emptyDraft, isBlank } from './draft';
+import { type Aside, type Draft, type DraftMenu, emptyDraft, isBlank, type Step } from './draft';
 import { type FlowEnv, step, type Turn } from './flow';
 import { TEXT } from './messages';
 import type { PlaceFinder } from './places';
@@ -23,8 +23,25 @@ export interface Delivery {
   lastMenuRef?: string;
 }
 
-/** Sends a turn's replies to the resident; throws when the channel refused or failed. */
-export type Deliver = (replies: Reply[]) => Promise<Delivery>;
+/**
+ * Where a turn leaves the resident, for channels that draw the whole step at once (the web
+ * form shows the step's fields and its current menu even when the turn's replies do not).
+ */
+export interface DeliveryContext {
+  step: Step;
+  aside?: Aside['kind'];
+  /** The menu an answer must name now (its seq, option ids and labels). */
+  menu?: DraftMenu;
+  photoCount: number;
+  /** The receipt of a stored tip, while it waits to reach the resident. */
+  receipt?: string;
+}
+
+/**
+ * Sends a turn's replies to the resident; throws when the channel refused or failed. The
+ * context is absent only for the engine's own failure notice.
+ */
+export type Deliver = (replies: Reply[], context?: DeliveryContext) => Promise<Delivery>;
 
 export interface ConversationDeps {
   drafts: DraftStorage;
@@ -82,7 +99,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
       draftKey = await deps.submit.pseudonyms.of(`${who.scope}-chat`, who.chatId);
       const stored = (await deps.drafts.read(draftKey)) ?? emptyDraft();
       stepAtEntry = stored.step;
-      turn = step(stored, input, env);
+      turn = step(stored, isOlderForm(stored, input) ? { kind: 'stale-choice' } : input, env);
       replies.push(...turn.replies);
       // Effects may lead to more effects (a result that asks for more): run until none is left.
       let effects = turn.effects;
@@ -111,7 +128,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
 
     let delivery: Delivery;
     try {
-      delivery = await deliver(replies);
+      delivery = await deliver(replies, contextOf(turn.draft));
     } catch (error) {
       // The draft (and any receipt in it) is saved: the next message shows it again.
       deps.logger.warn({ channel: who.channel, err: errorSummary(error) }, 'replies not delivered');
@@ -209,5 +226,24 @@ export function createConversation(deps: ConversationDeps): Conversation {
       return serialised(`${who.channel}\u0000${who.chatId}`, () => run(who, caps, input, deliver));
     },
     activeChats: () => chains.size,
+  };
+}
+
+/**
+ * A text or photo sent from a page (a web form names its menu) whose menu is no longer the
+ * draft's: a replayed or forged form, answered like an old button.
+ */
+function isOlderForm(draft: Draft, input: ResidentInput): boolean {
+  if ((input.kind !== 'text' && input.kind !== 'photo') || input.menu === undefined) return false;
+  return draft.menu?.seq !== input.menu;
+}
+
+function contextOf(draft: Draft): DeliveryContext {
+  return {
+    step: draft.step,
+    photoCount: draft.photos.length,
+    ...(draft.aside ? { aside: draft.aside.kind } : {}),
+    ...(draft.menu ? { menu: structuredClone(draft.menu) } : {}),
+    ...(draft.receipt ? { receipt: draft.receipt } : {}),
   };
 }

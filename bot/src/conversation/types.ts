@@ -17,12 +17,19 @@ export interface PhotoSource {
 
 /** What a resident did, as every channel can say it. */
 export type ResidentInput =
-  | { kind: 'text'; text: string /** when the platform received it (ms since epoch) */; sentAt?: number }
+  | {
+      kind: 'text';
+      text: string;
+      /** when the platform received it (ms since epoch) */
+      sentAt?: number;
+      /** The menu of the page the text was typed on (web forms): an older page's text is stale. */
+      menu?: number;
+    }
   /** A pressed button or a chosen radio: the menu it belonged to and the option's id. */
   | { kind: 'choice'; menu: number; option: string }
   /** A button whose data no longer parses (an older bot version, a forged callback). */
   | { kind: 'stale-choice' }
-  | { kind: 'photo'; source: PhotoSource; caption?: string }
+  | { kind: 'photo'; source: PhotoSource; caption?: string /** as for text */; menu?: number }
   | { kind: 'location'; latitude: number; longitude: number }
   /** A file that is not an image. */
   | { kind: 'document'; isImage: false }
@@ -30,7 +37,11 @@ export type ResidentInput =
    * Something the bot cannot read: a sticker, voice, video…; `protected` is Zalo's
    * `message.unsupported.received` (the platform withheld the content).
    */
-  | { kind: 'unsupported'; what: 'sticker' | 'voice' | 'video' | 'contact' | 'protected' | 'other' };
+  | {
+      kind: 'unsupported';
+      /** `empty`: a web form sent with nothing filled in or chosen. */
+      what: 'sticker' | 'voice' | 'video' | 'contact' | 'protected' | 'empty' | 'other';
+    };
 
 /** Results of effects, fed back into the flow by the engine. */
 export type EffectResult =
