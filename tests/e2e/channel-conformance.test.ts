@@ -265,9 +265,9 @@ describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident
     expect(await you.choose('Hủy tin báo')).toEqual([wording(TEXT.cancelled)]);
     if (name === 'web') {
       // Messenger-specific: typing /huy with nothing to cancel. The page after cancelling
-      // offers no «Hủy»; the confirmation sent again (an old tab) is answered as a stale form.
+      // offers no «Hủy»; the confirmation sent again (an old tab) finds its draft gone.
       const again = await (you as ReturnType<typeof webResident>).client.replay();
-      expect(again.replies).toEqual([wording(`${TEXT.staleButton}\n${hintOf('idle', caps)}`)]);
+      expect(again.replies).toEqual([wording(TEXT.draftGone)]);
     } else {
       expect(await you.say('/huy')).toEqual([TEXT.nothingToCancel]);
     }
