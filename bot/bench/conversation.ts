@@ -31,10 +31,21 @@ import sharp from 'sharp';
 
 const MAX_RESIDENTS = Number(process.argv[2] ?? 1000);
 const MEMORY_CONVERSATIONS = Number(process.argv[3] ?? 5000);
-const LEVELS = [10, 100, 250, 500, 1000].filter((level) => level <= MAX_RESIDENTS);
+// BENCH_LEVELS=1000 runs one level only (the full run takes half an hour).
+const LEVELS = (process.env.BENCH_LEVELS?.split(',').map(Number) ?? [10, 100, 250, 500, 1000]).filter(
+  (level) => level <= MAX_RESIDENTS,
+);
 const SUSTAINED_P99_MS = 1000;
-/** A person reads the reply and answers in 2–8 s; the first message comes within 8 s. */
+/**
+ * A person reads a reply and taps or types a short answer in 2–8 s, writes the description in
+ * 20–40 s, and the residents' first messages arrive over one minute: about two minutes a
+ * conversation, so at the end of the first minute all of them are in the middle of one.
+ */
 const THINK_MS = { min: 2000, max: 8000 };
+const DESCRIPTION_MS = { min: 20_000, max: 40_000 };
+const ARRIVALS_MS = 60_000;
+/** The description is the ninth message on both channels. */
+const DESCRIPTION_STEP = 8;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-${randomUUID()}`;
@@ -106,6 +117,7 @@ const gateway = await startChild(
     TELEGRAM_BOT_TOKEN: '7000000002:BENCH-token',
     TELEGRAM_API_ROOT: telegramUrl,
     ZALO_BOT_TOKEN: '8000000002:BENCH-token',
+    WEB_FORM_PORT: String(await freePort()),
     ZALO_API_ROOT: zaloUrl,
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
@@ -140,13 +152,16 @@ function seeded(seed: number): () => number {
 }
 const random = seeded(20251201);
 type Pace = 'person' | 'flat-out';
-const pause = (pace: Pace, first = false) =>
+const between = (range: { min: number; max: number }) => range.min + random() * (range.max - range.min);
+const pause = (pace: Pace, step: number) =>
   pace === 'flat-out'
     ? Promise.resolve()
     : new Promise((resolve) =>
         setTimeout(
           resolve,
-          first ? random() * THINK_MS.max : THINK_MS.min + random() * (THINK_MS.max - THINK_MS.min),
+          step === 0
+            ? random() * ARRIVALS_MS
+            : between(step === DESCRIPTION_STEP ? DESCRIPTION_MS : THINK_MS),
         ),
       );
 
@@ -161,7 +176,7 @@ async function telegramConversation(chatId: number, withPhoto: boolean, pace: Pa
   const trips: number[] = [];
   let lastSeen = 0;
   const act = async (action: () => Promise<unknown>): Promise<EmulatorMessage[]> => {
-    await pause(pace, trips.length === 0);
+    await pause(pace, trips.length);
     const started = performance.now();
     await action();
     const messages = await telegram.waitForMessages(chatId, { after: lastSeen, count: 1, timeoutMs: 60_000 });
@@ -202,7 +217,7 @@ async function zaloConversation(chatId: string, withPhoto: boolean, pace: Pace):
   const trips: number[] = [];
   let lastSeq = 0;
   const act = async (action: () => Promise<{ seq: number }>): Promise<string> => {
-    await pause(pace, trips.length === 0);
+    await pause(pace, trips.length);
     const started = performance.now();
     const sent = await action();
     const messages = await zalo.waitForMessages(chatId, {
@@ -291,7 +306,7 @@ try {
     for (const pace of ['person', 'flat-out'] as const) {
       console.log(
         pace === 'person'
-          ? `\n${channel}: residents at once, each answering at a person's pace (${THINK_MS.min / 1000}–${THINK_MS.max / 1000} s per message)`
+          ? `\n${channel}: residents at once at a person's pace (arriving over ${ARRIVALS_MS / 1000} s, ${THINK_MS.min / 1000}–${THINK_MS.max / 1000} s per answer, ${DESCRIPTION_MS.min / 1000}–${DESCRIPTION_MS.max / 1000} s for the description)`
           : `\n${channel}: residents at once, flat out (each answer sent the moment the reply lands: throughput)`,
       );
       console.log('  residents  receipted  seconds  updates/s  p50 ms  p99 ms  CPU ms/update');
