@@ -58,6 +58,8 @@ export const BotConfigSchema = z
     REDIS_PREFIX: redisPrefixVariable,
     DATA_DIR: z.string().min(1).default('./data'),
     TINBAO_KEYS_DIR: z.string().min(1).optional(),
+    /** The gateway's own secrets (draft key, pepper, relay key, reporter pepper); writable by the gateway only. */
+    TINBAO_GATEWAY_KEYS_DIR: z.string().min(1).optional(),
     TINBAO_ORG_PUBLIC_KEY: secretKeyVariable.optional(),
     TINBAO_BOT_DRAFT_KEY: secretKeyVariable.optional(),
     TINBAO_BOT_PEPPER: secretKeyVariable.optional(),
@@ -89,5 +91,10 @@ export const BotConfigSchema = z
 export type BotProcessConfig = z.output<typeof BotConfigSchema>;
 
 /** The gateway's own secrets: beside the organisation's keys when they have a folder of their own, else under DATA_DIR. */
-export const botKeysDirOf = (config: { DATA_DIR: string; TINBAO_KEYS_DIR?: string | undefined }) =>
-  config.TINBAO_KEYS_DIR ? `${config.TINBAO_KEYS_DIR}/gateway` : `${config.DATA_DIR}/bot-keys`;
+export const botKeysDirOf = (config: {
+  DATA_DIR: string;
+  TINBAO_KEYS_DIR?: string | undefined;
+  TINBAO_GATEWAY_KEYS_DIR?: string | undefined;
+}) =>
+  config.TINBAO_GATEWAY_KEYS_DIR ??
+  (config.TINBAO_KEYS_DIR ? `${config.TINBAO_KEYS_DIR}/gateway` : `${config.DATA_DIR}/bot-keys`);

@@ -21,6 +21,7 @@ export async function loadBotSecrets(
     BotProcessConfig,
     | 'DATA_DIR'
     | 'TINBAO_KEYS_DIR'
+    | 'TINBAO_GATEWAY_KEYS_DIR'
     | 'TINBAO_ORG_PUBLIC_KEY'
     | 'TINBAO_BOT_DRAFT_KEY'
     | 'TINBAO_BOT_PEPPER'
