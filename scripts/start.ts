@@ -183,6 +183,32 @@ function moveOldKeys() {
   }
 }
 
+/** A redis-server of ours on 127.0.0.1; resolves to its URL once it answers. */
+async function startRedis(name: string, portNumber: number, variables: string, persistence: string[]) {
+  if (spawnSync('redis-server', ['--version']).error) {
+    fail(
+      `redis-server is not installed: sudo apt-get install -y redis-server (or set ${variables.split(' or ')[1]})`,
+    );
+  }
+  if (persistence.includes('--dir')) mkdirSync(`${dataDir}/redis`, { recursive: true, mode: 0o700 });
+  const port = String(portNumber);
+  const child = run(name, 'redis-server', [
+    '--port',
+    port,
+    '--bind',
+    '127.0.0.1',
+    ...persistence,
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+  ]);
+  await waitForRedis(child, portNumber).catch((error: Error) =>
+    fail(`${error.message}; is port ${port} taken? (set ${variables})`),
+  );
+  return `redis://127.0.0.1:${port}`;
+}
+
 async function main() {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   if (major < 20 || (major === 20 && minor < 19))
@@ -236,18 +262,9 @@ async function main() {
   if (keysInit.status !== 0) fail('the organisation keys could not be created');
 
   // Redis: ours, with AOF, unless one is given.
-  let redisUrl = config.REDIS_URL;
-  if (!redisUrl) {
-    if (spawnSync('redis-server', ['--version']).error) {
-      fail('redis-server is not installed: sudo apt-get install -y redis-server (or set REDIS_URL)');
-    }
-    mkdirSync(`${dataDir}/redis`, { recursive: true, mode: 0o700 });
-    const port = String(config.TINBAO_REDIS_PORT);
-    const redis = run('redis', 'redis-server', [
-      '--port',
-      port,
-      '--bind',
-      '127.0.0.1',
+  const redisUrl =
+    config.REDIS_URL ??
+    (await startRedis('redis', config.TINBAO_REDIS_PORT, 'TINBAO_REDIS_PORT or REDIS_URL', [
       '--dir',
       `${dataDir}/redis`,
       '--appendonly',
@@ -256,44 +273,17 @@ async function main() {
       'everysec',
       '--save',
       '',
-      '--daemonize',
-      'no',
-      '--loglevel',
-      'warning',
-    ]);
-    await waitForRedis(redis, Number(port)).catch((error: Error) =>
-      fail(`${error.message}; is port ${port} taken? (set TINBAO_REDIS_PORT or REDIS_URL)`),
-    );
-    redisUrl = `redis://127.0.0.1:${port}`;
-  }
-
+    ]));
   // Drafts: a second redis-server that writes nothing to disk, so a sent or cancelled draft
   // leaves no copy in any file (the queue's AOF keeps every write it ever saw).
-  let draftRedisUrl = config.DRAFT_REDIS_URL;
-  if (!draftRedisUrl) {
-    if (spawnSync('redis-server', ['--version']).error) {
-      fail('redis-server is not installed: sudo apt-get install -y redis-server (or set DRAFT_REDIS_URL)');
-    }
-    const port = String(config.TINBAO_DRAFT_REDIS_PORT);
-    const drafts = run('redis-drafts', 'redis-server', [
-      '--port',
-      port,
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--daemonize',
-      'no',
-      '--loglevel',
-      'warning',
-    ]);
-    await waitForRedis(drafts, Number(port)).catch((error: Error) =>
-      fail(`${error.message}; is port ${port} taken? (set TINBAO_DRAFT_REDIS_PORT or DRAFT_REDIS_URL)`),
-    );
-    draftRedisUrl = `redis://127.0.0.1:${port}`;
-  }
+  const draftRedisUrl =
+    config.DRAFT_REDIS_URL ??
+    (await startRedis(
+      'redis-drafts',
+      config.TINBAO_DRAFT_REDIS_PORT,
+      'TINBAO_DRAFT_REDIS_PORT or DRAFT_REDIS_URL',
+      ['--save', '', '--appendonly', 'no'],
+    ));
 
   // The moderation UI, built on first start and again after a change to its sources.
   try {

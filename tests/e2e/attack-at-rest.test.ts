@@ -40,41 +40,54 @@ interface Chat {
   waitFor(pattern: RegExp): Promise<string>;
 }
 
-function telegramChat(url: string, chatId: number): Chat {
-  const client = createEmulatorClient(url);
-  let lastSeen = 0;
+/** A chat on an emulator: `send` returns the sequence number of the resident's message, `after` the bot's texts after a number. */
+function emulatedChat(
+  id: string,
+  send: (text: string) => Promise<number>,
+  after: (seen: number) => Promise<{ seq: number; text: string }[]>,
+): Chat {
+  let seen = 0;
   return {
-    ids: [String(chatId)],
-    send: (text) => client.sendText(chatId, text).then(() => undefined),
+    ids: [id],
+    async send(text) {
+      seen = Math.max(seen, await send(text));
+    },
     async waitFor(pattern) {
       for (;;) {
-        const messages = await client.waitForMessages(chatId, { after: lastSeen, timeoutMs: 120_000 });
-        lastSeen = messages.at(-1)?.message_id ?? lastSeen;
-        const found = messages.map((message) => message.text ?? '').find((text) => pattern.test(text));
-        if (found) return found;
+        const messages = await after(seen);
+        seen = messages.at(-1)?.seq ?? seen;
+        const found = messages.find((message) => pattern.test(message.text));
+        if (found) return found.text;
       }
     },
   };
 }
 
+function telegramChat(url: string, chatId: number): Chat {
+  const client = createEmulatorClient(url);
+  return emulatedChat(
+    String(chatId),
+    // Telegram numbers the bot's messages apart from the resident's: wait from the last bot message seen.
+    (text) => client.sendText(chatId, text).then(() => 0),
+    async (seen) =>
+      (await client.waitForMessages(chatId, { after: seen, timeoutMs: 120_000 })).map((message) => ({
+        seq: message.message_id,
+        text: message.text ?? '',
+      })),
+  );
+}
+
 function zaloChat(url: string, chatId: string): Chat {
   const client = createZaloEmulatorClient(url);
-  let lastSeq = 0;
-  return {
-    ids: [chatId],
-    async send(text) {
-      const sent = await client.sendText(chatId, text);
-      lastSeq = Math.max(lastSeq, sent.seq);
-    },
-    async waitFor(pattern) {
-      for (;;) {
-        const messages = await client.waitForMessages(chatId, { after: lastSeq, timeoutMs: 120_000 });
-        lastSeq = messages.at(-1)?.seq ?? lastSeq;
-        const found = messages.map((message) => message.text ?? '').find((text) => pattern.test(text));
-        if (found) return found;
-      }
-    },
-  };
+  return emulatedChat(
+    chatId,
+    async (text) => (await client.sendText(chatId, text)).seq,
+    async (seen) =>
+      (await client.waitForMessages(chatId, { after: seen, timeoutMs: 120_000 })).map((message) => ({
+        seq: message.seq,
+        text: message.text ?? '',
+      })),
+  );
 }
 
 /** A whole tip (or, abandoned, up to the description), typed as a resident types it on either channel. */
