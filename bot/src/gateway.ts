@@ -58,6 +58,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const photos = createPhotoStore(crypto);
   const submit: SubmitDeps = {
     redis: deps.redis,
+    volatileRedis: deps.draftRedis ?? deps.redis,
     redisPrefix: deps.redisPrefix,
     intakeQueue: deps.intakeQueue,
     orgPublicKey: deps.orgPublicKey,

@@ -82,7 +82,13 @@ const gateway = createGateway({
     : {}),
 });
 
-const adapterDeps = { redis, redisPrefix: config.REDIS_PREFIX, pseudonyms: gateway.pseudonyms, logger };
+// Adapters keep only deduplication marks and the group guard: with the drafts, never on disk.
+const adapterDeps = {
+  redis: draftRedis,
+  redisPrefix: config.REDIS_PREFIX,
+  pseudonyms: gateway.pseudonyms,
+  logger,
+};
 const adapters: ChannelAdapter[] = [];
 let telegram: TelegramAdapter | undefined;
 if (config.TELEGRAM_BOT_TOKEN) {

@@ -206,14 +206,14 @@ export function createConversation(deps: ConversationDeps): Conversation {
             result: { kind: 'not_configured' },
           };
         const limiter = {
-          redis: deps.submit.redis,
+          redis: deps.submit.volatileRedis,
           redisPrefix: deps.submit.redisPrefix,
           pseudonyms: deps.submit.pseudonyms,
         };
         if (await isStatusLookupLimited(limiter, who)) return { kind: 'status-limited' };
         // The API limits by this keyed hash instead of the bot's IP, which every resident shares.
         const result = await deps.statusLookup(effect.receiptCode, {
-          resident: await deps.submit.pseudonyms.of(statusResidentScope(who), who.userId),
+          resident: await deps.submit.pseudonyms.hard(statusResidentScope(who), who.userId),
         });
         deps.logger.info({ channel: who.channel, result: result.kind }, 'receipt status looked up');
         return { kind: 'status-result', receiptCode: effect.receiptCode, result };

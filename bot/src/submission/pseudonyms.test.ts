@@ -35,6 +35,11 @@ describe('pseudonyms of platform ids', () => {
       reporterPepper: createReporterPepperInMemory(),
     });
     expect(await other.of('zalo-chat', 'zc-1234')).not.toBe(chat);
+    // The argon2id-rooted name of the same id and scope is another name again, and stable.
+    const hard = await pseudonyms.hard('zalo-chat', 'zc-1234');
+    expect(hard).not.toBe(chat);
+    expect(await pseudonyms.hard('zalo-chat', 'zc-1234')).toBe(hard);
+    expect(await other.hard('zalo-chat', 'zc-1234')).not.toBe(hard);
   });
 
   it('gives one resident the same reporter pseudonym within a month and unrelated ones in two months', async () => {

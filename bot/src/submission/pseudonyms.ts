@@ -2,16 +2,23 @@ import { type Argon2Cost, type Argon2Pool, argon2Limits, getSodium } from '@tinb
 import type { ReporterPepper } from './reporter-pepper';
 
 /**
- * Keyed names of platform ids: draft names, rate-limit keys, the group guard, and the sealed
- * "same reporter" pseudonym. Whoever holds the gateway's pepper could once invert them by
- * trying every id (Telegram user ids span about 2³³: seconds at a fast hash). Now each id
- * first goes through argon2id (64 MiB, 65–100 ms a guess, on a worker thread), once per
- * conversation: the root is cached in memory only, never stored. Every name is then a fast
- * keyed hash of that root and its scope, so one conversation pays for argon2id once.
+ * Keyed names of platform ids. Whoever holds the gateway's pepper can invert a fast keyed hash
+ * by trying every id (Telegram user ids span about 2³³: hours on one core). Two kinds:
+ *
+ * - `of`: names that live only in the memory-only drafts Redis (draft names, rate-limit
+ *   counters, the group guard) and vanish with it. No copy at rest holds them, so a fast keyed
+ *   hash does; a memory-hard one would cost every new conversation ≥ 50 ms of CPU, and measured
+ *   here that left 1,000 residents arriving within a minute without a first answer.
+ * - `hard` and `reporter`: names that leave the gateway (the sealed reporter pseudonym, the
+ *   status look-up id the API counts by). Each id first goes through argon2id (64 MiB, 65–100 ms
+ *   a guess, on a worker thread), once per conversation, the root cached in memory only; every
+ *   name is then a fast keyed hash of that root and its scope.
  */
 export interface Pseudonyms {
-  /** The name of a platform id for one use (`telegram-chat`, `zalo-rate`…). */
+  /** A name of a platform id kept only in the memory-only Redis (`telegram-chat`, `zalo-rate`…). */
   of(scope: string, platformId: string): Promise<string>;
+  /** A name of a platform id that may reach a disk: argon2id-rooted. */
+  hard(scope: string, platformId: string): Promise<string>;
   /**
    * The pseudonym sealed in the tip: equal for one resident's tips within one period (a month
    * by default), unrelated across periods, because the period's pepper is random and replaced.
@@ -63,6 +70,12 @@ export function createPseudonyms(deps: PseudonymDeps): Pseudonyms {
 
   return {
     async of(scope, platformId) {
+      const sodium = await getSodium();
+      return Buffer.from(sodium.crypto_generichash(16, `${scope}:${platformId}`, deps.pepper)).toString(
+        'base64url',
+      );
+    },
+    async hard(scope, platformId) {
       const [sodium, root] = await Promise.all([getSodium(), rootOf(platformId)]);
       return Buffer.from(sodium.crypto_generichash(16, scope, root)).toString('base64url');
     },

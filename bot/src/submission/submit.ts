@@ -21,6 +21,8 @@ export const TIPS_PER_HOUR = 5;
 export interface SubmitDeps {
   /** Fails fast while Redis is down (no offline queue), so the resident is answered at once. */
   redis: Redis;
+  /** Counters named by keyed hashes of platform ids: the memory-only drafts Redis, never a disk. */
+  volatileRedis: Redis;
   redisPrefix: string;
   intakeQueue: Queue<StoreTipJob>;
   orgPublicKey: Uint8Array;
@@ -51,13 +53,13 @@ const rateKey = async (deps: SubmitDeps, who: Resident) =>
   `${deps.redisPrefix}:bot:rate:${await deps.pseudonyms.of(`${who.scope}-rate`, who.userId)}`;
 
 export async function isRateLimited(deps: SubmitDeps, who: Resident): Promise<boolean> {
-  const count = Number((await deps.redis.get(await rateKey(deps, who))) ?? '0');
+  const count = Number((await deps.volatileRedis.get(await rateKey(deps, who))) ?? '0');
   return count >= TIPS_PER_HOUR;
 }
 
 export async function countSubmission(deps: SubmitDeps, who: Resident): Promise<void> {
   const key = await rateKey(deps, who);
-  await deps.redis.multi().incr(key).expire(key, 3600, 'NX').exec();
+  await deps.volatileRedis.multi().incr(key).expire(key, 3600, 'NX').exec();
 }
 
 /** Gives the draft its tip id and receipt code once; a retry after a failure reuses them. */
