@@ -1,5 +1,5 @@
 import type { StaffRole } from '@tinbao/shared/api/auth';
-import { STAFF_ROLE_VALUES, USERNAME_PATTERN } from '@tinbao/shared/api/auth';
+import { STAFF_ROLES, USERNAME_PATTERN } from '@tinbao/shared/api/auth';
 import type { CreateUserResponse, ResetPasswordResponse, StaffUser } from '@tinbao/shared/api/users';
 import { type FormEvent, useState } from 'react';
 import { ProvinceField } from '../admin-units/ProvinceCommuneFields';
@@ -348,7 +348,7 @@ function RoleField({ value, onChange }: { value: StaffRole; onChange(role: Staff
     <Field label={t.admin.role}>
       {(id) => (
         <select id={id} value={value} onChange={(event) => onChange(event.target.value as StaffRole)}>
-          {STAFF_ROLE_VALUES.map((role) => (
+          {STAFF_ROLES.map((role) => (
             <option key={role} value={role}>
               {t.roles[role]}
             </option>

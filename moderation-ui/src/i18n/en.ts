@@ -1,4 +1,5 @@
-import type { Messages } from './vi';
+import type { ApiErrorCode } from '@tinbao/shared/api/errors';
+import { type Messages, per } from './vi';
 
 /** English, the second language. Same shape as `vi.ts`. */
 export const en: Messages = {
@@ -68,7 +69,24 @@ export const en: Messages = {
     invalidField: (field: string) => `The field “${field}” is not valid. Please check it.`,
     pageNotFound: 'This page does not exist.',
     conflictGeneric: 'The data changed or already exists. Reload the page and try again.',
-    codes: {
+    codes: per<ApiErrorCode>()({
+      invalid_request: null,
+      same_password: 'The new password must differ from the current one.',
+      unknown_province: 'The chosen province was not found.',
+      unauthorized: null,
+      invalid_credentials: null,
+      invalid_challenge: null,
+      forbidden: null,
+      not_found: null,
+      illegal_transition: null,
+      version_conflict: null,
+      already_routed: null,
+      already_acknowledged: null,
+      not_acknowledged: null,
+      outcome_already_reported: null,
+      not_open: null,
+      rate_limited: null,
+      internal_error: null,
       username_taken: 'This username is already in use. Choose another.',
       unit_code_taken: 'A unit with this code exists. Choose another code.',
       cannot_change_own_account: 'You cannot change your own role or disable yourself.',
@@ -79,7 +97,7 @@ export const en: Messages = {
       csrf_failed: 'The session is no longer valid. Reload the page and try again.',
       payload_too_large: 'The data sent is too large.',
       decryption_failed: 'The tip could not be decrypted. Tell an administrator.',
-    } as Record<string, string>,
+    }),
     fallback: {
       user: 'The account could not be saved. Please try again.',
       unit: 'The unit could not be saved. Please try again.',

@@ -1,4 +1,5 @@
 import type { StatsResponse } from '@tinbao/shared/api/stats';
+import { type TipOutcome, TipOutcomeSchema } from '@tinbao/shared/api/tips';
 import { type FormEvent, useState } from 'react';
 import { ProvinceField } from '../admin-units/ProvinceCommuneFields';
 import { useProvinces } from '../admin-units/use-communes';
@@ -50,7 +51,7 @@ export function StatsPage() {
 
   // Figures of an earlier query never stay on screen under an error.
   const data = stats.error ? undefined : stats.data;
-  const outcomes: Partial<Record<string, number>> = data?.outcomes ?? {};
+  const outcomes: Partial<Record<TipOutcome, number>> = data?.outcomes ?? {};
   return (
     <>
       <PageTitle
@@ -185,10 +186,9 @@ export function StatsPage() {
               <h2 id="outcomes">{t.stats.outcomes}</h2>
               <Chart
                 title={t.stats.outcomes}
-                rows={Object.entries(outcomes).map(([key, value]) => ({
-                  label: t.outcome[key] ?? key,
-                  value: value ?? 0,
-                }))}
+                rows={TipOutcomeSchema.options
+                  .filter((key) => key in outcomes)
+                  .map((key) => ({ label: t.outcome[key], value: outcomes[key] ?? 0 }))}
                 testId="chart-outcomes"
               />
             </section>

@@ -336,7 +336,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
         open={dialog === 'extend'}
         onClose={() => setDialog(null)}
         onSubmit={async (days, reason) => {
-          const result = await tipsApi.extendDeadline(id, days, reason, tip.version);
+          const result = await tipsApi.extendDeadline(id, { days, reason, version: tip.version });
           applyResult({ tip: result.tip });
           detail.reload();
           setDialog(null);
