@@ -1,8 +1,10 @@
 import type { TipAction, TipDetailResponse, TipTransitionRequest } from '@tinbao/shared/api/tips';
 import { useRef, useState } from 'react';
 import { ApiError } from '../api/client';
+import { actorOf } from '../auth/permissions';
 import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
+import { AsyncCard } from '../layout/async';
 import { Link } from '../layout/router';
 import {
   Button,
@@ -21,17 +23,8 @@ import { TipNotes } from './TipNotes';
 import { TipPhotos } from './TipPhotos';
 import { TipTimeline } from './TipTimeline';
 import { tipsApi } from './tips-api';
+import { visibleTipActions } from './visible-actions';
 
-const ACTION_ORDER: TipAction[] = [
-  'start_review',
-  'validate',
-  'route',
-  'acknowledge',
-  'report_outcome',
-  'mark_duplicate',
-  'reject',
-  'close',
-];
 const ACTION_LABEL_KEY: Record<TipAction, string> = {
   start_review: 'in_review',
   validate: 'validated',
@@ -42,7 +35,6 @@ const ACTION_LABEL_KEY: Record<TipAction, string> = {
   report_outcome: 'outcome_reported',
   close: 'closed',
 };
-const OPEN_FOR_EXTENSION = new Set(['new', 'in_review', 'validated', 'routed', 'acknowledged']);
 
 /**
  * One tip: its decrypted content (held in this component's state only, gone when it
@@ -81,7 +73,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
         <ErrorNotice error={detail.error} onRetry={detail.reload} />
       </>
     );
-  const { tip, content, allowedActions, deadlineExtensions } = detail.data;
+  const { tip, content, deadlineExtensions } = detail.data;
 
   const applyResult = (
     update: Pick<TipDetailResponse, 'tip'> & Partial<Pick<TipDetailResponse, 'allowedActions'>>,
@@ -138,7 +130,8 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
     else setDialog(action);
   };
 
-  const actions = ACTION_ORDER.filter((action) => allowedActions.includes(action));
+  const visible = visibleTipActions(actorOf(user), detail.data);
+  const actions = visible.filter((action): action is TipAction => action !== 'extend_deadline');
   const location = content.location;
 
   return (
@@ -243,11 +236,10 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
             <h3>{t.tip.photos}</h3>
             <TipPhotos photos={content.photos} />
           </section>
-          <section className="card" aria-labelledby="notes-title">
-            <h2 id="notes-title">{t.tip.notes}</h2>
-            {notes.data ? (
+          <AsyncCard state={notes} title={t.tip.notes} titleId="notes-title">
+            {(data) => (
               <TipNotes
-                notes={notes.data.notes}
+                notes={data.notes}
                 onAdd={async (body) => {
                   const created = await tipsApi.addNote(id, body);
                   notes.setData((current) =>
@@ -256,10 +248,8 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
                   timeline.reload();
                 }}
               />
-            ) : (
-              <ErrorNotice error={notes.error} onRetry={notes.reload} />
             )}
-          </section>
+          </AsyncCard>
         </div>
         <aside>
           <section className="card" aria-labelledby="deadline-title" data-testid="tip-deadline">
@@ -277,7 +267,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
                 ))}
               </ul>
             ) : null}
-            {!officer && OPEN_FOR_EXTENSION.has(tip.status) ? (
+            {visible.includes('extend_deadline') ? (
               <Button onClick={() => setDialog('extend')} data-testid="extend-deadline">
                 {t.tip.extend}
               </Button>
@@ -304,16 +294,9 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
               </ul>
             )}
           </section>
-          <section className="card" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">{t.tip.timeline}</h2>
-            {timeline.data ? (
-              <TipTimeline events={timeline.data.events} />
-            ) : timeline.error ? (
-              <ErrorNotice error={timeline.error} onRetry={timeline.reload} />
-            ) : (
-              <Loading />
-            )}
-          </section>
+          <AsyncCard state={timeline} title={t.tip.timeline} titleId="timeline-title">
+            {(data) => (data ? <TipTimeline events={data.events} /> : null)}
+          </AsyncCard>
         </aside>
       </div>
 
