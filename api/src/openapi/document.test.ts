@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkflowHarness, type WorkflowHarness } from '../tips/test-harness';
+import { describe, expect, it } from 'vitest';
+import { useWorkflowHarness } from '../tips/test-harness';
 
-let h: WorkflowHarness;
-
-beforeAll(async () => {
-  h = await createWorkflowHarness('postgres');
-});
-afterAll(async () => {
-  await h?.destroy();
-});
+const h = useWorkflowHarness('postgres');
 
 describe('API docs', () => {
   it('serves an OpenAPI document with every operation, and a plain HTML list', async () => {

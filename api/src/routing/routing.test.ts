@@ -1,23 +1,16 @@
 import type { Actor } from '@tinbao/shared/permissions/index';
 import type { Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tips } from '../platform/schema';
 import { PRIORITY } from '../tips/priority';
-import { COMMUNE_A, createWorkflowHarness, type WorkflowHarness } from '../tips/test-harness';
+import { COMMUNE_A, useWorkflowHarness } from '../tips/test-harness';
 import { createTestTip } from '../tips/testing';
 import { createTriageTipProcessor } from '../tips/triage-worker';
 import { createUnit } from '../units/service';
 import { createRoutingRule, setBorderCommune } from './service';
 
-let h: WorkflowHarness;
-
-beforeAll(async () => {
-  h = await createWorkflowHarness('postgres');
-});
-afterAll(async () => {
-  await h?.destroy();
-});
+const h = useWorkflowHarness('postgres');
 
 describe('routing', () => {
   it('proposes the commune police, a border guard station for a border commune, and rule units', async () => {

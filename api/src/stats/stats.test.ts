@@ -1,17 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditEvents } from '../platform/schema';
-import { COMMUNE_A, createWorkflowHarness, type WorkflowHarness } from '../tips/test-harness';
+import { COMMUNE_A, useWorkflowHarness } from '../tips/test-harness';
 import { createTestTip } from '../tips/testing';
 
-let h: WorkflowHarness;
-
-beforeAll(async () => {
-  h = await createWorkflowHarness('postgres');
-});
-afterAll(async () => {
-  await h?.destroy();
-});
+const h = useWorkflowHarness('postgres');
 
 describe('statistics and the public receipt status', () => {
   it('counts from clear fields, reports outcomes and medians, exports CSV as an audited event', async () => {

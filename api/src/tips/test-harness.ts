@@ -5,6 +5,7 @@ import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing
 import { asc, like } from 'drizzle-orm';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../app';
 import { type AuthHarness, createAuthHarness } from '../auth/test-harness';
 import { createTestUser, loginAgent, type TestAgent, type TestUser } from '../auth/testing';
@@ -178,4 +179,24 @@ export async function createServiceHarness(engine: Engine): Promise<ServiceHarne
       await database.destroy();
     },
   };
+}
+
+/**
+ * The test file's workflow harness: created before its tests and destroyed after them. The
+ * object returned stands for it, so tests write `h.agents.admin` as with their own `let h`.
+ */
+export function useWorkflowHarness(engine: Engine): WorkflowHarness {
+  let current: WorkflowHarness | undefined;
+  beforeAll(async () => {
+    current = await createWorkflowHarness(engine);
+  });
+  afterAll(async () => {
+    await current?.destroy();
+  });
+  return new Proxy({} as WorkflowHarness, {
+    get: (_target, key) => {
+      if (!current) throw new Error('the workflow harness exists inside tests only (after beforeAll)');
+      return current[key as keyof WorkflowHarness];
+    },
+  });
 }

@@ -1,5 +1,5 @@
 import type { ApiErrorCode } from '@tinbao/shared/api/errors';
-import { type Messages, per } from './vi';
+import { DECIDED_BY_STATUS, type Messages, per } from './vi';
 
 /** English, the second language. Same shape as `vi.ts`. */
 export const en: Messages = {
@@ -70,23 +70,9 @@ export const en: Messages = {
     pageNotFound: 'This page does not exist.',
     conflictGeneric: 'The data changed or already exists. Reload the page and try again.',
     codes: per<ApiErrorCode>()({
-      invalid_request: null,
+      ...DECIDED_BY_STATUS,
       same_password: 'The new password must differ from the current one.',
       unknown_province: 'The chosen province was not found.',
-      unauthorized: null,
-      invalid_credentials: null,
-      invalid_challenge: null,
-      forbidden: null,
-      not_found: null,
-      illegal_transition: null,
-      version_conflict: null,
-      already_routed: null,
-      already_acknowledged: null,
-      not_acknowledged: null,
-      outcome_already_reported: null,
-      not_open: null,
-      rate_limited: null,
-      internal_error: null,
       username_taken: 'This username is already in use. Choose another.',
       unit_code_taken: 'A unit with this code exists. Choose another code.',
       cannot_change_own_account: 'You cannot change your own role or disable yourself.',

@@ -1,8 +1,35 @@
 import type { Channel, ObservedWhen, TipCategory, TipStatus, VenueType } from '@tinbao/shared';
-import type { ApiErrorCode } from '@tinbao/shared/api/errors';
+import { type ApiErrorCode, TIP_CONFLICT_CODES, type TipConflictCode } from '@tinbao/shared/api/errors';
 import type { RejectReason, TipOutcome } from '@tinbao/shared/api/tips';
 import type { UnitKind } from '@tinbao/shared/api/units';
 import type { StaffRole } from '@tinbao/shared/permissions/index';
+
+/**
+ * The API's codes whose message the status and the page decide (the tip-conflict text, the
+ * refused field, the page's fallback), in every language.
+ */
+export const DECIDED_BY_STATUS = {
+  invalid_request: null,
+  unauthorized: null,
+  invalid_credentials: null,
+  invalid_challenge: null,
+  forbidden: null,
+  not_found: null,
+  ...Object.fromEntries(TIP_CONFLICT_CODES.map((code) => [code, null])),
+  rate_limited: null,
+  internal_error: null,
+} as Record<
+  | TipConflictCode
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'invalid_credentials'
+  | 'invalid_challenge'
+  | 'forbidden'
+  | 'not_found'
+  | 'rate_limited'
+  | 'internal_error',
+  null
+>;
 
 /** A table with one entry per value of a shared enum: a value without its entry does not compile. */
 export const per =
@@ -82,28 +109,11 @@ export const vi = {
     invalidField: (field: string) => `Dữ liệu chưa hợp lệ ở trường “${field}”. Vui lòng kiểm tra lại.`,
     pageNotFound: 'Trang không tồn tại.',
     conflictGeneric: 'Dữ liệu đã bị thay đổi hoặc trùng với dữ liệu có sẵn. Tải lại trang rồi thử lại.',
-    /**
-     * Messages by the API's error code, every code listed; null: the status and the page
-     * decide (the tip-conflict text, the refused field, the page's fallback).
-     */
+    /** Messages by the API's error code, every code listed (null: DECIDED_BY_STATUS). */
     codes: per<ApiErrorCode>()({
-      invalid_request: null,
+      ...DECIDED_BY_STATUS,
       same_password: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
       unknown_province: 'Không tìm thấy tỉnh/thành phố đã chọn.',
-      unauthorized: null,
-      invalid_credentials: null,
-      invalid_challenge: null,
-      forbidden: null,
-      not_found: null,
-      illegal_transition: null,
-      version_conflict: null,
-      already_routed: null,
-      already_acknowledged: null,
-      not_acknowledged: null,
-      outcome_already_reported: null,
-      not_open: null,
-      rate_limited: null,
-      internal_error: null,
       username_taken: 'Tên đăng nhập này đã được dùng. Chọn tên khác.',
       unit_code_taken: 'Mã đơn vị này đã tồn tại. Chọn mã khác.',
       cannot_change_own_account: 'Bạn không thể tự đổi vai trò hoặc tự khóa tài khoản của mình.',

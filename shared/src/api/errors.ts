@@ -2,6 +2,18 @@ import { z } from 'zod';
 import { TipStatusSchema } from '../tips/schemas';
 import { TipActionSchema } from './tips';
 
+/** The 409 codes of the tips workflow: their body carries the tip's status and what is allowed now. */
+export const TIP_CONFLICT_CODES = [
+  'illegal_transition',
+  'version_conflict',
+  'already_routed',
+  'already_acknowledged',
+  'not_acknowledged',
+  'outcome_already_reported',
+  'not_open',
+] as const;
+export type TipConflictCode = (typeof TIP_CONFLICT_CODES)[number];
+
 /**
  * Every error code the API answers with, declared once: the API's AppError takes only these
  * and the UI translates each of them (its message table is typed by this enum, so a new code
@@ -25,15 +37,8 @@ export const ApiErrorCodeSchema = z.enum([
   'password_change_required',
   // 404
   'not_found',
-  // 409: tips workflow (with status and allowed actions)
-  'illegal_transition',
-  'version_conflict',
-  'already_routed',
-  'already_acknowledged',
-  'not_acknowledged',
-  'outcome_already_reported',
-  'not_open',
-  // 409: accounts and units
+  // 409: the tips workflow (with status and allowed actions), accounts and units
+  ...TIP_CONFLICT_CODES,
   'username_taken',
   'cannot_change_own_account',
   'unit_code_taken',
@@ -44,18 +49,6 @@ export const ApiErrorCodeSchema = z.enum([
   'internal_error',
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
-
-/** The 409 codes of the tips workflow: their body carries the tip's status and what is allowed now. */
-export const TIP_CONFLICT_CODES = [
-  'illegal_transition',
-  'version_conflict',
-  'already_routed',
-  'already_acknowledged',
-  'not_acknowledged',
-  'outcome_already_reported',
-  'not_open',
-] as const satisfies readonly ApiErrorCode[];
-export type TipConflictCode = (typeof TIP_CONFLICT_CODES)[number];
 
 /** Every error body of the API. */
 export const ApiErrorSchema = z.object({
