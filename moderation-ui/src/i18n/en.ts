@@ -374,7 +374,7 @@ export const en: Messages = {
     notificationTargets: 'Where notifications go',
     notificationTargetsHint: 'When a case is routed to the unit, it is told here (with no tip content).',
     noNotificationTargets: 'No notification target: the unit is not told when a case arrives.',
-    notificationChannel: { telegram: 'Telegram group' } as Record<string, string>,
+    notificationChannel: { telegram: 'Telegram group' },
     removeNotificationTarget: (channel: string, address: string) => `Remove ${channel} ${address}`,
     telegramGroupIdLabel: 'Telegram group id',
     telegramGroupHint: "The unit's Telegram group id, like -100…; add the TinBao bot to the group first.",

@@ -2,6 +2,7 @@ import type { Channel, ObservedWhen, TipCategory, TipStatus, VenueType } from '@
 import { type ApiErrorCode, TIP_CONFLICT_CODES, type TipConflictCode } from '@tinbao/shared/api/errors';
 import type { RejectReason, TipOutcome } from '@tinbao/shared/api/tips';
 import type { UnitKind } from '@tinbao/shared/api/units';
+import type { NotificationChannel } from '@tinbao/shared/notifications/targets';
 import type { StaffRole } from '@tinbao/shared/permissions/index';
 
 /**
@@ -417,7 +418,7 @@ export const vi = {
     notificationTargets: 'Nơi nhận thông báo',
     notificationTargetsHint: 'Khi có tin chuyển đến, đơn vị được báo ở đây (không kèm nội dung tin).',
     noNotificationTargets: 'Chưa có nơi nhận thông báo: đơn vị sẽ không được báo khi có tin mới.',
-    notificationChannel: { telegram: 'Nhóm Telegram' } as Record<string, string>,
+    notificationChannel: per<NotificationChannel>()({ telegram: 'Nhóm Telegram' }),
     removeNotificationTarget: (channel: string, address: string) => `Bỏ ${channel} ${address}`,
     telegramGroupIdLabel: 'ID nhóm Telegram',
     telegramGroupHint: 'ID nhóm Telegram của đơn vị, dạng -100…; thêm bot TinBao vào nhóm trước.',

@@ -16,13 +16,13 @@ import {
   PriorityBadge,
   StatusBadge,
 } from '../layout/ui';
-import { useApi } from '../layout/use-api';
 import { ActionDialog, ExtendDeadlineDialog } from './ActionDialogs';
 import { RoutingDialog } from './RoutingDialog';
 import { TipNotes } from './TipNotes';
 import { TipPhotos } from './TipPhotos';
 import { TipTimeline } from './TipTimeline';
 import { tipsApi } from './tips-api';
+import { useTipDetail } from './use-tip-detail';
 import { visibleTipActions } from './visible-actions';
 
 const ACTION_LABEL_KEY: Record<TipAction, string> = {
@@ -44,14 +44,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
   const { t, formatDateTime, formatDate } = useI18n();
   const user = useUser();
   const officer = user.role === 'unit_officer';
-  const detail = useApi((signal) => tipsApi.detail(id, signal), [id]);
-  // After the detail: opening the tip writes the decryption event the timeline should show.
-  const loadedVersion = detail.data?.tip.version;
-  const timeline = useApi(
-    (signal) => (loadedVersion === undefined ? Promise.resolve(undefined) : tipsApi.timeline(id, signal)),
-    [id, loadedVersion],
-  );
-  const notes = useApi((signal) => tipsApi.notes(id, signal), [id]);
+  const { detail, timeline, notes } = useTipDetail(id);
   const [dialog, setDialog] = useState<TipAction | 'extend' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(undefined);
