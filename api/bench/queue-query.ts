@@ -5,16 +5,17 @@
  *
  *   npm run bench -- queue-query        (TIPS=200000 for a quicker run)
  */
-import { createLogger, generateKeyPair, loadAdminUnits, type NotifyUnitJob } from '@tinbao/shared';
+import { createLogger, generateKeyPair, loadAdminUnits } from '@tinbao/shared';
 import { type TipListQueryInput, TipListQuerySchema } from '@tinbao/shared/api/tips';
-import type { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { seedAdminUnits } from '../src/admin-units/seed';
 import { openDatabase } from '../src/platform/db';
 import { createScratchPostgresDatabase, dropScratchPostgresDatabase } from '../src/platform/test-database';
 import type { Actor } from '../src/tips/access';
-import { countTips, listTips, type TipsDeps, tipListQuery } from '../src/tips/service';
+import type { TipsDeps } from '../src/tips/deps';
+import { tipListQuery } from '../src/tips/queue/repository';
+import { countTips, listTips } from '../src/tips/queue/service';
 
 const TOTAL = Number(process.env.TIPS ?? 1_000_000);
 const BATCH = 100_000;
@@ -103,10 +104,11 @@ async function main(): Promise<void> {
     ).rows[0] as { commune_code: string; province_code: string; unit_id: string };
 
     const orgKeys = await generateKeyPair();
+    // The queue emits no events: nothing subscribes here.
     const deps: TipsDeps = {
       db,
       orgKeys,
-      notifyQueue: { add: async () => undefined } as unknown as Pick<Queue<NotifyUnitJob>, 'add'>,
+      events: { emit: async () => {} },
       logger: createLogger({ name: 'bench', level: 'warn' }),
     };
     const moderator: Actor = {

@@ -13,11 +13,11 @@ import { seedAdminUnits } from './admin-units/seed';
 import { createApp } from './app';
 import type { ApiConfig } from './config';
 import type { ApiDeps } from './deps';
+import { featureRouters } from './features';
 import { resolveMasterKey } from './keys/master-key';
 import { type Database, openDatabase } from './platform/db';
 import { createQueues, type Queues } from './platform/queues';
 import { createRedis } from './platform/redis';
-import { featureRouters } from './routes';
 import { bootstrapFirstAdmin } from './users/bootstrap-admin';
 import { startWorkers } from './workers';
 

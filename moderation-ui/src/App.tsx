@@ -1,6 +1,7 @@
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { ChangePasswordPage } from './auth/ChangePasswordPage';
 import { LoginPage } from './auth/LoginPage';
+import { useCan } from './auth/permissions';
 import { CHANGE_PASSWORD_PATH, SessionProvider, useSession } from './auth/session';
 import { I18nProvider, useI18n } from './i18n/i18n';
 import { AppShell } from './layout/AppShell';
@@ -28,15 +29,10 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-function AuthenticatedRoutes({
-  role,
-  mustChangePassword,
-}: {
-  role: 'admin' | 'moderator' | 'unit_officer';
-  mustChangePassword: boolean;
-}) {
+function AuthenticatedRoutes({ mustChangePassword }: { mustChangePassword: boolean }) {
   const { pathname } = useLocation();
-  const staff = role === 'admin' || role === 'moderator';
+  // The pages follow the shared permission model, as the API does.
+  const can = useCan();
   const tipParams = matchPath('/tips/:id', pathname);
   const caseParams = matchPath('/inbox/:id', pathname);
   let page: ReactNode;
@@ -45,16 +41,18 @@ function AuthenticatedRoutes({
     page =
       pathname === CHANGE_PASSWORD_PATH ? <ChangePasswordPage /> : <Redirect to={CHANGE_PASSWORD_PATH} />;
   else if (pathname === CHANGE_PASSWORD_PATH) page = <ChangePasswordPage />;
-  else if (pathname === '/' || pathname === '/login') page = <Redirect to={staff ? '/tips' : '/inbox'} />;
-  else if (pathname === '/tips' && staff) page = <QueuePage />;
-  else if (tipParams && staff) page = <TipDetailPage key={tipParams.id} id={tipParams.id!} context="queue" />;
-  else if (pathname === '/inbox' && role === 'unit_officer') page = <InboxPage />;
-  else if (caseParams && role === 'unit_officer')
+  else if (pathname === '/' || pathname === '/login')
+    page = <Redirect to={can('tips.triage') ? '/tips' : '/inbox'} />;
+  else if (pathname === '/tips' && can('tips.triage')) page = <QueuePage />;
+  else if (tipParams && can('tips.triage'))
+    page = <TipDetailPage key={tipParams.id} id={tipParams.id!} context="queue" />;
+  else if (pathname === '/inbox' && can('tips.inbox')) page = <InboxPage />;
+  else if (caseParams && can('tips.inbox'))
     page = <TipDetailPage key={caseParams.id} id={caseParams.id!} context="inbox" />;
-  else if (pathname === '/stats' && staff) page = <StatsPage />;
-  else if (pathname === '/admin/users' && role === 'admin') page = <UsersPage />;
-  else if (pathname === '/admin/units' && role === 'admin') page = <UnitsPage />;
-  else if (pathname === '/admin/rules' && role === 'admin') page = <RoutingRulesPage />;
+  else if (pathname === '/stats' && can('stats.read')) page = <StatsPage />;
+  else if (pathname === '/admin/users' && can('users.manage')) page = <UsersPage />;
+  else if (pathname === '/admin/units' && can('units.manage')) page = <UnitsPage />;
+  else if (pathname === '/admin/rules' && can('routing.manage')) page = <RoutingRulesPage />;
   else page = <NotFound />;
   return (
     <AppShell>
@@ -71,7 +69,7 @@ function Routes() {
     if (pathname !== '/login') return <Redirect to="/login" />;
     return <LoginPage />;
   }
-  return <AuthenticatedRoutes role={state.user.role} mustChangePassword={state.user.mustChangePassword} />;
+  return <AuthenticatedRoutes mustChangePassword={state.user.mustChangePassword} />;
 }
 
 export function App() {

@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { AuditActorType } from '@tinbao/shared/api/tips';
+import type { Actor } from '@tinbao/shared/permissions/index';
 import { asc, desc, gt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../platform/db';
 import { auditEvents } from '../platform/schema';
@@ -8,7 +10,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 const AUDIT_CHAIN_LOCK = 72_430_002;
 
 export interface AuditEventInput {
-  actorType: 'system' | 'user' | 'resident';
+  actorType: AuditActorType;
   actorId?: string | null;
   action: string;
   subjectType?: string | null;
@@ -18,6 +20,14 @@ export interface AuditEventInput {
 }
 
 type AuditRow = typeof auditEvents.$inferSelect;
+
+/** Who made a change: a staff member (the one Actor type), or the operator at the command line. */
+export type ChangedBy = Actor | 'cli';
+
+/** The audit log's actor columns for whoever made a change. */
+export function auditActorOf(by: ChangedBy): Pick<AuditEventInput, 'actorType' | 'actorId'> {
+  return by === 'cli' ? { actorType: 'system', actorId: 'cli' } : { actorType: 'user', actorId: by.userId };
+}
 
 /** JSON with object keys sorted, so jsonb's key reordering cannot change a hash. */
 function canonicalJson(value: unknown): string {

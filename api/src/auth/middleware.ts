@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from '@tinbao/shared';
+import { type Actor, can, type Permission, type StaffRole } from '@tinbao/shared/permissions/index';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiConfig } from '../config';
 import type { Database } from '../platform/db';
@@ -15,16 +16,11 @@ import {
   touchSession,
 } from './sessions';
 
-export type StaffRole = 'admin' | 'moderator' | 'unit_officer';
+export type { StaffRole };
 
-/** Who is calling: set by `authenticate` in `res.locals.auth`. */
-export interface AuthContext {
-  userId: string;
+/** Who is calling (the shared Actor plus the session): set by `authenticate` in `res.locals.auth`. */
+export interface AuthContext extends Actor {
   username: string;
-  role: StaffRole;
-  unitId: string | null;
-  /** Moderators only: the one province they may see; null = nationwide. */
-  provinceCode: string | null;
   sessionId: string;
   /** The account has a temporary password: only ALLOWED_BEFORE_PASSWORD_CHANGE routes answer. */
   mustChangePassword: boolean;
@@ -118,12 +114,15 @@ export function authenticate(deps: AuthDeps): RequestHandler {
   };
 }
 
-/** 403 `forbidden` unless the caller has one of the roles. Use after `authenticate`. */
-export function requireRole(...roles: StaffRole[]): RequestHandler {
+/**
+ * 403 `forbidden` unless the caller's role holds the permission (the shared model, without a
+ * resource: the service checks the scope). Use after `authenticate`.
+ */
+export function requirePermission(permission: Permission): RequestHandler {
   return (_req, res, next) => {
     const auth = res.locals.auth as AuthContext | undefined;
     if (!auth) return next(unauthorized());
-    if (!roles.includes(auth.role)) return next(forbidden());
+    if (!can(auth, permission)) return next(forbidden());
     next();
   };
 }

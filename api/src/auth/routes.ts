@@ -8,12 +8,12 @@ import {
   SessionResponseSchema,
 } from '@tinbao/shared/api/auth';
 import { eq } from 'drizzle-orm';
-import { type Request, Router } from 'express';
+import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import { appendAuditEvent } from '../audit/audit-log';
-import { type AnyRouteSpec, defineRoute, mountRoutes } from '../openapi/route-spec';
+import { type AnyRouteSpec, defineRoute } from '../openapi/route-spec';
 import { AppError, tooManyRequests, unauthorized } from '../platform/errors';
-import { STAFF_ROLES, users } from '../platform/schema';
+import { users } from '../platform/schema';
 import { dummyHashOf } from './passwords';
 import { LoginRateLimiter } from './rate-limit';
 import {
@@ -35,7 +35,7 @@ export interface AuthRouterDeps extends LoginServiceDeps {
 const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /**
- * /api/v1/auth as route specs (mounted by `authRouter`, listed in the OpenAPI document):
+ * /api/v1/auth as route specs (mounted and documented through api/src/features.ts):
  * login (password → TOTP or enrolment → session cookie), logout, me, password. Login steps
  * need no session and no CSRF token (there is none yet); SameSite=Strict and JSON-only
  * bodies keep other sites from posting them.
@@ -54,7 +54,6 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
     if (await limiter.isBlocked(ip)) throw tooManyRequests('too many failed logins from this address');
     return ip;
   };
-  const allStaff = STAFF_ROLES;
 
   const secondFactor = (purpose: 'totp' | 'enroll') =>
     defineRoute<undefined, undefined, typeof LoginTotpRequestSchema, true>({
@@ -66,7 +65,7 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
           ? 'Second login step: the 6-digit TOTP code; sets the session cookie (tinbao_session)'
           : 'First login of an account without TOTP: the first code of the new secret enrols it; sets the session cookie',
       tag: 'auth',
-      roles: 'public',
+      permission: 'public',
       body: purpose === 'totp' ? LoginTotpRequestSchema : LoginEnrollRequestSchema,
       response: SessionResponseSchema,
       handler: async ({ body, req, res }) => {
@@ -90,7 +89,7 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       summary:
         'First login step: username and password → a challenge for the TOTP step (or enrolment data). Any failure: 401 invalid_credentials',
       tag: 'auth',
-      roles: 'public',
+      permission: 'public',
       body: LoginRequestSchema,
       response: LoginResponseSchema,
       handler: async ({ body, req }) => {
@@ -112,7 +111,7 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       operationId: 'logout',
       summary: 'Ends the session (the row is deleted, the cookie cleared)',
       tag: 'auth',
-      roles: allStaff,
+      permission: 'session.self',
       response: LogoutResponseSchema,
       handler: async ({ auth, res }) => {
         await deps.database.db.transaction(async (tx) => {
@@ -135,7 +134,7 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       operationId: 'me',
       summary: 'The signed-in user and the CSRF token of the session; 401 without a session',
       tag: 'auth',
-      roles: allStaff,
+      permission: 'session.self',
       response: SessionResponseSchema,
       handler: async ({ auth, res }) => {
         const [user] = await deps.database.db.select().from(users).where(eq(users.id, auth.userId)).limit(1);
@@ -154,7 +153,7 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       summary:
         'Changes the own password (12+ characters, not containing the username, different from the current one); clears mustChangePassword; ends the other sessions',
       tag: 'auth',
-      roles: allStaff,
+      permission: 'session.self',
       body: ChangePasswordRequestSchema,
       response: LogoutResponseSchema,
       handler: async ({ auth, body, req }) => {
@@ -171,10 +170,4 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       },
     }),
   ];
-}
-
-export function authRouter(deps: AuthRouterDeps): Router {
-  const router = Router();
-  mountRoutes(router, authRouteSpecs(deps), deps);
-  return router;
 }

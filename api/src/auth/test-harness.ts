@@ -3,16 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from '@tinbao/shared';
 import { createLogCapture } from '@tinbao/shared/testing/log-capture';
 import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
-import type { Express } from 'express';
+import { type Express, Router } from 'express';
 import type { Redis } from 'ioredis';
 import { createApp } from '../app';
 import { type ApiConfig, ApiConfigSchema } from '../config';
+import { mountRoutes } from '../openapi/route-spec';
 import { createRedis } from '../platform/redis';
 import { units } from '../platform/schema';
 import { createTestDatabase, type Engine, type TestDatabase } from '../platform/test-database';
-import { usersRouter } from '../users/routes';
+import { usersRouteSpecs } from '../users/routes';
 import type { PasswordCost } from './passwords';
-import { type AuthRouterDeps, authRouter } from './routes';
+import { type AuthRouterDeps, authRouteSpecs } from './routes';
 
 export interface AuthHarness {
   database: TestDatabase;
@@ -75,8 +76,11 @@ export async function createAuthHarness(
     now: () => clock.now,
     passwordCost: cost,
   });
-  const appOf = (deps: AuthRouterDeps) =>
-    createApp({ logger, routers: [authRouter(deps), usersRouter(deps)] });
+  const appOf = (deps: AuthRouterDeps) => {
+    const router = Router();
+    mountRoutes(router, [...authRouteSpecs(deps), ...usersRouteSpecs(deps)], deps);
+    return createApp({ logger, routers: [router] });
+  };
   const deps = depsOf(config, options.passwordCost ?? 'test');
   return {
     database,

@@ -8,7 +8,6 @@ import type { Database } from '../platform/db';
 import { AppError } from '../platform/errors';
 import { users } from '../platform/schema';
 import {
-  type Actor,
   createUser,
   findUnitIdByCode,
   listUsers,
@@ -34,7 +33,7 @@ export const USERS_USAGE = `  users add --username <name> --role admin|moderator
                              process: stop the api first)
 `;
 
-const CLI_ACTOR: Actor = { actorType: 'system', actorId: 'cli' };
+const CLI_ACTOR = 'cli';
 
 class CliError extends Error {}
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type NotifyUnitJob, QUEUE_NAMES } from '@tinbao/shared';
+import type { Actor } from '@tinbao/shared/permissions/index';
 import type { Job, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from '../platform/queues';
 import { unitNotificationTargets } from '../platform/schema';
-import type { Actor } from '../tips/access';
-import { transitionTip } from '../tips/service';
 import { createServiceHarness, type ServiceHarness } from '../tips/test-harness';
 import { createTestTip } from '../tips/testing';
+import { transitionTip } from '../tips/workflow/service';
 import {
   createNotifyUnitProcessor,
   type NotifyUnitResult,

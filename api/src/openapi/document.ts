@@ -1,7 +1,7 @@
-import { ApiErrorSchema } from '@tinbao/shared/api/tips';
+import { ApiErrorSchema } from '@tinbao/shared/api/errors';
 import { Router } from 'express';
 import { z } from 'zod';
-import { type AnyRouteSpec, API_PREFIX } from './route-spec';
+import { type AnyRouteSpec, API_PREFIX, isTipScoped, rolesOf } from './route-spec';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 
@@ -53,7 +53,7 @@ export function buildOpenApiDocument(specs: AnyRouteSpec[]): Record<string, unkn
         : { description: spec.response.description, content: { [spec.response.contentType]: {} } };
     const errors = Object.fromEntries(
       Object.entries(ERROR_RESPONSES)
-        .filter(([status]) => spec.roles !== 'public' || ['400', '404', '429'].includes(status))
+        .filter(([status]) => spec.permission !== 'public' || ['400', '404', '429'].includes(status))
         .map(([status, description]) => [
           status,
           { description, content: { 'application/json': { schema: error } } },
@@ -64,9 +64,10 @@ export function buildOpenApiDocument(specs: AnyRouteSpec[]): Record<string, unkn
       operationId: spec.operationId,
       summary: spec.summary,
       tags: [spec.tag],
-      'x-roles': spec.roles === 'public' ? ['public'] : spec.roles,
-      ...(spec.tipScoped ? { 'x-tip-scoped': true } : {}),
-      security: spec.roles === 'public' ? [] : [{ session: [] }],
+      'x-roles': rolesOf(spec),
+      ...(isTipScoped(spec) ? { 'x-tip-scoped': true } : {}),
+      ...(spec.permission !== 'public' ? { 'x-permission': spec.permission } : {}),
+      security: spec.permission === 'public' ? [] : [{ session: [] }],
       parameters: [...parametersOf(spec.params, 'path'), ...parametersOf(spec.query, 'query')],
       ...(spec.body
         ? {
@@ -118,7 +119,7 @@ export function renderDocsHtml(specs: AnyRouteSpec[]): string {
     .map(
       (spec) =>
         `<tr><td><code>${spec.method.toUpperCase()}</code></td><td><code>${escapeHtml(openApiPath(spec.path))}</code></td><td>${escapeHtml(
-          spec.roles === 'public' ? 'public' : spec.roles.join(', '),
+          rolesOf(spec).join(', '),
         )}</td><td>${escapeHtml(spec.summary)}</td></tr>`,
     )
     .join('\n');

@@ -1,3 +1,4 @@
+import { PERMISSIONS, type Permission } from '@tinbao/shared/permissions/index';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import {
@@ -5,8 +6,7 @@ import {
   type AuthDeps,
   authenticate,
   csrfProtection,
-  requireRole,
-  type StaffRole,
+  requirePermission,
 } from '../auth/middleware';
 import { validate } from '../platform/validate';
 
@@ -44,10 +44,11 @@ export interface RouteSpec<
   operationId: string;
   summary: string;
   tag: string;
-  /** 'public': no session. Otherwise the roles let through; tip routes check the unit in the service. */
-  roles: Public extends true ? 'public' : readonly StaffRole[];
-  /** Tip-scoped: an officer of another unit gets 404, never 403 (enforced by loadVisibleTip). */
-  tipScoped?: boolean;
+  /**
+   * 'public': no session. Otherwise the entry of the shared permission model (PERMISSIONS):
+   * its roles are let through here, its scope is checked by the service with `can`.
+   */
+  permission: Public extends true ? 'public' : Permission;
   params?: P;
   query?: Q;
   body?: B;
@@ -75,13 +76,30 @@ export function defineRoute<
 
 export const API_PREFIX = '/api/v1';
 
+/** The roles a spec lets through, from the permission model ('public' for no session). */
+export function rolesOf(spec: AnyRouteSpec): readonly string[] {
+  return spec.permission === 'public' ? ['public'] : PERMISSIONS[spec.permission as Permission].roles;
+}
+
+/**
+ * Tip-scoped: a tip permission on a `/tips/:id…` path. An officer of another unit (or a
+ * moderator of another province) gets 404 there, never 403 (enforced by loadVisibleTip).
+ */
+export function isTipScoped(spec: AnyRouteSpec): boolean {
+  return (
+    spec.permission !== 'public' &&
+    PERMISSIONS[spec.permission as Permission].scope === 'tip' &&
+    spec.path.startsWith('/tips/:id')
+  );
+}
+
 /** Mounts every spec on the router with the handler pipeline it declares. */
 export function mountRoutes(router: Router, specs: AnyRouteSpec[], authDeps: AuthDeps): void {
   const authenticated = authenticate(authDeps);
   const csrf = csrfProtection();
   for (const spec of specs) {
     const chain: RequestHandler[] = [...(spec.before ?? [])];
-    if (spec.roles !== 'public') chain.push(authenticated, requireRole(...spec.roles), csrf);
+    if (spec.permission !== 'public') chain.push(authenticated, requirePermission(spec.permission), csrf);
     chain.push(
       validate({
         ...(spec.params ? { params: spec.params } : {}),

@@ -24,7 +24,7 @@ export function placeRouteSpecs(deps: { places?: () => Places } = {}): AnyRouteS
       summary:
         'Communes by current or pre-2025 name (old commune, old district), with or without diacritics or type words; each with its province and the old name it came from',
       tag: 'admin-units',
-      roles: ['admin', 'moderator', 'unit_officer'],
+      permission: 'places.read',
       query: PlaceSearchQuerySchema,
       response: PlaceSearchResponseSchema,
       handler: async ({ query }) => {

@@ -1,11 +1,12 @@
 import type { Logger } from '@tinbao/shared';
+import type { ApiErrorCode } from '@tinbao/shared/api/errors';
 import type { ErrorRequestHandler } from 'express';
 
-/** The one error type HTTP handlers throw: a status and a stable snake_case code. */
+/** The one error type HTTP handlers throw: a status and a stable code of the shared ApiErrorCode enum. */
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -20,7 +21,7 @@ export const unauthorized = (message = 'authentication required') =>
   new AppError(401, 'unauthorized', message);
 export const forbidden = (message = 'not allowed') => new AppError(403, 'forbidden', message);
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `${what} not found`);
-export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
+export const conflict = (code: ApiErrorCode, message: string, details?: Record<string, unknown>) =>
   new AppError(409, code, message, details);
 export const tooManyRequests = (message = 'too many requests, try again later') =>
   new AppError(429, 'rate_limited', message);

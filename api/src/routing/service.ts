@@ -1,3 +1,4 @@
+import type { TipCategory, VenueType } from '@tinbao/shared';
 import type { RoutingProposal } from '@tinbao/shared/api/tips';
 import type { RoutingRule, RoutingRuleCreate, RoutingRuleUpdate } from '@tinbao/shared/api/units';
 import { and, asc, eq, isNull, or, type SQL } from 'drizzle-orm';
@@ -26,7 +27,7 @@ export async function isBorderArea(
 
 /** A rule matches when every condition it sets holds. */
 function ruleMatches(
-  tip: { provinceCode: string; communeCode: string | null; category: string; venueType: string },
+  tip: { provinceCode: string; communeCode: string | null; category: TipCategory; venueType: VenueType },
   borderArea: boolean,
 ): SQL {
   return and(

@@ -14,7 +14,7 @@ export function statsRouteSpecs(deps: { db: Db; now?: () => Date }): AnyRouteSpe
       operationId: 'getStats',
       summary: 'Counts per commune, category, status, month; outcomes; median hours to route and acknowledge',
       tag: 'stats',
-      roles: ['admin', 'moderator'],
+      permission: 'stats.read',
       query: StatsQuerySchema,
       response: StatsResponseSchema,
       handler: ({ auth, query }) => computeStats(db, scopeWindow(statsWindow(query, now()), auth), now()),
@@ -26,7 +26,7 @@ export function statsRouteSpecs(deps: { db: Db; now?: () => Date }): AnyRouteSpe
       summary:
         'The statistics as CSV (one row per month, commune, category, status); audited as stats.exported',
       tag: 'stats',
-      roles: ['admin', 'moderator'],
+      permission: 'stats.read',
       query: StatsQuerySchema,
       response: { contentType: 'text/csv', description: 'UTF-8 with BOM, CRLF line ends' },
       handler: async ({ auth, query, res }) => {

@@ -1,10 +1,10 @@
 import type { StatsQuery, StatsResponse } from '@tinbao/shared/api/stats';
 import type { TipOutcome } from '@tinbao/shared/api/tips';
+import { OPEN_STATUSES } from '@tinbao/shared/permissions/index';
 import { and, count, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db';
 import { badRequest, forbidden } from '../platform/errors';
 import { adminUnits, tipRoutes, tips } from '../platform/schema';
-import { OPEN_STATUSES } from '../tips/state-machine';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 const OUTCOMES: TipOutcome[] = [

@@ -1,19 +1,11 @@
+import type { Actor } from '@tinbao/shared/permissions/index';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db';
 import { notFound } from '../platform/errors';
 import { tipRoutes, tips } from '../platform/schema';
 import type { TipRow } from './repository';
-import type { StaffRole } from './state-machine';
 
-/** The part of the signed-in user that authorisation needs (AuthContext satisfies it). */
-export interface Actor {
-  userId: string;
-  role: StaffRole;
-  /** Set for unit officers only. */
-  unitId: string | null;
-  /** Set for province moderators only; null = nationwide. */
-  provinceCode: string | null;
-}
+export type { Actor };
 
 /**
  * "Routed to this unit": the only way a unit officer reaches a tip. The unit's tip ids are
@@ -24,7 +16,7 @@ export function routedToUnit(unitId: string): SQL {
   return sql`${tips.id} = ANY(ARRAY(SELECT ${tipRoutes.tipId} FROM ${tipRoutes} WHERE ${tipRoutes.unitId} = ${unitId}))`;
 }
 
-/** The tips this actor may see at all; undefined means every tip. */
+/** The tips this actor may see at all, in SQL (the shared model's `tipInScope`); undefined means every tip. */
 export function visibilityCondition(actor: Actor): SQL | undefined {
   if (actor.role === 'moderator')
     return actor.provinceCode ? eq(tips.provinceCode, actor.provinceCode) : undefined;

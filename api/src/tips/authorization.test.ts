@@ -1,14 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { PERMISSIONS, type Permission, roleMay, type StaffRole } from '@tinbao/shared/permissions/index';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loginAgent } from '../auth/testing';
-import type { AnyRouteSpec } from '../openapi/route-spec';
+import { createTestUser, loginAgent } from '../auth/testing';
+import { type AnyRouteSpec, isTipScoped } from '../openapi/route-spec';
 import { createRoutingRule } from '../routing/service';
 import { createUnit } from '../units/service';
 import {
   COMMUNE_A,
   createWorkflowHarness,
   harnessRouteSpecs,
+  OTHER_PROVINCE,
   PERSONAS,
   type Persona,
   type WorkflowHarness,
@@ -48,7 +50,12 @@ async function routedTip() {
 interface Prepared {
   path: string;
   body?: unknown;
+  /** The province the request asks about, for permissions with a province scope. */
+  provinceCode?: string;
 }
+
+/** A staff account nobody logs in with, for the account operations to change. */
+const spareUser = () => createTestUser(h.database.db, h.deps, { role: 'moderator' });
 
 /** For each operation: a valid request (fresh data per call, so mutations do not interfere). */
 const REQUESTS: Record<string, () => Promise<Prepared>> = {
@@ -130,11 +137,23 @@ const REQUESTS: Record<string, () => Promise<Prepared>> = {
   },
   addBorderCommune: async () => ({ path: `/api/v1/border-communes/${h.communeB}` }),
   removeBorderCommune: async () => ({ path: `/api/v1/border-communes/${h.communeB}` }),
-  getStats: async () => ({ path: '/api/v1/stats?provinceCode=44' }),
+  getStats: async () => ({ path: '/api/v1/stats?provinceCode=44', provinceCode: '44' }),
   exportStatsCsv: async () => ({ path: '/api/v1/stats/export.csv' }),
+  listUsers: async () => ({ path: '/api/v1/users' }),
+  createUser: async () => ({
+    path: '/api/v1/users',
+    body: { username: `mod-${randomBytes(4).toString('hex')}`, role: 'moderator' },
+  }),
+  getUser: async () => ({ path: `/api/v1/users/${h.users.moderator.id}` }),
+  updateUser: async () => ({
+    path: `/api/v1/users/${(await spareUser()).id}`,
+    body: { displayName: 'Cán bộ tiếp nhận' },
+  }),
+  resetUserTotp: async () => ({ path: `/api/v1/users/${(await spareUser()).id}/reset-2fa` }),
+  resetUserPassword: async () => ({ path: `/api/v1/users/${(await spareUser()).id}/reset-password` }),
 };
 
-const ROLE_OF: Record<Exclude<Persona, 'anonymous'>, 'admin' | 'moderator' | 'unit_officer'> = {
+const ROLE_OF: Record<Exclude<Persona, 'anonymous'>, StaffRole> = {
   admin: 'admin',
   moderator: 'moderator',
   moderatorOtherProvince: 'moderator',
@@ -142,19 +161,42 @@ const ROLE_OF: Record<Exclude<Persona, 'anonymous'>, 'admin' | 'moderator' | 'un
   officerOther: 'unit_officer',
 };
 
-/** The intended answer, from the spec's roles plus the unit scoping of tip routes. */
-function expectedStatus(spec: AnyRouteSpec, persona: Persona): number {
+const PROVINCE_OF: Partial<Record<Persona, string>> = { moderatorOtherProvince: OTHER_PROVINCE };
+
+/** What is wrong with the specs' permission entries: a route without one fails the matrix. */
+function permissionProblems(list: AnyRouteSpec[]): string[] {
+  return list.flatMap((spec) => {
+    const permission = (spec as { permission?: unknown }).permission;
+    if (permission === 'public') return [];
+    if (typeof permission !== 'string')
+      return [`${spec.operationId}: no permission entry in the shared model`];
+    if (!Object.hasOwn(PERMISSIONS, permission))
+      return [`${spec.operationId}: permission ${permission} is not in the shared model`];
+    return [];
+  });
+}
+
+/** The intended answer, read from the shared permission model (roles, then scope). */
+function expectedStatus(spec: AnyRouteSpec, persona: Persona, prepared: Prepared): number {
+  const problems = permissionProblems([spec]);
+  if (problems.length > 0) throw new Error(problems.join('; '));
   const success = spec.successStatus ?? 200;
-  if (spec.roles === 'public') return success;
+  if (spec.permission === 'public') return success;
   if (persona === 'anonymous') return 401;
-  if (!spec.roles.includes(ROLE_OF[persona])) return 403;
+  const permission = spec.permission as Permission;
+  if (!roleMay(ROLE_OF[persona], permission)) return 403;
   // Another unit's officer learns nothing about the tip: 404, exactly as for a tip that does not exist.
-  if (spec.tipScoped && persona === 'officerOther') return 404;
-  // So does a moderator limited to another province; their statistics stay in their province.
-  if (spec.tipScoped && persona === 'moderatorOtherProvince') return 404;
-  if (spec.operationId === 'getStats' && persona === 'moderatorOtherProvince') return 403;
-  // Routed officers see the tip but may not route it.
-  if (spec.operationId === 'proposeUnits' && persona === 'officerRouted') return 403;
+  // So does a moderator limited to another province.
+  if (isTipScoped(spec) && (persona === 'officerOther' || persona === 'moderatorOtherProvince')) return 404;
+  // A province scope: a province moderator asking about another province is refused.
+  const own = PROVINCE_OF[persona];
+  if (
+    PERMISSIONS[permission].scope === 'province' &&
+    own &&
+    prepared.provinceCode &&
+    prepared.provinceCode !== own
+  )
+    return 403;
   return success;
 }
 
@@ -169,6 +211,21 @@ describe('authorisation matrix: every route x every persona', () => {
     expect(Object.keys(REQUESTS).sort()).toEqual(specs.map((spec) => spec.operationId).sort());
   });
 
+  it('finds a permission entry in the shared model for every route', () => {
+    expect(permissionProblems(specs)).toEqual([]);
+  });
+
+  it('fails for a route without a permission entry, or with one the model lacks (the test of the test)', () => {
+    const base = specs.find((spec) => spec.operationId === 'getTip')!;
+    const unlisted = { ...base, operationId: 'unlisted', permission: undefined } as unknown as AnyRouteSpec;
+    const unknown = { ...base, operationId: 'unknown', permission: 'tips.erase' } as unknown as AnyRouteSpec;
+    expect(permissionProblems([unlisted, unknown])).toEqual([
+      'unlisted: no permission entry in the shared model',
+      'unknown: permission tips.erase is not in the shared model',
+    ]);
+    expect(() => expectedStatus(unlisted, 'admin', { path: '/' })).toThrow('no permission entry');
+  });
+
   const matrix = () =>
     specs.flatMap((spec) =>
       PERSONAS.map((persona) => ({ spec, persona, name: `${spec.method.toUpperCase()} ${spec.path}` })),
@@ -180,7 +237,7 @@ describe('authorisation matrix: every route x every persona', () => {
     for (const { spec, persona, name } of matrix()) {
       const prepared = await REQUESTS[spec.operationId]!();
       const response = await send(persona, spec, prepared);
-      const expected = expectedStatus(spec, persona);
+      const expected = expectedStatus(spec, persona, prepared);
       table.push(`${name.padEnd(44)} ${persona.padEnd(14)} ${response.status}`);
       if (response.status !== expected) {
         failures.push(
@@ -310,7 +367,7 @@ describe('authorisation matrix: every route x every persona', () => {
 
   it('every state-changing route refuses a request without the CSRF token', async () => {
     const { agent } = await loginAgent(h.app, h.users.admin, { csrf: false });
-    for (const spec of specs.filter((s) => s.method !== 'get' && s.roles !== 'public')) {
+    for (const spec of specs.filter((s) => s.method !== 'get' && s.permission !== 'public')) {
       const prepared = await REQUESTS[spec.operationId]!();
       const request = agent[spec.method](prepared.path);
       const response = await (prepared.body === undefined ? request : request.send(prepared.body as object));

@@ -155,7 +155,7 @@ describe('fuzzing every endpoint', () => {
     let cases = 0;
     const statuses = new Map<number, number>();
     for (const spec of specs) {
-      const persona: Persona = spec.roles === 'public' ? 'anonymous' : 'admin';
+      const persona: Persona = spec.permission === 'public' ? 'anonymous' : 'admin';
       await fc.assert(
         fc.asyncProperty(
           objectFor(spec.params),
@@ -163,7 +163,7 @@ describe('fuzzing every endpoint', () => {
           fc.oneof(objectFor(spec.body), fc.jsonValue({ maxDepth: 3 }), anyValue()),
           fc.constantFrom<Persona>(persona, persona, 'officerRouted', 'moderator'),
           async (params, query, body, who) => {
-            const agent = h.agents[spec.roles === 'public' ? 'anonymous' : who];
+            const agent = h.agents[spec.permission === 'public' ? 'anonymous' : who];
             const url = pathFor(spec, params) + queryString(query);
             const request = agent[spec.method](url);
             const response = await (spec.method === 'get'

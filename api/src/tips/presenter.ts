@@ -1,13 +1,12 @@
-import type { TipStatus } from '@tinbao/shared';
-import type { ReceiptStatus, TipRoute, TipSummary } from '@tinbao/shared/api/tips';
+import type { TipRoute, TipSummary } from '@tinbao/shared/api/tips';
+import { isOpenStatus } from '@tinbao/shared/permissions/index';
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db';
 import { adminUnits, tipRoutes, units } from '../platform/schema';
 import type { TipRow } from './repository';
-import { OPEN_STATUSES } from './state-machine';
 
 export function isOverdue(tip: Pick<TipRow, 'status' | 'deadlineAt'>, now: Date): boolean {
-  return OPEN_STATUSES.includes(tip.status as TipStatus) && tip.deadlineAt.getTime() < now.getTime();
+  return isOpenStatus(tip.status) && tip.deadlineAt.getTime() < now.getTime();
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -79,17 +78,17 @@ export function presentTipSummary(
   return {
     id: row.id,
     receiptCode: row.receiptCode,
-    status: row.status as TipSummary['status'],
+    status: row.status,
     statusReason: row.statusReason,
     duplicateOf: row.duplicateOf,
-    category: row.category as TipSummary['category'],
+    category: row.category,
     provinceCode: row.provinceCode,
     provinceName: names.get(row.provinceCode) ?? null,
     communeCode: row.communeCode,
     communeName: (row.communeCode && names.get(row.communeCode)) ?? null,
-    venueType: row.venueType as TipSummary['venueType'],
-    observed: row.observed as TipSummary['observed'],
-    channel: row.channel as TipSummary['channel'],
+    venueType: row.venueType,
+    observed: row.observed,
+    channel: row.channel,
     priority: row.priority,
     submittedAt: row.submittedAt.toISOString(),
     receivedAt: row.receivedAt.toISOString(),
@@ -99,21 +98,4 @@ export function presentTipSummary(
     version: row.version,
     routes,
   };
-}
-
-/** What a resident may learn from a receipt code: a coarse stage, nothing about units or outcomes. */
-export function receiptStatusOf(status: string): ReceiptStatus {
-  switch (status) {
-    case 'new':
-      return 'received';
-    case 'in_review':
-    case 'validated':
-      return 'in_progress';
-    case 'routed':
-    case 'acknowledged':
-    case 'outcome_reported':
-      return 'forwarded';
-    default:
-      return 'closed';
-  }
 }

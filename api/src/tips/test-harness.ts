@@ -1,20 +1,21 @@
-/** Test support for the tips workflow: an app with auth + workflow routes, users of every role, units. */
+/** Test support for the tips workflow: an app with every feature's routes, users of every role, units. */
 import { createLogger, generateKeyPair, type KeyPair } from '@tinbao/shared';
 import { createLogCapture } from '@tinbao/shared/testing/log-capture';
 import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { asc, like } from 'drizzle-orm';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../app';
-import { authRouter } from '../auth/routes';
 import { type AuthHarness, createAuthHarness } from '../auth/test-harness';
 import { createTestUser, loginAgent, type TestAgent, type TestUser } from '../auth/testing';
-import { workflowRouter, workflowRouteSpecs } from '../openapi/registry';
+import { domainEvents } from '../events/subscribers';
+import { apiRouter, FEATURES, type FeatureDeps, featureRouteSpecs } from '../features';
 import { createQueues, type Queues } from '../platform/queues';
 import { createRedis } from '../platform/redis';
 import { adminUnits, units as unitsTable } from '../platform/schema';
 import { createTestDatabase, type Engine, type TestDatabase } from '../platform/test-database';
-import type { TipsDeps } from './service';
+import type { TipsDeps } from './deps';
 import { communePoliceUnitId, seedTestAdminUnits } from './testing';
 
 /** Xã Đakrông and a neighbour in Quảng Trị (province 44). */
@@ -51,6 +52,8 @@ export interface WorkflowHarness extends Omit<AuthHarness, 'app'> {
   users: Record<Exclude<Persona, 'anonymous'>, TestUser>;
   /** Logged-in agents (with CSRF header) per persona; anonymous has no session. */
   agents: Record<Persona, TestAgent>;
+  /** What the app was built from (the features' deps). */
+  featureDeps: FeatureDeps;
 }
 
 export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHarness> {
@@ -68,15 +71,17 @@ export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHar
   const orgKeys = await generateKeyPair();
   const queueRedis = createRedis('redis://127.0.0.1:6379', 'queue', 'workflow-test');
   const queues = createQueues(queueRedis, auth.prefix);
-  const deps = {
+  const deps: FeatureDeps = {
     config: auth.config,
     database: auth.database,
+    redis: queueRedis,
     redisFast: auth.redis,
     queues,
     orgKeys,
     logger: auth.logger,
+    passwordCost: 'test',
   };
-  const app = createApp({ logger: auth.logger, routers: [authRouter(auth.deps), workflowRouter(deps)] });
+  const app = createApp({ logger: auth.logger, routers: [apiRouter(deps)] });
   const unitA = await communePoliceUnitId(db, COMMUNE_A);
   const communeB = '18859';
   const unitB = await communePoliceUnitId(db, communeB);
@@ -110,6 +115,7 @@ export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHar
     communeB,
     users,
     agents,
+    featureDeps: deps,
     destroy: async () => {
       await queues.close();
       queueRedis.disconnect();
@@ -118,16 +124,15 @@ export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHar
   };
 }
 
-/** Every workflow route spec, wired to the harness's own database, Redis, queues and keys. */
+/**
+ * The route specs of every feature in the authorisation matrix (features.ts), wired to the
+ * harness's own database, Redis, queues and keys.
+ */
 export function harnessRouteSpecs(h: WorkflowHarness) {
-  return workflowRouteSpecs({
-    config: h.config,
-    database: h.database,
-    redisFast: h.redis,
-    queues: h.queues,
-    orgKeys: h.orgKeys,
-    logger: h.logger,
-  });
+  return featureRouteSpecs(
+    h.featureDeps,
+    FEATURES.filter((feature) => feature.inAuthorisationMatrix !== false),
+  );
 }
 
 export interface ServiceHarness {
@@ -165,7 +170,7 @@ export async function createServiceHarness(engine: Engine): Promise<ServiceHarne
     queueRedis,
     prefix,
     logs,
-    deps: { db: database.db, orgKeys, notifyQueue: queues.notify, logger },
+    deps: { db: database.db, orgKeys, events: domainEvents({ notifyQueue: queues.notify, logger }), logger },
     units: unitRows.map((u) => u.id),
     destroy: async () => {
       await queues.close();
@@ -174,4 +179,24 @@ export async function createServiceHarness(engine: Engine): Promise<ServiceHarne
       await database.destroy();
     },
   };
+}
+
+/**
+ * The test file's workflow harness: created before its tests and destroyed after them. The
+ * object returned stands for it, so tests write `h.agents.admin` as with their own `let h`.
+ */
+export function useWorkflowHarness(engine: Engine): WorkflowHarness {
+  let current: WorkflowHarness | undefined;
+  beforeAll(async () => {
+    current = await createWorkflowHarness(engine);
+  });
+  afterAll(async () => {
+    await current?.destroy();
+  });
+  return new Proxy({} as WorkflowHarness, {
+    get: (_target, key) => {
+      if (!current) throw new Error('the workflow harness exists inside tests only (after beforeAll)');
+      return current[key as keyof WorkflowHarness];
+    },
+  });
 }

@@ -16,7 +16,7 @@ export async function bootstrapFirstAdmin(db: Db, file: string, logger: Logger):
   const { temporaryPassword } = await createUser(
     db,
     { username: 'admin', displayName: 'Quản trị viên', role: 'admin' },
-    { actorType: 'system', actorId: 'cli' },
+    'cli',
   );
   await writeSecretFile(
     file,

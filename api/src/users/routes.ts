@@ -8,18 +8,14 @@ import {
   UserIdParamsSchema,
   UserResponseSchema,
 } from '@tinbao/shared/api/users';
-import { Router } from 'express';
-import type { AuthContext, AuthDeps } from '../auth/middleware';
+import type { AuthDeps } from '../auth/middleware';
 import type { PasswordCost } from '../auth/passwords';
-import { type AnyRouteSpec, defineRoute, mountRoutes } from '../openapi/route-spec';
-import { type Actor, createUser, getUser, listUsers, resetPassword, resetTotp, updateUser } from './service';
+import { type AnyRouteSpec, defineRoute } from '../openapi/route-spec';
+import { createUser, getUser, listUsers, resetPassword, resetTotp, updateUser } from './service';
 
 export interface UsersRouterDeps extends AuthDeps {
   passwordCost?: PasswordCost;
 }
-
-const ADMIN = ['admin'] as const;
-const actorOf = (auth: AuthContext): Actor => ({ actorType: 'user', actorId: auth.userId });
 
 /** /api/v1/users: staff accounts, admin only (authenticate → role → CSRF → validate → handler). */
 export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
@@ -31,7 +27,7 @@ export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
       operationId: 'listUsers',
       summary: 'All staff accounts (never a password hash or TOTP secret)',
       tag: 'users',
-      roles: ADMIN,
+      permission: 'users.manage',
       response: ListUsersResponseSchema,
       handler: async () => ({ ok: true, users: await listUsers(db) }),
     }),
@@ -42,7 +38,7 @@ export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
       summary:
         'Creates a staff account with a temporary password shown once; the user enrols TOTP at first login. 409 username_taken, 400 unknown_unit',
       tag: 'users',
-      roles: ADMIN,
+      permission: 'users.manage',
       body: CreateUserRequestSchema,
       successStatus: 201,
       response: CreateUserResponseSchema,
@@ -56,7 +52,7 @@ export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
             unitId: body.unitId,
             provinceCode: body.provinceCode,
           },
-          actorOf(auth),
+          auth,
           deps.passwordCost,
         );
         return { ok: true, user: created.user, temporaryPassword: created.temporaryPassword };
@@ -68,7 +64,7 @@ export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
       operationId: 'getUser',
       summary: 'One staff account',
       tag: 'users',
-      roles: ADMIN,
+      permission: 'users.manage',
       params: UserIdParamsSchema,
       response: UserResponseSchema,
       handler: async ({ params }) => ({ ok: true, user: await getUser(db, params.id) }),
@@ -80,13 +76,13 @@ export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
       summary:
         'Role, unit, display name, disabled (disabling ends the sessions). 409 cannot_change_own_account for the own role or disabling oneself',
       tag: 'users',
-      roles: ADMIN,
+      permission: 'users.manage',
       params: UserIdParamsSchema,
       body: UpdateUserRequestSchema,
       response: UserResponseSchema,
       handler: async ({ auth, params, body }) => ({
         ok: true,
-        user: await updateUser(db, params.id, body, actorOf(auth)),
+        user: await updateUser(db, params.id, body, auth),
       }),
     }),
     defineRoute<typeof UserIdParamsSchema>({
@@ -95,11 +91,11 @@ export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
       operationId: 'resetUserTotp',
       summary: 'Forgets the TOTP secret and ends the sessions: the user enrols again at next login',
       tag: 'users',
-      roles: ADMIN,
+      permission: 'users.manage',
       params: UserIdParamsSchema,
       response: OkResponseSchema,
       handler: async ({ auth, params }) => {
-        await resetTotp(db, params.id, actorOf(auth));
+        await resetTotp(db, params.id, auth);
         return { ok: true };
       },
     }),
@@ -109,19 +105,13 @@ export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
       operationId: 'resetUserPassword',
       summary: 'A new temporary password, shown once; unlocks the account and ends its sessions',
       tag: 'users',
-      roles: ADMIN,
+      permission: 'users.manage',
       params: UserIdParamsSchema,
       response: ResetPasswordResponseSchema,
       handler: async ({ auth, params }) => ({
         ok: true,
-        temporaryPassword: await resetPassword(db, params.id, actorOf(auth), deps.passwordCost),
+        temporaryPassword: await resetPassword(db, params.id, auth, deps.passwordCost),
       }),
     }),
   ];
-}
-
-export function usersRouter(deps: UsersRouterDeps): Router {
-  const router = Router();
-  mountRoutes(router, usersRouteSpecs(deps), deps);
-  return router;
 }

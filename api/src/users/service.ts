@@ -1,17 +1,13 @@
 import { randomInt } from 'node:crypto';
 import type { StaffUser } from '@tinbao/shared/api/users';
+import type { StaffRole } from '@tinbao/shared/permissions/index';
 import { and, asc, eq } from 'drizzle-orm';
-import { appendAuditEvent } from '../audit/audit-log';
+import { appendAuditEvent, auditActorOf, type ChangedBy } from '../audit/audit-log';
 import { hashPassword, type PasswordCost, passwordProblem } from '../auth/passwords';
 import { deleteUserSessions } from '../auth/sessions';
 import type { Db, DbOrTx } from '../platform/db';
 import { AppError, badRequest, conflict, notFound } from '../platform/errors';
-import { adminUnits, loginChallenges, loginFailures, STAFF_ROLES, units, users } from '../platform/schema';
-
-export type StaffRole = (typeof STAFF_ROLES)[number];
-
-/** Who made a change: a logged-in admin, or the operator at the command line. */
-export type Actor = { actorType: 'user'; actorId: string } | { actorType: 'system'; actorId: 'cli' };
+import { adminUnits, loginChallenges, loginFailures, units, users } from '../platform/schema';
 
 const userColumns = {
   id: users.id,
@@ -133,7 +129,7 @@ export interface CreateUserInput {
 export async function createUser(
   db: Db,
   input: CreateUserInput,
-  actor: Actor,
+  by: ChangedBy,
   passwordCost: PasswordCost = 'interactive',
 ): Promise<{ user: StaffUser; temporaryPassword?: string }> {
   const unitId = input.unitId ?? null;
@@ -167,7 +163,7 @@ export async function createUser(
       .returning({ id: users.id });
     if (!row) throw new Error('insert returned no row');
     await appendAuditEvent(tx, {
-      ...actor,
+      ...auditActorOf(by),
       action: 'user.created',
       subjectType: 'user',
       subjectId: row.id,
@@ -191,12 +187,12 @@ export async function updateUser(
   db: Db,
   id: string,
   patch: UpdateUserInput,
-  actor: Actor,
+  by: ChangedBy,
 ): Promise<StaffUser> {
   await db.transaction(async (tx) => {
     const [user] = await tx.select().from(users).where(eq(users.id, id)).for('update');
     if (!user) throw notFound('user');
-    const isSelf = actor.actorType === 'user' && actor.actorId === id;
+    const isSelf = by !== 'cli' && by.userId === id;
     if (isSelf && ((patch.role && patch.role !== user.role) || patch.disabled === true)) {
       // An admin cannot lock themselves (or the last admin) out by accident.
       throw conflict('cannot_change_own_account', 'you cannot change your own role or disable yourself');
@@ -242,7 +238,7 @@ export async function updateUser(
     if ((disabledAt !== null) !== (user.disabledAt !== null)) changes.disabled = disabledAt !== null;
     if (patch.displayName !== undefined && patch.displayName !== user.displayName) changes.displayName = true;
     await appendAuditEvent(tx, {
-      ...actor,
+      ...auditActorOf(by),
       action: changes.disabled === true ? 'user.disabled' : 'user.updated',
       subjectType: 'user',
       subjectId: id,
@@ -253,7 +249,7 @@ export async function updateUser(
 }
 
 /** Forgets the TOTP secret and ends every session: the user enrols again at next login. */
-export async function resetTotp(db: Db, id: string, actor: Actor): Promise<void> {
+export async function resetTotp(db: Db, id: string, by: ChangedBy): Promise<void> {
   await db.transaction(async (tx) => {
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id)).for('update');
     if (!user) throw notFound('user');
@@ -264,7 +260,7 @@ export async function resetTotp(db: Db, id: string, actor: Actor): Promise<void>
     const sessionsEnded = await deleteUserSessions(tx, id);
     await tx.delete(loginChallenges).where(eq(loginChallenges.userId, id));
     await appendAuditEvent(tx, {
-      ...actor,
+      ...auditActorOf(by),
       action: 'user.totp_reset',
       subjectType: 'user',
       subjectId: id,
@@ -277,7 +273,7 @@ export async function resetTotp(db: Db, id: string, actor: Actor): Promise<void>
 export async function resetPassword(
   db: Db,
   id: string,
-  actor: Actor,
+  by: ChangedBy,
   passwordCost: PasswordCost = 'interactive',
 ): Promise<string> {
   const [existing] = await db.select({ username: users.username }).from(users).where(eq(users.id, id));
@@ -304,7 +300,7 @@ export async function resetPassword(
     await tx.delete(loginChallenges).where(eq(loginChallenges.userId, id));
     await tx.delete(loginFailures).where(eq(loginFailures.userId, id));
     await appendAuditEvent(tx, {
-      ...actor,
+      ...auditActorOf(by),
       action: 'user.password_reset',
       subjectType: 'user',
       subjectId: id,
@@ -313,5 +309,3 @@ export async function resetPassword(
   });
   return temporaryPassword;
 }
-
-export { STAFF_ROLES };

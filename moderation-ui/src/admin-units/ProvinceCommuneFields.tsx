@@ -1,6 +1,6 @@
 import type { CommuneOption, ProvinceOption } from '../api/admin-units';
 import { useI18n } from '../i18n/i18n';
-import { Field } from '../layout/ui';
+import { SelectField } from '../layout/select';
 
 interface OptionSelectProps {
   label: string;
@@ -15,24 +15,15 @@ interface OptionSelectProps {
 
 function OptionSelect({ label, value, options, emptyLabel, onChange, disabled, testId }: OptionSelectProps) {
   return (
-    <Field label={label}>
-      {(id) => (
-        <select
-          id={id}
-          value={value}
-          disabled={disabled}
-          onChange={(event) => onChange(event.target.value)}
-          data-testid={testId}
-        >
-          <option value="">{emptyLabel}</option>
-          {options.map((option) => (
-            <option key={option.code} value={option.code}>
-              {option.name}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <SelectField
+      label={label}
+      value={value}
+      options={options.map((option) => ({ value: option.code, label: option.name }))}
+      emptyLabel={emptyLabel}
+      onChange={onChange}
+      disabled={disabled}
+      testId={testId}
+    />
   );
 }
 

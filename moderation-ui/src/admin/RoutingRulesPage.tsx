@@ -1,20 +1,27 @@
 import type { RoutingRule } from '@tinbao/shared/api/units';
-import { TipCategorySchema, VenueTypeSchema } from '@tinbao/shared/tips/schemas';
+import {
+  type TipCategory,
+  TipCategorySchema,
+  type VenueType,
+  VenueTypeSchema,
+} from '@tinbao/shared/tips/schemas';
 import { type FormEvent, useState } from 'react';
 import { CommuneSearch } from '../admin-units/CommuneSearch';
 import { ProvinceCommuneFields } from '../admin-units/ProvinceCommuneFields';
 import { useCommunes, useProvinces } from '../admin-units/use-communes';
-import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import { AsyncState } from '../layout/async';
 import { FormField } from '../layout/FormField';
-import { Button, ErrorNotice, Field, Loading, Notice, PageTitle, ValidationSummary } from '../layout/ui';
+import { EnumSelect } from '../layout/select';
+import { Button, ErrorNotice, Notice, PageTitle, ValidationSummary } from '../layout/ui';
 import { useApi } from '../layout/use-api';
+import { routingApi } from './routing-api';
 import { UnitPicker } from './UnitPicker';
 
 /** Routing rules: which units are proposed for which tips, on top of the commune's police. */
 export function RoutingRulesPage() {
   const { t } = useI18n();
-  const rules = useApi((signal) => api<{ rules: RoutingRule[] }>('/routing-rules', { signal }), []);
+  const rules = useApi((signal) => routingApi.list(signal), []);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
 
@@ -51,8 +58,7 @@ export function RoutingRulesPage() {
       <ErrorNotice error={error} context="rule" />
       <section className="card" aria-labelledby="rules-list">
         <h2 id="rules-list">{t.admin.rulesTitle}</h2>
-        {rules.loading && !rules.data ? <Loading /> : null}
-        <ErrorNotice error={rules.error} onRetry={rules.reload} />
+        <AsyncState state={rules} />
         {rules.data && rules.data.rules.length === 0 ? <p className="muted">{t.none}</p> : null}
         {rules.data && rules.data.rules.length > 0 ? (
           <table className="table" data-testid="rules-table">
@@ -77,12 +83,7 @@ export function RoutingRulesPage() {
                         type="checkbox"
                         checked={rule.enabled}
                         onChange={(event) =>
-                          void act(() =>
-                            api(`/routing-rules/${rule.id}`, {
-                              method: 'PATCH',
-                              body: { enabled: event.target.checked },
-                            }),
-                          )
+                          void act(() => routingApi.update(rule.id, { enabled: event.target.checked }))
                         }
                       />
                       <span className="visually-hidden">
@@ -94,7 +95,7 @@ export function RoutingRulesPage() {
                     <Button
                       className="btn-small"
                       variant="danger"
-                      onClick={() => void act(() => api(`/routing-rules/${rule.id}`, { method: 'DELETE' }))}
+                      onClick={() => void act(() => routingApi.remove(rule.id))}
                     >
                       {t.admin.deleteRule}
                       <span className="visually-hidden"> {rule.name}</span>
@@ -106,19 +107,23 @@ export function RoutingRulesPage() {
           </table>
         ) : null}
       </section>
-      <CreateRuleForm onCreate={(body) => act(() => api('/routing-rules', { method: 'POST', body }))} />
+      <CreateRuleForm onCreate={(body) => act(() => routingApi.create(body))} />
     </>
   );
 }
 
-function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>): Promise<boolean> }) {
+function CreateRuleForm({
+  onCreate,
+}: {
+  onCreate(body: Parameters<typeof routingApi.create>[0]): Promise<boolean>;
+}) {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [unitId, setUnitId] = useState('');
   const [provinceCode, setProvinceCode] = useState('');
   const [communeCode, setCommuneCode] = useState('');
-  const [category, setCategory] = useState('');
-  const [venueType, setVenueType] = useState('');
+  const [category, setCategory] = useState<TipCategory | ''>('');
+  const [venueType, setVenueType] = useState<VenueType | ''>('');
   const [borderAreaOnly, setBorderAreaOnly] = useState(false);
   const provinces = useProvinces();
   const communes = useCommunes(provinceCode);
@@ -175,30 +180,22 @@ function CreateRuleForm({ onCreate }: { onCreate(body: Record<string, unknown>):
           }}
           testId="rule-commune-search"
         />
-        <Field label={t.queue.category}>
-          {(id) => (
-            <select id={id} value={category} onChange={(event) => setCategory(event.target.value)}>
-              <option value="">{t.all}</option>
-              {TipCategorySchema.options.map((value) => (
-                <option key={value} value={value}>
-                  {t.category[value]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t.tip.venue}>
-          {(id) => (
-            <select id={id} value={venueType} onChange={(event) => setVenueType(event.target.value)}>
-              <option value="">{t.all}</option>
-              {VenueTypeSchema.options.map((value) => (
-                <option key={value} value={value}>
-                  {t.venue[value]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <EnumSelect
+          label={t.queue.category}
+          values={TipCategorySchema.options}
+          labels={t.category}
+          value={category}
+          onChange={setCategory}
+          emptyLabel={t.all}
+        />
+        <EnumSelect
+          label={t.tip.venue}
+          values={VenueTypeSchema.options}
+          labels={t.venue}
+          value={venueType}
+          onChange={setVenueType}
+          emptyLabel={t.all}
+        />
         <label className="check check-in-grid">
           <input
             type="checkbox"

@@ -1,9 +1,10 @@
 import type { Unit } from '@tinbao/shared/api/units';
 import { useEffect, useState } from 'react';
 import { unitLabel, useProvinceNames } from '../api/admin-units';
-import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import { SelectField } from '../layout/select';
 import { Field } from '../layout/ui';
+import { unitsApi } from './units-api';
 
 /** Search units by code or name (there are thousands: one commune police per commune). */
 export function UnitPicker({
@@ -27,10 +28,7 @@ export function UnitPicker({
   useEffect(() => {
     const controller = new AbortController();
     const timer = window.setTimeout(() => {
-      api<{ units: Unit[] }>('/units', {
-        query: { q: q.trim() || undefined, limit: 50 },
-        signal: controller.signal,
-      }).then(
+      unitsApi.list({ q: q.trim() || undefined, limit: 50 }, controller.signal).then(
         (body) => setUnits(body.units),
         () => undefined,
       );
@@ -54,25 +52,15 @@ export function UnitPicker({
           />
         )}
       </Field>
-      <Field label={label} error={error}>
-        {(id, describedBy) => (
-          <select
-            id={id}
-            value={value}
-            onChange={(event) => onChange(event.target.value)}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={describedBy}
-            data-testid={testId}
-          >
-            <option value="">—</option>
-            {units.map((unit) => (
-              <option key={unit.id} value={unit.id}>
-                {unitLabel(unit, provinceNames)}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <SelectField
+        label={label}
+        error={error}
+        value={value}
+        onChange={onChange}
+        emptyLabel="—"
+        options={units.map((unit) => ({ value: unit.id, label: unitLabel(unit, provinceNames) }))}
+        testId={testId}
+      />
     </div>
   );
 }

@@ -1,16 +1,18 @@
-import type { NotificationTarget, Unit, UnitDetail } from '@tinbao/shared/api/units';
-import { TelegramGroupIdSchema, UnitKindSchema } from '@tinbao/shared/api/units';
+import type { NotificationTarget, UnitDetail } from '@tinbao/shared/api/units';
+import { TelegramGroupIdSchema, type UnitKind, UnitKindSchema } from '@tinbao/shared/api/units';
 import { type FormEvent, useEffect, useState } from 'react';
 import { CommuneSearch } from '../admin-units/CommuneSearch';
 import { ProvinceCommuneFields, ProvinceField } from '../admin-units/ProvinceCommuneFields';
 import { useCommunes, useProvinces } from '../admin-units/use-communes';
 import type { ProvinceOption } from '../api/admin-units';
-import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { Messages } from '../i18n/vi';
+import { AsyncState } from '../layout/async';
 import { FormField } from '../layout/FormField';
+import { EnumSelect } from '../layout/select';
 import { Button, ErrorNotice, Field, Loading, Notice, PageTitle, ValidationSummary } from '../layout/ui';
 import { useApi } from '../layout/use-api';
+import { unitsApi } from './units-api';
 
 /** Units and the communes each covers; a new unit (border guard station, specialised unit). */
 export function UnitsPage() {
@@ -22,10 +24,10 @@ export function UnitsPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const units = useApi(
     (signal) =>
-      api<{ units: Unit[] }>('/units', {
-        query: { q: q.trim() || undefined, provinceCode: provinceCode || undefined, limit: 100 },
+      unitsApi.list(
+        { q: q.trim() || undefined, provinceCode: provinceCode || undefined, limit: 100 },
         signal,
-      }),
+      ),
     [q, provinceCode],
   );
 
@@ -49,8 +51,7 @@ export function UnitsPage() {
               )}
             </Field>
           </div>
-          {units.loading && !units.data ? <Loading /> : null}
-          <ErrorNotice error={units.error} onRetry={units.reload} />
+          <AsyncState state={units} />
           <ul className="routes units-list" data-testid="units-list">
             {(units.data?.units ?? []).map((unit) => (
               <li key={unit.id}>
@@ -111,7 +112,7 @@ export function UnitsPage() {
 
 function UnitEditor({ unitId, onSaved }: { unitId: string; onSaved(): void }) {
   const { t } = useI18n();
-  const unit = useApi((signal) => api<{ unit: UnitDetail }>(`/units/${unitId}`, { signal }), [unitId]);
+  const unit = useApi((signal) => unitsApi.get(unitId, signal), [unitId]);
   const [communeCodes, setCommuneCodes] = useState<{ code: string; name: string }[] | null>(null);
   const provinces = useProvinces();
   const [provinceCode, setProvinceCode] = useState('');
@@ -138,10 +139,10 @@ function UnitEditor({ unitId, onSaved }: { unitId: string; onSaved(): void }) {
     event.preventDefault();
     setError(undefined);
     try {
-      await api(`/units/${unitId}/communes`, {
-        method: 'PUT',
-        body: { communeCodes: communeCodes.map((item) => item.code) },
-      });
+      await unitsApi.setCommunes(
+        unitId,
+        communeCodes.map((item) => item.code),
+      );
       onSaved();
       unit.reload();
     } catch (failure) {
@@ -238,10 +239,7 @@ function NotificationTargetsEditor({
     setError(undefined);
     setSaving(true);
     try {
-      const body = await api<{ unit: UnitDetail }>(`/units/${unitId}`, {
-        method: 'PATCH',
-        body: { notificationTargets: next },
-      });
+      const body = await unitsApi.setNotificationTargets(unitId, next);
       setCurrent(body.unit.notificationTargets);
       onSaved();
       return true;
@@ -341,7 +339,7 @@ function CreateUnitForm({
   const { t } = useI18n();
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
-  const [kind, setKind] = useState<string>('border_guard');
+  const [kind, setKind] = useState<UnitKind>('border_guard');
   const [provinceCode, setProvinceCode] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const [errors, setErrors] = useState<UnitFormErrors>({});
@@ -353,9 +351,11 @@ function CreateUnitForm({
     setErrors(found);
     if (Object.values(found).some(Boolean)) return;
     try {
-      const body = await api<{ unit: UnitDetail }>('/units', {
-        method: 'POST',
-        body: { code: code.trim().toUpperCase(), name, kind, provinceCode: provinceCode || null },
+      const body = await unitsApi.create({
+        code: code.trim().toUpperCase(),
+        name,
+        kind,
+        provinceCode: provinceCode || null,
       });
       setCode('');
       setName('');
@@ -393,17 +393,13 @@ function CreateUnitForm({
           onChange={setName}
           data-testid="new-unit-name"
         />
-        <Field label={t.admin.unitKind}>
-          {(id) => (
-            <select id={id} value={kind} onChange={(event) => setKind(event.target.value)}>
-              {UnitKindSchema.options.map((value) => (
-                <option key={value} value={value}>
-                  {t.unitKind[value]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <EnumSelect
+          label={t.admin.unitKind}
+          values={UnitKindSchema.options}
+          labels={t.unitKind}
+          value={kind}
+          onChange={(value) => value && setKind(value)}
+        />
         <ProvinceField provinces={provinces} value={provinceCode} onChange={setProvinceCode} emptyLabel="—" />
       </div>
       <Button type="submit" variant="primary">

@@ -1,26 +1,19 @@
 import type { StaffRole } from '@tinbao/shared/api/auth';
-import { STAFF_ROLE_VALUES, USERNAME_PATTERN } from '@tinbao/shared/api/auth';
-import type { CreateUserResponse, ResetPasswordResponse, StaffUser } from '@tinbao/shared/api/users';
+import { STAFF_ROLES, USERNAME_PATTERN } from '@tinbao/shared/api/auth';
+import type { StaffUser } from '@tinbao/shared/api/users';
 import { type FormEvent, useState } from 'react';
 import { ProvinceField } from '../admin-units/ProvinceCommuneFields';
 import { useProvinces } from '../admin-units/use-communes';
-import { api } from '../api/client';
 import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import type { Messages } from '../i18n/vi';
+import { AsyncState } from '../layout/async';
 import { FormField } from '../layout/FormField';
-import {
-  Button,
-  Dialog,
-  ErrorNotice,
-  Field,
-  Loading,
-  Notice,
-  PageTitle,
-  ValidationSummary,
-} from '../layout/ui';
+import { EnumSelect } from '../layout/select';
+import { Button, Dialog, ErrorNotice, Notice, PageTitle, ValidationSummary } from '../layout/ui';
 import { useApi } from '../layout/use-api';
 import { UnitPicker } from './UnitPicker';
+import { usersApi } from './users-api';
 
 type UserFormErrors = Partial<Record<'username' | 'displayName' | 'unitId', string>>;
 
@@ -53,7 +46,7 @@ function validateUserForm(
 export function UsersPage() {
   const { t, formatDateTime } = useI18n();
   const me = useUser();
-  const users = useApi((signal) => api<{ users: StaffUser[] }>('/users', { signal }), []);
+  const users = useApi((signal) => usersApi.list(signal), []);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const [editing, setEditing] = useState<StaffUser | null>(null);
@@ -80,15 +73,14 @@ export function UsersPage() {
       <CreateUserForm
         onCreate={(request) =>
           act(async () => {
-            const created = await api<CreateUserResponse>('/users', { method: 'POST', body: request });
+            const created = await usersApi.create(request);
             return `${t.admin.created} ${t.admin.password}: ${created.temporaryPassword}`;
           })
         }
       />
       <section className="card" aria-labelledby="users-list" style={{ marginTop: '1rem' }}>
         <h2 id="users-list">{t.admin.usersTitle}</h2>
-        {users.loading && !users.data ? <Loading /> : null}
-        <ErrorNotice error={users.error} onRetry={users.reload} />
+        <AsyncState state={users} />
         {users.data ? (
           <table className="table" data-testid="users-table">
             <thead>
@@ -130,13 +122,7 @@ export function UsersPage() {
                         onClick={() => {
                           if (window.confirm(t.admin.resetPasswordConfirm(user.username)))
                             void act(async () => {
-                              const body = await api<ResetPasswordResponse>(
-                                `/users/${user.id}/reset-password`,
-                                {
-                                  method: 'POST',
-                                  body: {},
-                                },
-                              );
+                              const body = await usersApi.resetPassword(user.id);
                               return `${t.admin.password}: ${body.temporaryPassword}`;
                             });
                         }}
@@ -149,7 +135,7 @@ export function UsersPage() {
                         onClick={() => {
                           if (window.confirm(t.admin.reset2faConfirm(user.username)))
                             void act(async () => {
-                              await api(`/users/${user.id}/reset-2fa`, { method: 'POST', body: {} });
+                              await usersApi.resetTotp(user.id);
                               return undefined;
                             });
                         }}
@@ -163,10 +149,7 @@ export function UsersPage() {
                           variant={user.disabled ? 'secondary' : 'danger'}
                           onClick={() =>
                             void act(async () => {
-                              await api(`/users/${user.id}`, {
-                                method: 'PATCH',
-                                body: { disabled: !user.disabled },
-                              });
+                              await usersApi.update(user.id, { disabled: !user.disabled });
                               return undefined;
                             })
                           }
@@ -187,7 +170,7 @@ export function UsersPage() {
           user={editing}
           onClose={() => setEditing(null)}
           onSave={async (patch) => {
-            await api(`/users/${editing.id}`, { method: 'PATCH', body: patch });
+            await usersApi.update(editing.id, patch);
             setEditing(null);
             setNotice(t.admin.updated);
             users.reload();
@@ -345,17 +328,13 @@ function CreateUserForm({
 function RoleField({ value, onChange }: { value: StaffRole; onChange(role: StaffRole): void }) {
   const { t } = useI18n();
   return (
-    <Field label={t.admin.role}>
-      {(id) => (
-        <select id={id} value={value} onChange={(event) => onChange(event.target.value as StaffRole)}>
-          {STAFF_ROLE_VALUES.map((role) => (
-            <option key={role} value={role}>
-              {t.roles[role]}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <EnumSelect
+      label={t.admin.role}
+      values={STAFF_ROLES}
+      labels={t.roles}
+      value={value}
+      onChange={(role) => role && onChange(role)}
+    />
   );
 }
 

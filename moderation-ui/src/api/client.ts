@@ -1,3 +1,6 @@
+import { type ApiErrorCode, ApiErrorCodeSchema } from '@tinbao/shared/api/errors';
+import type { z } from 'zod';
+
 /**
  * The one way the UI talks to the API: same-origin JSON under /api/v1, never cached, the
  * CSRF token on every state-changing request, `{ ok:false, error, message }` turned into
@@ -7,7 +10,8 @@
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    /** One of the API's codes, or `http_<status>` when the answer was not the API's (a proxy page). */
+    readonly code: ApiErrorCode | `http_${number}`,
     message: string,
     readonly body: Record<string, unknown> = {},
   ) {
@@ -93,7 +97,8 @@ async function toApiError(response: Response, path: string): Promise<ApiError> {
   } catch {
     // Not JSON (a proxy error page): keep the status only.
   }
-  const code = typeof body.error === 'string' ? body.error : `http_${response.status}`;
+  const parsed = ApiErrorCodeSchema.safeParse(body.error);
+  const code = parsed.success ? parsed.data : (`http_${response.status}` as const);
   const message = typeof body.message === 'string' ? body.message : response.statusText;
   // Login endpoints answer 401 for a wrong password: that is not a lost session.
   if (response.status === 401 && !path.startsWith('/auth/login')) onUnauthorized?.();
@@ -101,11 +106,23 @@ async function toApiError(response: Response, path: string): Promise<ApiError> {
   return new ApiError(response.status, code, message, body);
 }
 
-/** JSON request; resolves with the parsed body. */
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/** JSON request; resolves with the body as sent (for answers nobody reads: logout, keep-alive). */
+export async function api<T = unknown>(path: string, options: RequestOptions = {}): Promise<T> {
   const response = await send(path, options);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+/**
+ * JSON request whose answer is parsed with the shared zod schema the API answers with: an
+ * answer off the contract fails here, at the edge, not deep inside a page.
+ */
+export async function apiParse<S extends z.ZodType>(
+  schema: S,
+  path: string,
+  options: RequestOptions = {},
+): Promise<z.output<S>> {
+  return schema.parse(await api<unknown>(path, options));
 }
 
 /** Binary request (photos): the caller makes an object URL and revokes it on leave. */

@@ -12,9 +12,8 @@ type Step = { kind: 'password' } | { kind: 'totp'; challenge: string } | ({ kind
 function loginError(t: Messages, error: unknown, step: Step['kind']): string {
   if (error instanceof ApiError) {
     if (error.code === 'invalid_challenge') return t.login.expiredChallenge;
-    if (error.status === 429 || error.code === 'rate_limited' || error.code === 'account_locked')
-      return t.login.locked;
-    if (error.status === 401 || error.code === 'invalid_credentials' || error.code === 'invalid_code')
+    if (error.status === 429 || error.code === 'rate_limited') return t.login.locked;
+    if (error.status === 401 || error.code === 'invalid_credentials')
       return step === 'password' ? t.login.invalidCredentials : t.login.invalidCode;
   }
   return errorMessage(t, error);

@@ -1,4 +1,5 @@
-import type { Messages } from './vi';
+import type { ApiErrorCode } from '@tinbao/shared/api/errors';
+import { DECIDED_BY_STATUS, type Messages, per } from './vi';
 
 /** English, the second language. Same shape as `vi.ts`. */
 export const en: Messages = {
@@ -68,7 +69,10 @@ export const en: Messages = {
     invalidField: (field: string) => `The field “${field}” is not valid. Please check it.`,
     pageNotFound: 'This page does not exist.',
     conflictGeneric: 'The data changed or already exists. Reload the page and try again.',
-    codes: {
+    codes: per<ApiErrorCode>()({
+      ...DECIDED_BY_STATUS,
+      same_password: 'The new password must differ from the current one.',
+      unknown_province: 'The chosen province was not found.',
       username_taken: 'This username is already in use. Choose another.',
       unit_code_taken: 'A unit with this code exists. Choose another code.',
       cannot_change_own_account: 'You cannot change your own role or disable yourself.',
@@ -79,7 +83,7 @@ export const en: Messages = {
       csrf_failed: 'The session is no longer valid. Reload the page and try again.',
       payload_too_large: 'The data sent is too large.',
       decryption_failed: 'The tip could not be decrypted. Tell an administrator.',
-    } as Record<string, string>,
+    }),
     fallback: {
       user: 'The account could not be saved. Please try again.',
       unit: 'The unit could not be saved. Please try again.',
@@ -371,7 +375,7 @@ export const en: Messages = {
     notificationTargets: 'Where notifications go',
     notificationTargetsHint: 'When a case is routed to the unit, it is told here (with no tip content).',
     noNotificationTargets: 'No notification target: the unit is not told when a case arrives.',
-    notificationChannel: { telegram: 'Telegram group' } as Record<string, string>,
+    notificationChannel: { telegram: 'Telegram group' },
     removeNotificationTarget: (channel: string, address: string) => `Remove ${channel} ${address}`,
     telegramGroupIdLabel: 'Telegram group id',
     telegramGroupHint: "The unit's Telegram group id, like -100…; add the TinBao bot to the group first.",

@@ -1,3 +1,43 @@
+import type { Channel, ObservedWhen, TipCategory, TipStatus, VenueType } from '@tinbao/shared';
+import { type ApiErrorCode, TIP_CONFLICT_CODES, type TipConflictCode } from '@tinbao/shared/api/errors';
+import type { RejectReason, TipOutcome } from '@tinbao/shared/api/tips';
+import type { UnitKind } from '@tinbao/shared/api/units';
+import type { NotificationChannel } from '@tinbao/shared/notifications/targets';
+import type { StaffRole } from '@tinbao/shared/permissions/index';
+
+/**
+ * The API's codes whose message the status and the page decide (the tip-conflict text, the
+ * refused field, the page's fallback), in every language.
+ */
+export const DECIDED_BY_STATUS = {
+  invalid_request: null,
+  unauthorized: null,
+  invalid_credentials: null,
+  invalid_challenge: null,
+  forbidden: null,
+  not_found: null,
+  ...Object.fromEntries(TIP_CONFLICT_CODES.map((code) => [code, null])),
+  rate_limited: null,
+  internal_error: null,
+} as Record<
+  | TipConflictCode
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'invalid_credentials'
+  | 'invalid_challenge'
+  | 'forbidden'
+  | 'not_found'
+  | 'rate_limited'
+  | 'internal_error',
+  null
+>;
+
+/** A table with one entry per value of a shared enum: a value without its entry does not compile. */
+export const per =
+  <K extends string>() =>
+  <T extends Record<K, unknown>>(table: T): Record<K, T[K]> =>
+    table;
+
 /** Vietnamese, the default language. `en.ts` must provide the same shape. */
 export const vi = {
   appName: 'TinBao',
@@ -30,7 +70,11 @@ export const vi = {
     account: 'Tài khoản của tôi',
     changePassword: 'Đổi mật khẩu',
   },
-  roles: { admin: 'Quản trị viên', moderator: 'Cán bộ tiếp nhận', unit_officer: 'Cán bộ đơn vị' },
+  roles: per<StaffRole>()({
+    admin: 'Quản trị viên',
+    moderator: 'Cán bộ tiếp nhận',
+    unit_officer: 'Cán bộ đơn vị',
+  }),
   login: {
     title: 'Đăng nhập',
     intro: 'Dành cho cán bộ tiếp nhận, cán bộ đơn vị và quản trị viên.',
@@ -66,8 +110,11 @@ export const vi = {
     invalidField: (field: string) => `Dữ liệu chưa hợp lệ ở trường “${field}”. Vui lòng kiểm tra lại.`,
     pageNotFound: 'Trang không tồn tại.',
     conflictGeneric: 'Dữ liệu đã bị thay đổi hoặc trùng với dữ liệu có sẵn. Tải lại trang rồi thử lại.',
-    /** Messages by the API's stable error code. */
-    codes: {
+    /** Messages by the API's error code, every code listed (null: DECIDED_BY_STATUS). */
+    codes: per<ApiErrorCode>()({
+      ...DECIDED_BY_STATUS,
+      same_password: 'Mật khẩu mới phải khác mật khẩu hiện tại.',
+      unknown_province: 'Không tìm thấy tỉnh/thành phố đã chọn.',
       username_taken: 'Tên đăng nhập này đã được dùng. Chọn tên khác.',
       unit_code_taken: 'Mã đơn vị này đã tồn tại. Chọn mã khác.',
       cannot_change_own_account: 'Bạn không thể tự đổi vai trò hoặc tự khóa tài khoản của mình.',
@@ -77,7 +124,7 @@ export const vi = {
       csrf_failed: 'Phiên làm việc không còn hợp lệ. Tải lại trang rồi thử lại.',
       payload_too_large: 'Dữ liệu gửi lên quá lớn.',
       decryption_failed: 'Không giải mã được nội dung tin báo. Báo quản trị viên.',
-    } as Record<string, string>,
+    }),
     /** Fallback per page when the code is not one we know. */
     fallback: {
       user: 'Không lưu được tài khoản. Vui lòng thử lại.',
@@ -133,7 +180,7 @@ export const vi = {
     daysRange: 'Số ngày gia hạn từ 1 đến 60.',
     summary: 'Vui lòng sửa các lỗi sau:',
   },
-  status: {
+  status: per<TipStatus>()({
     new: 'Mới',
     in_review: 'Đang xem xét',
     validated: 'Hợp lệ',
@@ -143,8 +190,8 @@ export const vi = {
     acknowledged: 'Đơn vị đã tiếp nhận',
     outcome_reported: 'Đã báo kết quả',
     closed: 'Đã đóng',
-  } as Record<string, string>,
-  category: {
+  }),
+  category: per<TipCategory>()({
     mua_ban: 'Mua bán ma túy',
     tang_tru_van_chuyen: 'Tàng trữ, vận chuyển',
     to_chuc_chua_chap: 'Tổ chức, chứa chấp sử dụng',
@@ -152,8 +199,8 @@ export const vi = {
     tu_diem: 'Tụ điểm phức tạp',
     trong_cay: 'Trồng cây có chất ma túy',
     toi_pham_khac: 'Tội phạm khác',
-  } as Record<string, string>,
-  venue: {
+  }),
+  venue: per<VenueType>()({
     nha_rieng: 'Nhà riêng',
     karaoke: 'Quán karaoke',
     nha_nghi_khach_san: 'Nhà nghỉ, khách sạn',
@@ -163,33 +210,33 @@ export const vi = {
     noi_cong_cong: 'Nơi công cộng',
     khu_vuc_bien_gioi: 'Khu vực biên giới',
     khac: 'Khác',
-  } as Record<string, string>,
-  observed: {
+  }),
+  observed: per<ObservedWhen>()({
     dang_dien_ra: 'Đang diễn ra',
     hom_nay: 'Hôm nay',
     hom_qua: 'Hôm qua',
     trong_tuan: 'Trong tuần',
     truoc_do: 'Trước đó',
-  } as Record<string, string>,
-  channel: { telegram: 'Telegram', zalo: 'Zalo', web: 'Web' } as Record<string, string>,
-  rejectReason: {
+  }),
+  channel: per<Channel>()({ telegram: 'Telegram', zalo: 'Zalo', web: 'Web' }),
+  rejectReason: per<RejectReason>()({
     spam: 'Tin rác',
     false: 'Sai sự thật',
     out_of_scope: 'Ngoài phạm vi',
     insufficient: 'Thiếu thông tin',
-  } as Record<string, string>,
-  outcome: {
+  }),
+  outcome: per<TipOutcome>()({
     verified_true: 'Xác minh đúng',
     verified_false: 'Xác minh không đúng',
     case_opened: 'Đã khởi tố vụ án',
     arrests: 'Đã bắt giữ đối tượng',
     hot_spot_cleared: 'Đã triệt phá tụ điểm',
-  } as Record<string, string>,
-  unitKind: {
+  }),
+  unitKind: per<UnitKind>()({
     commune_police: 'Công an xã/phường',
     border_guard: 'Đồn Biên phòng',
     specialised: 'Đơn vị chuyên trách',
-  } as Record<string, string>,
+  }),
   priority: { high: 'Ưu tiên cao', normal: 'Bình thường' },
   deadline: {
     label: 'Hạn giải quyết',
@@ -372,7 +419,7 @@ export const vi = {
     notificationTargets: 'Nơi nhận thông báo',
     notificationTargetsHint: 'Khi có tin chuyển đến, đơn vị được báo ở đây (không kèm nội dung tin).',
     noNotificationTargets: 'Chưa có nơi nhận thông báo: đơn vị sẽ không được báo khi có tin mới.',
-    notificationChannel: { telegram: 'Nhóm Telegram' } as Record<string, string>,
+    notificationChannel: per<NotificationChannel>()({ telegram: 'Nhóm Telegram' }),
     removeNotificationTarget: (channel: string, address: string) => `Bỏ ${channel} ${address}`,
     telegramGroupIdLabel: 'ID nhóm Telegram',
     telegramGroupHint: 'ID nhóm Telegram của đơn vị, dạng -100…; thêm bot TinBao vào nhóm trước.',

@@ -1,5 +1,6 @@
 import { type ReactNode, useRef, useState } from 'react';
 import { api } from '../api/client';
+import { useCan } from '../auth/permissions';
 import { CHANGE_PASSWORD_PATH, leaveToLogin, useSession, useUser } from '../auth/session';
 import { useIdleLogout } from '../auth/use-idle-logout';
 import { useI18n } from '../i18n/i18n';
@@ -26,6 +27,7 @@ interface NavItem {
 export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const user = useUser();
+  const can = useCan();
   const { logout } = useSession();
   const { pathname } = useLocation();
   const lastServerContact = useRef(Date.now());
@@ -51,18 +53,13 @@ export function AppShell({ children }: { children: ReactNode }) {
   };
 
   const items: NavItem[] = [];
-  // While a password change is pending, the app is that page only: no navigation.
-  const staff = !user.mustChangePassword && (user.role === 'moderator' || user.role === 'admin');
-  if (staff) items.push({ to: '/tips', label: t.nav.queue, testId: 'nav-queue' });
-  if (!user.mustChangePassword && user.role === 'unit_officer')
-    items.push({ to: '/inbox', label: t.nav.inbox, testId: 'nav-inbox' });
-  // Statistics cover every unit: the stats API serves moderators and admins only.
-  if (staff) items.push({ to: '/stats', label: t.nav.stats, testId: 'nav-stats' });
-  if (staff && user.role === 'admin') {
-    items.push({ to: '/admin/users', label: t.nav.users, testId: 'nav-users' });
-    items.push({ to: '/admin/units', label: t.nav.units, testId: 'nav-units' });
-    items.push({ to: '/admin/rules', label: t.nav.rules, testId: 'nav-rules' });
-  }
+  // While a password change is pending, the app is that page only: useCan answers no to everything.
+  if (can('tips.triage')) items.push({ to: '/tips', label: t.nav.queue, testId: 'nav-queue' });
+  if (can('tips.inbox')) items.push({ to: '/inbox', label: t.nav.inbox, testId: 'nav-inbox' });
+  if (can('stats.read')) items.push({ to: '/stats', label: t.nav.stats, testId: 'nav-stats' });
+  if (can('users.manage')) items.push({ to: '/admin/users', label: t.nav.users, testId: 'nav-users' });
+  if (can('units.manage')) items.push({ to: '/admin/units', label: t.nav.units, testId: 'nav-units' });
+  if (can('routing.manage')) items.push({ to: '/admin/rules', label: t.nav.rules, testId: 'nav-rules' });
 
   const roleLabel = t.roles[user.role];
   const shownName = user.displayName || user.username;

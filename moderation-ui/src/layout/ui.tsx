@@ -1,3 +1,6 @@
+import type { TipStatus } from '@tinbao/shared';
+import { type ApiErrorCode, TIP_CONFLICT_CODES } from '@tinbao/shared/api/errors';
+import { isOpenStatus } from '@tinbao/shared/permissions/index';
 import { type ButtonHTMLAttributes, type ReactNode, useEffect, useId, useRef } from 'react';
 import { ApiError, NetworkError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
@@ -96,9 +99,10 @@ export function errorMessage(t: Messages, error: unknown, context?: ErrorContext
   if (error instanceof NetworkError) return t.errors.network;
   if (error instanceof ApiError) {
     if (context === 'password' && error.code === 'invalid_credentials') return t.password.wrongCurrent;
-    const known = t.errors.codes[error.code];
+    // Every code the API answers with has an entry; null leaves it to the status and the page.
+    const known = error.code.startsWith('http_') ? null : t.errors.codes[error.code as ApiErrorCode];
     if (known) return known;
-    if (error.code === 'illegal_transition' || error.code === 'version_conflict')
+    if ((TIP_CONFLICT_CODES as readonly string[]).includes(error.code))
       return context === 'tip' ? t.errors.conflict : t.errors.conflictGeneric;
     if (error.status === 400 || error.code === 'invalid_request') {
       const field = invalidFieldLabel(t, error);
@@ -239,11 +243,11 @@ export function Badge({ tone, children, testId }: { tone: string; children: Reac
   );
 }
 
-export function StatusBadge({ status }: { status: string }) {
+export function StatusBadge({ status }: { status: TipStatus }) {
   const { t } = useI18n();
   return (
     <Badge tone={`status-${status}`} testId="status-badge">
-      {t.status[status] ?? status}
+      {t.status[status]}
     </Badge>
   );
 }
@@ -259,7 +263,6 @@ export function PriorityBadge({ priority }: { priority: number | string | undefi
   );
 }
 
-const OPEN_STATUSES = new Set(['new', 'in_review', 'validated', 'routed', 'acknowledged']);
 const DAY_MS = 86_400_000;
 
 /** Days left until the legal deadline; overdue cases stand out (red, icon, text). */
@@ -269,11 +272,11 @@ export function DeadlineBadge({
   overdue,
 }: {
   deadlineAt: string | undefined | null;
-  status: string;
+  status: TipStatus;
   overdue?: boolean | undefined;
 }) {
   const { t, formatDate } = useI18n();
-  if (!deadlineAt || !OPEN_STATUSES.has(status)) return null;
+  if (!deadlineAt || !isOpenStatus(status)) return null;
   const remaining = new Date(deadlineAt).getTime() - Date.now();
   const isOverdue = overdue ?? remaining < 0;
   const days = Math.ceil(Math.abs(remaining) / DAY_MS);

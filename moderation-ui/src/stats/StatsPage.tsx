@@ -1,14 +1,16 @@
-import type { StatsResponse } from '@tinbao/shared/api/stats';
+import { type TipOutcome, TipOutcomeSchema } from '@tinbao/shared/api/tips';
 import { type FormEvent, useState } from 'react';
 import { ProvinceField } from '../admin-units/ProvinceCommuneFields';
 import { useProvinces } from '../admin-units/use-communes';
-import { api, buildUrl } from '../api/client';
+import { buildUrl } from '../api/client';
 import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
-import { ErrorNotice, Field, Loading, PageTitle } from '../layout/ui';
+import { AsyncState } from '../layout/async';
+import { Field, PageTitle } from '../layout/ui';
 import { useApi } from '../layout/use-api';
 import { BarChart, ColumnChart } from './BarChart';
 import { dayInput, startOfLocalDay } from './days';
+import { statsApi } from './stats-api';
 
 /** Statistics from the stats API only (clear fields and outcomes), with a CSV export. */
 export function StatsPage() {
@@ -30,7 +32,7 @@ export function StatsPage() {
     ...(applied.provinceCode ? { provinceCode: applied.provinceCode } : {}),
   };
   const stats = useApi(
-    (signal) => api<StatsResponse>('/stats', { query, signal }),
+    (signal) => statsApi.get(query, signal),
     [applied.from, applied.to, applied.provinceCode],
   );
 
@@ -50,7 +52,7 @@ export function StatsPage() {
 
   // Figures of an earlier query never stay on screen under an error.
   const data = stats.error ? undefined : stats.data;
-  const outcomes: Partial<Record<string, number>> = data?.outcomes ?? {};
+  const outcomes: Partial<Record<TipOutcome, number>> = data?.outcomes ?? {};
   return (
     <>
       <PageTitle
@@ -108,8 +110,7 @@ export function StatsPage() {
           </button>
         </div>
       </form>
-      <ErrorNotice error={stats.error} onRetry={stats.reload} context="stats" />
-      {stats.loading && !data ? <Loading /> : null}
+      <AsyncState state={stats} context="stats" />
       {data ? (
         <div data-testid="stats">
           <div className="kpis">
@@ -186,10 +187,9 @@ export function StatsPage() {
               <h2 id="outcomes">{t.stats.outcomes}</h2>
               <Chart
                 title={t.stats.outcomes}
-                rows={Object.entries(outcomes).map(([key, value]) => ({
-                  label: t.outcome[key] ?? key,
-                  value: value ?? 0,
-                }))}
+                rows={TipOutcomeSchema.options
+                  .filter((key) => key in outcomes)
+                  .map((key) => ({ label: t.outcome[key], value: outcomes[key] ?? 0 }))}
                 testId="chart-outcomes"
               />
             </section>

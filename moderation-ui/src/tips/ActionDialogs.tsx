@@ -1,8 +1,14 @@
 import type { TipAction, TipRoute, TipSummary, TipTransitionRequest } from '@tinbao/shared/api/tips';
-import { RejectReasonSchema, TipOutcomeSchema } from '@tinbao/shared/api/tips';
+import {
+  type RejectReason,
+  RejectReasonSchema,
+  type TipOutcome,
+  TipOutcomeSchema,
+} from '@tinbao/shared/api/tips';
 import { RECEIPT_CODE_PATTERN } from '@tinbao/shared/tips/schemas';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
+import { EnumSelect, SelectField } from '../layout/select';
 import { Button, Dialog, ErrorNotice, Field } from '../layout/ui';
 import { tipsApi } from './tips-api';
 
@@ -85,17 +91,16 @@ function UnitChoice({
 }) {
   const { t } = useI18n();
   return (
-    <Field label={t.queue.unit}>
-      {(id) => (
-        <select id={id} value={value} onChange={(event) => onChange(event.target.value)} required>
-          {routes.map((route) => (
-            <option key={route.unitId} value={route.unitId}>
-              {route.unitName} ({route.unitCode})
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <SelectField
+      label={t.queue.unit}
+      value={value}
+      onChange={onChange}
+      required
+      options={routes.map((route) => ({
+        value: route.unitId,
+        label: `${route.unitName} (${route.unitCode})`,
+      }))}
+    />
   );
 }
 
@@ -134,9 +139,9 @@ export function ActionDialog({
       );
     return () => controller.abort();
   }, [action, tip.communeCode, tip.provinceCode, tip.id]);
-  const [reason, setReason] = useState<string>('spam');
+  const [reason, setReason] = useState<RejectReason>('spam');
   const [duplicateCode, setDuplicateCode] = useState('');
-  const [outcome, setOutcome] = useState<string>('verified_true');
+  const [outcome, setOutcome] = useState<TipOutcome>('verified_true');
   const [note, setNote] = useState('');
   const [unitId, setUnitId] = useState(routes[0]?.unitId ?? '');
   const unit = officer || !unitId ? {} : { unitId };
@@ -148,24 +153,16 @@ export function ActionDialog({
         open
         onClose={onClose}
         testId="reject-dialog"
-        onSubmit={() => onSubmit({ action: 'reject', version, reason: RejectReasonSchema.parse(reason) })}
+        onSubmit={() => onSubmit({ action: 'reject', version, reason })}
       >
-        <Field label={t.tip.rejectReason}>
-          {(id) => (
-            <select
-              id={id}
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-              data-testid="reject-reason"
-            >
-              {RejectReasonSchema.options.map((value) => (
-                <option key={value} value={value}>
-                  {t.rejectReason[value]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <EnumSelect
+          label={t.tip.rejectReason}
+          values={RejectReasonSchema.options}
+          labels={t.rejectReason}
+          value={reason}
+          onChange={(value) => value && setReason(value)}
+          testId="reject-reason"
+        />
       </DialogForm>
     );
   if (action === 'mark_duplicate')
@@ -252,29 +249,21 @@ export function ActionDialog({
           onSubmit({
             action: 'report_outcome',
             version,
-            outcome: TipOutcomeSchema.parse(outcome),
+            outcome,
             ...(note.trim() ? { note: note.trim() } : {}),
             ...unit,
           })
         }
       >
         {officer ? null : <UnitChoice routes={routes} value={unitId} onChange={setUnitId} />}
-        <Field label={t.tip.outcomeKind}>
-          {(id) => (
-            <select
-              id={id}
-              value={outcome}
-              onChange={(event) => setOutcome(event.target.value)}
-              data-testid="outcome-kind"
-            >
-              {TipOutcomeSchema.options.map((value) => (
-                <option key={value} value={value}>
-                  {t.outcome[value]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <EnumSelect
+          label={t.tip.outcomeKind}
+          values={TipOutcomeSchema.options}
+          labels={t.outcome}
+          value={outcome}
+          onChange={(value) => value && setOutcome(value)}
+          testId="outcome-kind"
+        />
         <Field label={t.tip.outcomeNote}>
           {(id) => (
             <textarea

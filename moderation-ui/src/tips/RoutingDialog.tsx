@@ -2,9 +2,9 @@ import type { CommunePlace } from '@tinbao/shared/api/places';
 import type { RoutingProposal } from '@tinbao/shared/api/tips';
 import type { Unit } from '@tinbao/shared/api/units';
 import { type FormEvent, useEffect, useState } from 'react';
+import { unitsApi } from '../admin/units-api';
 import { CommuneSearch } from '../admin-units/CommuneSearch';
 import { useProvinceNames } from '../api/admin-units';
-import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { Button, Dialog, ErrorNotice, Field, Loading } from '../layout/ui';
 import { tipsApi } from './tips-api';
@@ -45,10 +45,7 @@ export function RoutingDialog({
         setProposals(body.proposals);
         setSelected(new Set(body.proposals.filter((p) => !p.alreadyRouted).map((p) => p.unitId)));
         for (const proposal of body.proposals)
-          api<{ units: Unit[] }>('/units', {
-            query: { q: proposal.unitCode, limit: 5 },
-            signal: controller.signal,
-          }).then(
+          unitsApi.list({ q: proposal.unitCode, limit: 5 }, controller.signal).then(
             (found) => {
               const unit = found.units.find((candidate) => candidate.id === proposal.unitId);
               if (unit) setProposalProvinces((current) => new Map(current).set(unit.id, unit.provinceCode));
@@ -78,7 +75,7 @@ export function RoutingDialog({
       return;
     }
     try {
-      const body = await api<{ units: Unit[] }>('/units', { query: { q: wanted, limit: 10 } });
+      const body = await unitsApi.list({ q: wanted, limit: 10 });
       const unit = body.units.find((candidate) => candidate.code.toUpperCase() === wanted) ?? body.units[0];
       if (!unit) {
         setValidation(t.errors.notFound);
@@ -96,7 +93,7 @@ export function RoutingDialog({
   // A commune typed by any name it had: add the units that cover it.
   const addUnitsOf = async (place: CommunePlace) => {
     try {
-      const body = await api<{ units: Unit[] }>('/units', { query: { communeCode: place.code, limit: 20 } });
+      const body = await unitsApi.list({ communeCode: place.code, limit: 20 });
       if (body.units.length === 0) {
         setValidation(t.places.noUnitFor(place.name));
         return;

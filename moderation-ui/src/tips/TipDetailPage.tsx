@@ -1,8 +1,10 @@
 import type { TipAction, TipDetailResponse, TipTransitionRequest } from '@tinbao/shared/api/tips';
 import { useRef, useState } from 'react';
 import { ApiError } from '../api/client';
+import { actorOf } from '../auth/permissions';
 import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
+import { AsyncCard } from '../layout/async';
 import { Link } from '../layout/router';
 import {
   Button,
@@ -14,24 +16,15 @@ import {
   PriorityBadge,
   StatusBadge,
 } from '../layout/ui';
-import { useApi } from '../layout/use-api';
 import { ActionDialog, ExtendDeadlineDialog } from './ActionDialogs';
 import { RoutingDialog } from './RoutingDialog';
 import { TipNotes } from './TipNotes';
 import { TipPhotos } from './TipPhotos';
 import { TipTimeline } from './TipTimeline';
 import { tipsApi } from './tips-api';
+import { useTipDetail } from './use-tip-detail';
+import { visibleTipActions } from './visible-actions';
 
-const ACTION_ORDER: TipAction[] = [
-  'start_review',
-  'validate',
-  'route',
-  'acknowledge',
-  'report_outcome',
-  'mark_duplicate',
-  'reject',
-  'close',
-];
 const ACTION_LABEL_KEY: Record<TipAction, string> = {
   start_review: 'in_review',
   validate: 'validated',
@@ -42,7 +35,6 @@ const ACTION_LABEL_KEY: Record<TipAction, string> = {
   report_outcome: 'outcome_reported',
   close: 'closed',
 };
-const OPEN_FOR_EXTENSION = new Set(['new', 'in_review', 'validated', 'routed', 'acknowledged']);
 
 /**
  * One tip: its decrypted content (held in this component's state only, gone when it
@@ -52,14 +44,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
   const { t, formatDateTime, formatDate } = useI18n();
   const user = useUser();
   const officer = user.role === 'unit_officer';
-  const detail = useApi((signal) => tipsApi.detail(id, signal), [id]);
-  // After the detail: opening the tip writes the decryption event the timeline should show.
-  const loadedVersion = detail.data?.tip.version;
-  const timeline = useApi(
-    (signal) => (loadedVersion === undefined ? Promise.resolve(undefined) : tipsApi.timeline(id, signal)),
-    [id, loadedVersion],
-  );
-  const notes = useApi((signal) => tipsApi.notes(id, signal), [id]);
+  const { detail, timeline, notes } = useTipDetail(id);
   const [dialog, setDialog] = useState<TipAction | 'extend' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(undefined);
@@ -81,7 +66,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
         <ErrorNotice error={detail.error} onRetry={detail.reload} />
       </>
     );
-  const { tip, content, allowedActions, deadlineExtensions } = detail.data;
+  const { tip, content, deadlineExtensions } = detail.data;
 
   const applyResult = (
     update: Pick<TipDetailResponse, 'tip'> & Partial<Pick<TipDetailResponse, 'allowedActions'>>,
@@ -138,7 +123,8 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
     else setDialog(action);
   };
 
-  const actions = ACTION_ORDER.filter((action) => allowedActions.includes(action));
+  const visible = visibleTipActions(actorOf(user), detail.data);
+  const actions = visible.filter((action): action is TipAction => action !== 'extend_deadline');
   const location = content.location;
 
   return (
@@ -249,11 +235,10 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
             <h3>{t.tip.photos}</h3>
             <TipPhotos photos={content.photos} />
           </section>
-          <section className="card" aria-labelledby="notes-title">
-            <h2 id="notes-title">{t.tip.notes}</h2>
-            {notes.data ? (
+          <AsyncCard state={notes} title={t.tip.notes} titleId="notes-title">
+            {(data) => (
               <TipNotes
-                notes={notes.data.notes}
+                notes={data.notes}
                 onAdd={async (body) => {
                   const created = await tipsApi.addNote(id, body);
                   notes.setData((current) =>
@@ -262,10 +247,8 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
                   timeline.reload();
                 }}
               />
-            ) : (
-              <ErrorNotice error={notes.error} onRetry={notes.reload} />
             )}
-          </section>
+          </AsyncCard>
         </div>
         <aside>
           <section className="card" aria-labelledby="deadline-title" data-testid="tip-deadline">
@@ -283,7 +266,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
                 ))}
               </ul>
             ) : null}
-            {!officer && OPEN_FOR_EXTENSION.has(tip.status) ? (
+            {visible.includes('extend_deadline') ? (
               <Button onClick={() => setDialog('extend')} data-testid="extend-deadline">
                 {t.tip.extend}
               </Button>
@@ -310,16 +293,9 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
               </ul>
             )}
           </section>
-          <section className="card" aria-labelledby="timeline-title">
-            <h2 id="timeline-title">{t.tip.timeline}</h2>
-            {timeline.data ? (
-              <TipTimeline events={timeline.data.events} />
-            ) : timeline.error ? (
-              <ErrorNotice error={timeline.error} onRetry={timeline.reload} />
-            ) : (
-              <Loading />
-            )}
-          </section>
+          <AsyncCard state={timeline} title={t.tip.timeline} titleId="timeline-title">
+            {(data) => (data ? <TipTimeline events={data.events} /> : null)}
+          </AsyncCard>
         </aside>
       </div>
 
@@ -342,7 +318,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
         open={dialog === 'extend'}
         onClose={() => setDialog(null)}
         onSubmit={async (days, reason) => {
-          const result = await tipsApi.extendDeadline(id, days, reason, tip.version);
+          const result = await tipsApi.extendDeadline(id, { days, reason, version: tip.version });
           applyResult({ tip: result.tip });
           detail.reload();
           setDialog(null);

@@ -1,12 +1,15 @@
+import type { TipCategory } from '@tinbao/shared';
+import { type TipSort, TipSortSchema } from '@tinbao/shared/api/tips';
 import type { Unit } from '@tinbao/shared/api/units';
 import { TipCategorySchema } from '@tinbao/shared/tips/schemas';
 import { useEffect, useRef, useState } from 'react';
+import { unitsApi } from '../admin/units-api';
 import { CommuneSearch } from '../admin-units/CommuneSearch';
 import { ProvinceCommuneFields } from '../admin-units/ProvinceCommuneFields';
 import { useCommunes, useProvinces } from '../admin-units/use-communes';
-import { api } from '../api/client';
 import { useI18n } from '../i18n/i18n';
-import { Button, Field } from '../layout/ui';
+import { EnumSelect, SelectField } from '../layout/select';
+import { Button } from '../layout/ui';
 
 export interface QueueFilters {
   status?: string;
@@ -96,7 +99,7 @@ export function TipFilters({
       return;
     }
     if (showUnit)
-      api<{ units: Unit[] }>('/units', { query: { provinceCode: filters.provinceCode, limit: 200 } }).then(
+      unitsApi.list({ provinceCode: filters.provinceCode, limit: 200 }).then(
         (body) => setUnits(body.units),
         () => setUnits([]),
       );
@@ -128,37 +131,27 @@ export function TipFilters({
           {active > 0 ? <span className="filter-count"> ({active})</span> : null}
         </h2>
       </summary>
-      <Field label={t.queue.sort}>
-        {(id) => (
-          <select
-            id={id}
-            value={filters.sort ?? 'priority'}
-            onChange={(event) => set({ sort: event.target.value === 'priority' ? '' : event.target.value })}
-            data-testid="filter-sort"
-          >
-            <option value="priority">{t.queue.sortPriority}</option>
-            <option value="deadline">{t.queue.sortDeadline}</option>
-            <option value="received">{t.queue.sortReceived}</option>
-          </select>
-        )}
-      </Field>
-      <Field label={t.queue.category}>
-        {(id) => (
-          <select
-            id={id}
-            value={filters.category ?? ''}
-            onChange={(event) => set({ category: event.target.value })}
-            data-testid="filter-category"
-          >
-            <option value="">{t.all}</option>
-            {TipCategorySchema.options.map((category) => (
-              <option key={category} value={category}>
-                {t.category[category]}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <EnumSelect
+        label={t.queue.sort}
+        values={TipSortSchema.options}
+        labels={{
+          priority: t.queue.sortPriority,
+          deadline: t.queue.sortDeadline,
+          received: t.queue.sortReceived,
+        }}
+        value={(filters.sort || 'priority') as TipSort}
+        onChange={(sort) => set({ sort: sort === 'priority' ? '' : sort })}
+        testId="filter-sort"
+      />
+      <EnumSelect
+        label={t.queue.category}
+        values={TipCategorySchema.options}
+        labels={t.category}
+        value={(filters.category ?? '') as TipCategory | ''}
+        onChange={(category) => set({ category })}
+        emptyLabel={t.all}
+        testId="filter-category"
+      />
       <ProvinceCommuneFields
         provinces={provinces}
         communes={communes}
@@ -184,40 +177,28 @@ export function TipFilters({
         testId="filter-commune-search"
       />
       {showUnit ? (
-        <Field label={t.queue.unit}>
-          {(id) => (
-            <select
-              id={id}
-              value={filters.unitId ?? ''}
-              disabled={!filters.provinceCode}
-              onChange={(event) => set({ unitId: event.target.value })}
-              data-testid="filter-unit"
-            >
-              <option value="">{t.all}</option>
-              {units.map((unit) => (
-                <option key={unit.id} value={unit.id}>
-                  {unit.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label={t.queue.unit}
+          value={filters.unitId ?? ''}
+          disabled={!filters.provinceCode}
+          onChange={(unitId) => set({ unitId })}
+          emptyLabel={t.all}
+          options={units.map((unit) => ({ value: unit.id, label: unit.name }))}
+          testId="filter-unit"
+        />
       ) : null}
-      <Field label={t.queue.period}>
-        {(id) => (
-          <select
-            id={id}
-            value={filters.period ?? ''}
-            onChange={(event) => set({ period: event.target.value })}
-            data-testid="filter-period"
-          >
-            <option value="">{t.queue.periodAll}</option>
-            <option value="7">{t.queue.period7}</option>
-            <option value="30">{t.queue.period30}</option>
-            <option value="90">{t.queue.period90}</option>
-          </select>
-        )}
-      </Field>
+      <SelectField
+        label={t.queue.period}
+        value={filters.period ?? ''}
+        onChange={(period) => set({ period })}
+        emptyLabel={t.queue.periodAll}
+        options={[
+          { value: '7', label: t.queue.period7 },
+          { value: '30', label: t.queue.period30 },
+          { value: '90', label: t.queue.period90 },
+        ]}
+        testId="filter-period"
+      />
       <label className="check">
         <input
           type="checkbox"

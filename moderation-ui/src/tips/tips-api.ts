@@ -1,59 +1,46 @@
-import type {
-  DeadlineExtension,
-  RoutingProposal,
-  TimelineEvent,
-  TipAction,
-  TipCountsResponse,
-  TipDetailResponse,
-  TipListQueryInput,
-  TipListResponse,
-  TipNote,
-  TipSummary,
-  TipTransitionRequest,
-  TipTransitionResponse,
+import {
+  type DeadlineExtensionCreate,
+  DeadlineExtensionResponseSchema,
+  RoutingProposalsResponseSchema,
+  TimelineResponseSchema,
+  TipCountsResponseSchema,
+  TipDetailResponseSchema,
+  type TipListQueryInput,
+  TipListResponseSchema,
+  TipNoteCreatedResponseSchema,
+  TipNoteListResponseSchema,
+  type TipTransitionRequest,
+  TipTransitionResponseSchema,
 } from '@tinbao/shared/api/tips';
-import { api } from '../api/client';
+import { apiParse } from '../api/client';
 
-/** The tips workflow endpoints, typed with the shared schemas. */
+const tipPath = (id: string, rest = '') => `/tips/${encodeURIComponent(id)}${rest}`;
+const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
+
+/** The tips workflow endpoints; every answer is parsed with the shared schema it is sent with. */
 export const tipsApi = {
   list: (query: TipListQueryInput, signal?: AbortSignal) =>
-    api<TipListResponse>('/tips', { query: query as Record<string, string>, ...(signal ? { signal } : {}) }),
-  counts: (query: { provinceCode?: string; communeCode?: string; unitId?: string }, signal?: AbortSignal) =>
-    api<TipCountsResponse>('/tips/counts', { query, ...(signal ? { signal } : {}) }),
-  detail: (id: string, signal?: AbortSignal) =>
-    api<TipDetailResponse>(`/tips/${encodeURIComponent(id)}`, signal ? { signal } : {}),
-  timeline: (id: string, signal?: AbortSignal) =>
-    api<{ ok: true; events: TimelineEvent[] }>(
-      `/tips/${encodeURIComponent(id)}/timeline`,
-      signal ? { signal } : {},
-    ),
-  notes: (id: string, signal?: AbortSignal) =>
-    api<{ ok: true; notes: TipNote[] }>(`/tips/${encodeURIComponent(id)}/notes`, signal ? { signal } : {}),
-  addNote: (id: string, body: string) =>
-    api<{ ok: true; note: TipNote }>(`/tips/${encodeURIComponent(id)}/notes`, {
-      method: 'POST',
-      body: { body },
+    apiParse(TipListResponseSchema, '/tips', {
+      query: query as Record<string, string>,
+      ...withSignal(signal),
     }),
+  counts: (query: { provinceCode?: string; communeCode?: string; unitId?: string }, signal?: AbortSignal) =>
+    apiParse(TipCountsResponseSchema, '/tips/counts', { query, ...withSignal(signal) }),
+  detail: (id: string, signal?: AbortSignal) =>
+    apiParse(TipDetailResponseSchema, tipPath(id), withSignal(signal)),
+  timeline: (id: string, signal?: AbortSignal) =>
+    apiParse(TimelineResponseSchema, tipPath(id, '/timeline'), withSignal(signal)),
+  notes: (id: string, signal?: AbortSignal) =>
+    apiParse(TipNoteListResponseSchema, tipPath(id, '/notes'), withSignal(signal)),
+  addNote: (id: string, body: string) =>
+    apiParse(TipNoteCreatedResponseSchema, tipPath(id, '/notes'), { method: 'POST', body: { body } }),
   transition: (id: string, request: TipTransitionRequest) =>
-    api<TipTransitionResponse>(`/tips/${encodeURIComponent(id)}/transitions`, {
+    apiParse(TipTransitionResponseSchema, tipPath(id, '/transitions'), { method: 'POST', body: request }),
+  proposals: (id: string, signal?: AbortSignal) =>
+    apiParse(RoutingProposalsResponseSchema, tipPath(id, '/routing-proposals'), withSignal(signal)),
+  extendDeadline: (id: string, request: DeadlineExtensionCreate) =>
+    apiParse(DeadlineExtensionResponseSchema, tipPath(id, '/deadline-extensions'), {
       method: 'POST',
       body: request,
     }),
-  proposals: (id: string, signal?: AbortSignal) =>
-    api<{ ok: true; borderArea: boolean; proposals: RoutingProposal[] }>(
-      `/tips/${encodeURIComponent(id)}/routing-proposals`,
-      signal ? { signal } : {},
-    ),
-  extendDeadline: (id: string, days: number, reason: string, version?: number) =>
-    api<DeadlineExtensionResponse>(`/tips/${encodeURIComponent(id)}/deadline-extensions`, {
-      method: 'POST',
-      body: { days, reason, ...(version !== undefined ? { version } : {}) },
-    }),
 };
-
-export type { TipAction };
-export interface DeadlineExtensionResponse {
-  ok: true;
-  tip: TipSummary;
-  extension: DeadlineExtension;
-}

@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { StaffRoleSchema } from '../permissions/roles';
 
 /** Request and response shapes of /api/v1/auth, shared by the API and the moderation UI. */
 
-export const STAFF_ROLE_VALUES = ['admin', 'moderator', 'unit_officer'] as const;
-export const StaffRoleSchema = z.enum(STAFF_ROLE_VALUES);
-export type StaffRole = z.infer<typeof StaffRoleSchema>;
+export { STAFF_ROLES, type StaffRole, StaffRoleSchema } from '../permissions/roles';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;

@@ -11,19 +11,12 @@ import {
   TipStatusSchema,
   VenueTypeSchema,
 } from '../tips/schemas';
+import { UnitKindSchema } from './units';
 
 /**
  * Request and response shapes of the tips workflow API (/api/v1/tips…, /api/v1/receipts).
  * The API validates with these and the moderation UI types its calls with them.
  */
-
-/** Every error body of the API. `allowed` accompanies 409 illegal_transition. */
-export const ApiErrorSchema = z.object({
-  ok: z.literal(false),
-  error: z.string(),
-  message: z.string(),
-});
-export type ApiError = z.infer<typeof ApiErrorSchema>;
 
 export const UuidParamsSchema = z.object({ id: z.uuid() });
 
@@ -147,7 +140,8 @@ export const TipSummarySchema = z.object({
   id: z.uuid(),
   receiptCode: ReceiptCodeSchema,
   status: TipStatusSchema,
-  statusReason: z.string().nullable(),
+  /** Why it is in its status: the reject reason. */
+  statusReason: RejectReasonSchema.nullable(),
   duplicateOf: z.uuid().nullable(),
   category: TipCategorySchema,
   provinceCode: z.string(),
@@ -247,13 +241,6 @@ export const TipTransitionResponseSchema = z.object({
 });
 export type TipTransitionResponse = z.infer<typeof TipTransitionResponseSchema>;
 
-/** 409 body of an illegal transition: the status the tip is in and what may be done now. */
-export const IllegalTransitionErrorSchema = ApiErrorSchema.extend({
-  error: z.enum(['illegal_transition', 'version_conflict']),
-  status: TipStatusSchema.optional(),
-  allowed: z.array(TipActionSchema),
-});
-
 export const TipNoteCreateSchema = z.object({ body: staffText(4000) }).strict();
 export type TipNoteCreate = z.infer<typeof TipNoteCreateSchema>;
 
@@ -267,7 +254,9 @@ export const TipNoteSchema = z.object({
 export type TipNote = z.infer<typeof TipNoteSchema>;
 
 export const TipNoteListResponseSchema = z.object({ ok: z.literal(true), notes: z.array(TipNoteSchema) });
+export type TipNoteListResponse = z.infer<typeof TipNoteListResponseSchema>;
 export const TipNoteCreatedResponseSchema = z.object({ ok: z.literal(true), note: TipNoteSchema });
+export type TipNoteCreatedResponse = z.infer<typeof TipNoteCreatedResponseSchema>;
 
 export const DeadlineExtensionCreateSchema = z
   .object({
@@ -283,12 +272,13 @@ export const DeadlineExtensionResponseSchema = z.object({
   tip: TipSummarySchema,
   extension: DeadlineExtensionSchema,
 });
+export type DeadlineExtensionResponse = z.infer<typeof DeadlineExtensionResponseSchema>;
 
 export const RoutingProposalSchema = z.object({
   unitId: z.uuid(),
   unitCode: z.string(),
   unitName: z.string(),
-  kind: z.enum(['commune_police', 'border_guard', 'specialised']),
+  kind: UnitKindSchema,
   /** Why: 'covers_commune' or 'rule:<rule name>'. */
   reasons: z.array(z.string()),
   alreadyRouted: z.boolean(),
@@ -300,11 +290,16 @@ export const RoutingProposalsResponseSchema = z.object({
   borderArea: z.boolean(),
   proposals: z.array(RoutingProposalSchema),
 });
+export type RoutingProposalsResponse = z.infer<typeof RoutingProposalsResponseSchema>;
+
+/** Who an audit event is by: a staff user, the system (workers, the CLI) or a resident (intake). */
+export const AuditActorTypeSchema = z.enum(['system', 'user', 'resident']);
+export type AuditActorType = z.infer<typeof AuditActorTypeSchema>;
 
 export const TimelineEventSchema = z.object({
   seq: z.number().int(),
   occurredAt: z.iso.datetime(),
-  actorType: z.enum(['system', 'user', 'resident']),
+  actorType: AuditActorTypeSchema,
   actorId: z.string().nullable(),
   actorName: z.string().nullable(),
   action: z.string(),
@@ -313,6 +308,7 @@ export const TimelineEventSchema = z.object({
 export type TimelineEvent = z.infer<typeof TimelineEventSchema>;
 
 export const TimelineResponseSchema = z.object({ ok: z.literal(true), events: z.array(TimelineEventSchema) });
+export type TimelineResponse = z.infer<typeof TimelineResponseSchema>;
 
 // ---------------------------------------------------------------- public receipt status
 

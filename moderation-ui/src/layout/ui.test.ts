@@ -1,14 +1,14 @@
-import type { TimelineEvent } from '@tinbao/shared/api/tips';
 import { describe, expect, it } from 'vitest';
 import { ApiError, NetworkError } from '../api/client';
 import { vi } from '../i18n/vi';
-import { startOfLocalDay } from '../stats/days';
-import { normalizeReceiptInput } from '../tips/ActionDialogs';
-import { groupViews } from '../tips/TipTimeline';
 import { errorMessage } from './ui';
 
-const apiError = (status: number, code: string, message: string, body: Record<string, unknown> = {}) =>
-  new ApiError(status, code, message, { ok: false, error: code, message, ...body });
+const apiError = (
+  status: number,
+  code: ApiError['code'],
+  message: string,
+  body: Record<string, unknown> = {},
+) => new ApiError(status, code, message, { ok: false, error: code, message, ...body });
 
 describe('errorMessage: by code, never the server text', () => {
   it('names a taken username or unit code, and keeps the tip-conflict text to tip actions', () => {
@@ -18,7 +18,8 @@ describe('errorMessage: by code, never the server text', () => {
     expect(errorMessage(vi, apiError(409, 'unit_code_taken', 'a unit with code X exists'), 'unit')).toBe(
       vi.errors.codes.unit_code_taken,
     );
-    expect(errorMessage(vi, apiError(409, 'something_new', 'x'), 'user')).toBe(vi.errors.conflictGeneric);
+    // A code the client does not know arrives as http_<status> (see toApiError).
+    expect(errorMessage(vi, apiError(409, 'http_409', 'x'), 'user')).toBe(vi.errors.conflictGeneric);
     expect(errorMessage(vi, apiError(409, 'version_conflict', 'x'), 'tip')).toBe(vi.errors.conflict);
     expect(errorMessage(vi, apiError(409, 'version_conflict', 'x'))).toBe(vi.errors.conflictGeneric);
     expect(errorMessage(vi, apiError(500, 'internal_error', 'x'), 'rule')).toBe(vi.errors.fallback.rule);
@@ -51,42 +52,16 @@ describe('errorMessage: by code, never the server text', () => {
   });
 });
 
-describe('helpers', () => {
-  it('reads a receipt code the way people type it', () => {
-    expect(normalizeReceiptInput('tb7k4p9qrm2x')).toBe('TB-7K4P9-QRM2X');
-    expect(normalizeReceiptInput(' TB-7K4P9-QRM2X ')).toBe('TB-7K4P9-QRM2X');
-    expect(normalizeReceiptInput('7k4p9 qrm2x')).toBe('TB-7K4P9-QRM2X');
-    expect(normalizeReceiptInput('TB-7K4P9')).toBeUndefined();
-    expect(normalizeReceiptInput('TB-7K4P9-QRM2U')).toBeUndefined();
-  });
-
-  it('the day after a date starts 24 hours later in a time zone without DST', () => {
-    const from = new Date(startOfLocalDay('2026-11-23')).getTime();
-    expect(new Date(startOfLocalDay('2026-11-23', 1)).getTime() - from).toBe(86_400_000);
-    expect(new Date(startOfLocalDay('2026-11-30', 1)).getDate()).toBe(1);
-  });
-
-  it('folds consecutive views into one entry between status changes', () => {
-    const event = (seq: number, action: string): TimelineEvent =>
-      ({
-        seq,
-        action,
-        actorType: 'user',
-        actorId: null,
-        actorName: seq % 2 ? 'Nguyễn A' : 'Trần B',
-        occurredAt: new Date(seq * 1000).toISOString(),
-        details: {},
-      }) as unknown as TimelineEvent;
-    const entries = groupViews([
-      event(1, 'tip.received'),
-      event(2, 'tip.decrypted'),
-      event(3, 'tip.photo_decrypted'),
-      event(4, 'tip.decrypted'),
-      event(5, 'tip.start_review'),
-      event(6, 'tip.notes_decrypted'),
-    ]);
-    expect(
-      entries.map((entry) => (entry.kind === 'views' ? entry.events.length : entry.event.action)),
-    ).toEqual(['tip.received', 3, 'tip.start_review', 1]);
+describe('errorMessage: every API code', () => {
+  it('has a translation entry (text or status-decided) in both languages, and yields a sentence', async () => {
+    const { ApiErrorCodeSchema } = await import('@tinbao/shared/api/errors');
+    const { en } = await import('../i18n/en');
+    for (const code of ApiErrorCodeSchema.options) {
+      expect(Object.hasOwn(vi.errors.codes, code), code).toBe(true);
+      expect(Object.hasOwn(en.errors.codes, code), code).toBe(true);
+      const text = errorMessage(vi, apiError(409, code, 'server text'));
+      expect(text).not.toBe('server text');
+      expect(text.length).toBeGreaterThan(0);
+    }
   });
 });

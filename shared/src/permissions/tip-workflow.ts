@@ -1,8 +1,5 @@
-import type { TipStatus } from '@tinbao/shared';
-import type { TipAction } from '@tinbao/shared/api/tips';
-import type { StaffRole } from '../auth/middleware';
-
-export type { StaffRole };
+import type { TipAction } from '../api/tips';
+import type { TipStatus } from '../tips/schemas';
 
 /**
  * The triage workflow as data. For each action: the statuses it may start from and the
@@ -23,26 +20,20 @@ export const TRANSITIONS: Record<TipAction, Partial<Record<TipStatus, TipStatus>
   close: { outcome_reported: 'closed', rejected: 'closed', duplicate: 'closed' },
 };
 
-/** Who may take each action. Unit officers act only on tips routed to their own unit. */
-export const ACTION_ROLES: Record<TipAction, readonly StaffRole[]> = {
-  start_review: ['admin', 'moderator'],
-  validate: ['admin', 'moderator'],
-  reject: ['admin', 'moderator'],
-  mark_duplicate: ['admin', 'moderator'],
-  route: ['admin', 'moderator'],
-  acknowledge: ['admin', 'moderator', 'unit_officer'],
-  report_outcome: ['admin', 'moderator', 'unit_officer'],
-  close: ['admin', 'moderator'],
-};
+export const TIP_ACTIONS = Object.keys(TRANSITIONS) as TipAction[];
 
 /** Statuses in which the 20-day settlement clock still runs: past the deadline they are overdue. */
-export const OPEN_STATUSES: readonly TipStatus[] = [
+export const OPEN_STATUSES = [
   'new',
   'in_review',
   'validated',
   'routed',
   'acknowledged',
-];
+] as const satisfies readonly TipStatus[];
+
+export function isOpenStatus(status: TipStatus): boolean {
+  return (OPEN_STATUSES as readonly TipStatus[]).includes(status);
+}
 
 export function nextStatus(action: TipAction, from: TipStatus): TipStatus | undefined {
   return TRANSITIONS[action][from];
@@ -50,10 +41,5 @@ export function nextStatus(action: TipAction, from: TipStatus): TipStatus | unde
 
 /** The actions the workflow allows from a status, whoever asks. */
 export function actionsFrom(status: TipStatus): TipAction[] {
-  return (Object.keys(TRANSITIONS) as TipAction[]).filter((action) => TRANSITIONS[action][status]);
-}
-
-/** The actions a role may take from a status. */
-export function actionsFor(role: StaffRole, status: TipStatus): TipAction[] {
-  return actionsFrom(status).filter((action) => ACTION_ROLES[action].includes(role));
+  return TIP_ACTIONS.filter((action) => TRANSITIONS[action][status]);
 }

@@ -2,16 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { TipStatus } from '@tinbao/shared';
 import { TipStatusSchema } from '@tinbao/shared';
 import { type TipAction, TipActionSchema, type TipTransitionRequest } from '@tinbao/shared/api/tips';
+import { type Actor, actionsFrom, TIP_ACTION_ROLES, TRANSITIONS } from '@tinbao/shared/permissions/index';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../platform/errors';
-import { auditEvents, tipRoutes, tips } from '../platform/schema';
-import { ENGINES } from '../platform/test-database';
-import type { Actor } from './access';
+import { AppError } from '../../platform/errors';
+import { auditEvents, tipRoutes, tips } from '../../platform/schema';
+import { ENGINES } from '../../platform/test-database';
+import { createServiceHarness, type ServiceHarness } from '../test-harness';
+import { createTestTip } from '../testing';
+import { ACTION_HANDLERS } from './actions';
 import { transitionTip } from './service';
-import { ACTION_ROLES, actionsFor, actionsFrom, TRANSITIONS } from './state-machine';
-import { createServiceHarness, type ServiceHarness } from './test-harness';
-import { createTestTip } from './testing';
+
+/** The actions a role may take from a status (any tip in scope, routes aside). */
+const actionsFor = (role: Actor['role'], status: TipStatus) =>
+  actionsFrom(status).filter((action) => TIP_ACTION_ROLES[action].includes(role));
 
 const STATUSES = TipStatusSchema.options;
 const ACTIONS = TipActionSchema.options;
@@ -27,8 +31,12 @@ describe('the transition map', () => {
     expect(actionsFrom('closed')).toEqual([]);
   });
 
+  it('has one handler per action, beside TRANSITIONS', () => {
+    expect(Object.keys(ACTION_HANDLERS).sort()).toEqual(Object.keys(TRANSITIONS).sort());
+  });
+
   it('lets unit officers only acknowledge and report outcomes', () => {
-    const officerActions = ACTIONS.filter((action) => ACTION_ROLES[action].includes('unit_officer'));
+    const officerActions = ACTIONS.filter((action) => TIP_ACTION_ROLES[action].includes('unit_officer'));
     expect(officerActions.sort()).toEqual(['acknowledge', 'report_outcome']);
     expect(actionsFor('unit_officer', 'routed')).toEqual(['acknowledge']);
   });

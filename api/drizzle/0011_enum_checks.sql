@@ -1,0 +1,11 @@
+ALTER TABLE "routing_rules" ADD CONSTRAINT "routing_rules_category_check" CHECK ("routing_rules"."category" IN ('mua_ban', 'tang_tru_van_chuyen', 'to_chuc_chua_chap', 'su_dung', 'tu_diem', 'trong_cay', 'toi_pham_khac'));--> statement-breakpoint
+ALTER TABLE "routing_rules" ADD CONSTRAINT "routing_rules_venue_type_check" CHECK ("routing_rules"."venue_type" IN ('nha_rieng', 'karaoke', 'nha_nghi_khach_san', 'bar_vu_truong', 'quan_ca_phe', 'truong_hoc', 'noi_cong_cong', 'khu_vuc_bien_gioi', 'khac'));--> statement-breakpoint
+ALTER TABLE "tip_routes" ADD CONSTRAINT "tip_routes_outcome_check" CHECK ("tip_routes"."outcome" IN ('verified_true', 'verified_false', 'case_opened', 'arrests', 'hot_spot_cleared'));--> statement-breakpoint
+ALTER TABLE "tips" ADD CONSTRAINT "tips_status_check" CHECK ("tips"."status" IN ('new', 'in_review', 'validated', 'rejected', 'duplicate', 'routed', 'acknowledged', 'outcome_reported', 'closed'));--> statement-breakpoint
+ALTER TABLE "tips" ADD CONSTRAINT "tips_category_check" CHECK ("tips"."category" IN ('mua_ban', 'tang_tru_van_chuyen', 'to_chuc_chua_chap', 'su_dung', 'tu_diem', 'trong_cay', 'toi_pham_khac'));--> statement-breakpoint
+ALTER TABLE "tips" ADD CONSTRAINT "tips_venue_type_check" CHECK ("tips"."venue_type" IN ('nha_rieng', 'karaoke', 'nha_nghi_khach_san', 'bar_vu_truong', 'quan_ca_phe', 'truong_hoc', 'noi_cong_cong', 'khu_vuc_bien_gioi', 'khac'));--> statement-breakpoint
+ALTER TABLE "tips" ADD CONSTRAINT "tips_observed_check" CHECK ("tips"."observed" IN ('dang_dien_ra', 'hom_nay', 'hom_qua', 'trong_tuan', 'truoc_do'));--> statement-breakpoint
+ALTER TABLE "tips" ADD CONSTRAINT "tips_channel_check" CHECK ("tips"."channel" IN ('telegram', 'zalo', 'web'));--> statement-breakpoint
+ALTER TABLE "tips" ADD CONSTRAINT "tips_status_reason_check" CHECK ("tips"."status_reason" IN ('spam', 'false', 'out_of_scope', 'insufficient'));--> statement-breakpoint
+ALTER TABLE "units" ADD CONSTRAINT "units_kind_check" CHECK ("units"."kind" IN ('commune_police', 'border_guard', 'specialised'));--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_role_check" CHECK ("users"."role" IN ('admin', 'moderator', 'unit_officer'));

@@ -1,0 +1,22 @@
+import {
+  OkResponseSchema,
+  type RoutingRuleCreateSchema,
+  RoutingRuleListResponseSchema,
+  RoutingRuleResponseSchema,
+  type RoutingRuleUpdateSchema,
+} from '@tinbao/shared/api/units';
+import type { z } from 'zod';
+import { apiParse } from '../api/client';
+
+const rulePath = (id: string) => `/routing-rules/${encodeURIComponent(id)}`;
+
+/** Routing rules; every answer parsed with its shared schema. */
+export const routingApi = {
+  list: (signal?: AbortSignal) =>
+    apiParse(RoutingRuleListResponseSchema, '/routing-rules', signal ? { signal } : {}),
+  create: (request: z.input<typeof RoutingRuleCreateSchema>) =>
+    apiParse(RoutingRuleResponseSchema, '/routing-rules', { method: 'POST', body: request }),
+  update: (id: string, patch: z.input<typeof RoutingRuleUpdateSchema>) =>
+    apiParse(RoutingRuleResponseSchema, rulePath(id), { method: 'PATCH', body: patch }),
+  remove: (id: string) => apiParse(OkResponseSchema, rulePath(id), { method: 'DELETE' }),
+};

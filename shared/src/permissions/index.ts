@@ -1,0 +1,3 @@
+export * from './model';
+export * from './roles';
+export * from './tip-workflow';
