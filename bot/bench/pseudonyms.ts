@@ -14,7 +14,7 @@ const YEAR_S = 365.25 * 24 * 3600;
 const sodium = await getSodium();
 const pepper = new Uint8Array(randomBytes(32));
 const salt = sodium.crypto_generichash(16, 'bench salt', pepper);
-const limits = await argon2Limits('interactive');
+const limits = await argon2Limits('pseudonym');
 const pool = createArgon2Pool({ threads: 1 });
 
 const percentile = (values: number[], p: number) => {

@@ -24,7 +24,7 @@ export interface GatewayDeps {
   pepper: Uint8Array;
   /** The current period's pepper of the sealed "same reporter" pseudonym. */
   reporterPepper: ReporterPepper;
-  /** argon2id cost of the pseudonyms: 'interactive' in production, 'test' only in tests. */
+  /** argon2id cost of the pseudonyms: 'pseudonym' in production, 'test' only in tests. */
   pseudonymCost?: Argon2Cost;
   places: PlaceFinder;
   logger: Logger;
@@ -52,7 +52,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const pseudonyms = createPseudonyms({
     pepper: deps.pepper,
     pool: argon2,
-    cost: deps.pseudonymCost ?? 'interactive',
+    cost: deps.pseudonymCost ?? 'pseudonym',
     reporterPepper: deps.reporterPepper,
   });
   const photos = createPhotoStore(crypto);

@@ -10,8 +10,8 @@ import type { ReporterPepper } from './reporter-pepper';
  *   hash does; a memory-hard one would cost every new conversation ≥ 50 ms of CPU, and measured
  *   here that left 1,000 residents arriving within a minute without a first answer.
  * - `hard` and `reporter`: names that leave the gateway (the sealed reporter pseudonym, the
- *   status look-up id the API counts by). Each id first goes through argon2id (64 MiB, 65–100 ms
- *   a guess, on a worker thread), once per conversation, the root cached in memory only; every
+ *   status look-up id the API counts by). Each id first goes through argon2id (2 passes over 16 MiB,
+ *   about 58 ms a guess here, on a worker thread), once per conversation, the root cached in memory only; every
  *   name is then a fast keyed hash of that root and its scope.
  */
 export interface Pseudonyms {
