@@ -303,8 +303,12 @@ try {
   await wave('telegram', 20);
   await wave('zalo', 20);
   for (const channel of ['telegram', 'zalo'] as const) {
-    // BENCH_PACES=person skips the flat-out throughput run.
-    const paces = (process.env.BENCH_PACES?.split(',') ?? ['person', 'flat-out']) as Pace[];
+    // BENCH_PACES=person skips the flat-out throughput run; BENCH_PACES=none leaves only photos and memory.
+    const paces = (
+      process.env.BENCH_PACES === 'none'
+        ? []
+        : (process.env.BENCH_PACES?.split(',') ?? ['person', 'flat-out'])
+    ) as Pace[];
     for (const pace of paces) {
       console.log(
         pace === 'person'
