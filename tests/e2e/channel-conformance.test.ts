@@ -20,7 +20,13 @@ import { dumpRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotWorld, receiptOf, startBotWorld, waitForTip } from '../support/bot-world';
-import { type ResidentDriver, telegramResident, webResident, zaloResident } from '../support/residents';
+import {
+  type ResidentDriver,
+  startTipInDakrong,
+  telegramResident,
+  webResident,
+  zaloResident,
+} from '../support/residents';
 
 // The same conversations on every channel, through its emulator (the web form: its own pages)
 // over real HTTP, each ending in exactly one stored tip whose envelope opens to exactly the
@@ -255,12 +261,7 @@ describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident
 
   it('/huy asks, then forgets the draft and makes no tip', async () => {
     const you = resident();
-    await you.say('/start');
-    await you.choose('Gửi tin báo');
-    await you.choose(CATEGORY_LABELS.mua_ban);
-    await you.say('quang tri');
-    await you.say('dak rong');
-    await you.choose('Xã Đakrông (Quảng Trị)');
+    await startTipInDakrong(you, CATEGORY_LABELS.mua_ban);
     expect(await you.say('/huy')).toEqual([expect.stringContaining(TEXT.confirmCancel)]);
     expect(await you.choose('Hủy tin báo')).toEqual([wording(TEXT.cancelled)]);
     if (name === 'web') {
@@ -276,12 +277,7 @@ describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident
   it.skipIf(name === 'web')('keeps the receipt of a stored tip until it reached the resident', async () => {
     // On the web this case is the lost answer to «Gửi»: tests/e2e/web-form.test.ts.
     const you = resident();
-    await you.say('/start');
-    await you.choose('Gửi tin báo');
-    await you.choose(CATEGORY_LABELS.su_dung);
-    await you.say('quang tri');
-    await you.say('dak rong');
-    await you.choose('Xã Đakrông (Quảng Trị)');
+    await startTipInDakrong(you, CATEGORY_LABELS.su_dung);
     await you.choose(VENUE_LABELS.nha_rieng);
     await you.choose(WHEN_LABELS.hom_nay);
     await you.say('Mô tả thử nghiệm biên nhận');

@@ -12,7 +12,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotWorld, receiptOf, startBotWorld, waitForTip } from '../support/bot-world';
 import { findAll } from '../support/html-page';
-import { webResident } from '../support/residents';
+import { startTipInDakrong, webResident } from '../support/residents';
 import { hiddenFields, parsePage, WebClient, type WebPage } from '../support/web-client';
 
 // The web form beyond the conformance suite: what every page and response must carry, bad
@@ -61,12 +61,7 @@ function checkResponses(client: WebClient) {
 
 /** Walks a resident to the summary; each step's answer as given. */
 async function toSummary(you: Resident, marker: string, options: { photo?: boolean } = {}) {
-  await you.say('/start');
-  await you.choose('Gửi tin báo');
-  await you.choose(CATEGORY_LABELS.mua_ban);
-  await you.say('quang tri');
-  await you.say('dak rong');
-  await you.choose('Xã Đakrông (Quảng Trị)');
+  await startTipInDakrong(you, CATEGORY_LABELS.mua_ban);
   await you.choose(VENUE_LABELS.karaoke);
   await you.choose(WHEN_LABELS.hom_nay);
   await you.say(`Có người bán ma túy ở quán karaoke, tối nào cũng có. ${marker}`);

@@ -214,3 +214,13 @@ export function webResident(world: BotWorld): ResidentDriver & { client: WebClie
     },
   };
 }
+
+/** The usual opening of a tip: /start, «Gửi tin báo», the category, then Xã Đakrông (Quảng Trị) typed without diacritics. */
+export async function startTipInDakrong(you: ResidentDriver, categoryLabel: string): Promise<void> {
+  await you.say('/start');
+  await you.choose('Gửi tin báo');
+  await you.choose(categoryLabel);
+  await you.say('quang tri');
+  await you.say('dak rong');
+  await you.choose('Xã Đakrông (Quảng Trị)');
+}
