@@ -7,13 +7,19 @@ export interface AppDeps {
   logger: Logger;
   /** Feature routers, mounted in order. */
   routers: Router[];
+  /**
+   * Express's `trust proxy` (config TRUST_PROXY): the proxies whose X-Forwarded-For names the
+   * client. Default none: `req.ip` is the peer, whatever headers a client sends.
+   */
+  trustProxy?: false | number | string;
 }
 
 /** The HTTP app: security headers, JSON bodies, feature routers, one error middleware. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Never inferred (a loopback peer may be a local process, not our proxy): configured or none.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(
     helmet({
       // Strict CSP for the Vite-built SPA: no inline script, no third-party origin, no framing.

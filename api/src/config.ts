@@ -1,11 +1,13 @@
 import {
   booleanVariable,
   databaseUrlVariable,
+  hostVariable,
   logLevelVariable,
   portVariable,
   redisPrefixVariable,
   redisUrlVariable,
   secretKeyVariable,
+  trustProxyVariable,
 } from '@tinbao/shared';
 import { z } from 'zod';
 
@@ -13,6 +15,10 @@ import { z } from 'zod';
 export const ApiConfigSchema = z
   .object({
     PORT: portVariable(3000),
+    /** Where the API listens: loopback unless a reverse proxy elsewhere must reach it. */
+    HOST: hostVariable,
+    /** Which reverse proxies may name the client address (X-Forwarded-For); unset: none. */
+    TRUST_PROXY: trustProxyVariable.default(false),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: databaseUrlVariable.optional(),
     REDIS_URL: redisUrlVariable,

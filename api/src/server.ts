@@ -79,16 +79,20 @@ export async function startApiProcess(
         );
 
   const deps: ApiDeps = { config, database, redis, redisFast: redisHealth, queues, orgKeys, logger };
-  const app = createApp({ logger, routers: featureRouters(deps) });
+  const app = createApp({ logger, routers: featureRouters(deps), trustProxy: config.TRUST_PROXY });
 
   let server: Server | undefined;
   if (options.listen !== false && config.TINBAO_ROLE !== 'worker') {
     server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(config.PORT, (error?: Error) =>
+      // HOST defaults to 127.0.0.1: the staff API is reached through a proxy on this machine.
+      const listening = app.listen(config.PORT, config.HOST, (error?: Error) =>
         error ? reject(error) : resolve(listening),
       );
     });
-    logger.info({ port: config.PORT, engine: database.engine, role: config.TINBAO_ROLE }, 'api listening');
+    logger.info(
+      { host: config.HOST, port: config.PORT, engine: database.engine, role: config.TINBAO_ROLE },
+      'api listening',
+    );
   }
 
   return {

@@ -64,6 +64,8 @@ export async function createAuthHarness(
       TINBAO_MASTER_KEY: masterKey,
       COOKIE_SECURE: 'false',
       LOGIN_IP_FAILURE_LIMIT: '100000',
+      // The tests speak for many clients through X-Forwarded-For from loopback.
+      TRUST_PROXY: 'loopback',
       ...options.env,
       ...overrides,
     });
@@ -76,10 +78,10 @@ export async function createAuthHarness(
     now: () => clock.now,
     passwordCost: cost,
   });
-  const appOf = (deps: AuthRouterDeps) => {
+  const appOf = (deps: AuthRouterDeps, cfg: ApiConfig) => {
     const router = Router();
     mountRoutes(router, [...authRouteSpecs(deps), ...usersRouteSpecs(deps)], deps);
-    return createApp({ logger, routers: [router] });
+    return createApp({ logger, routers: [router], trustProxy: cfg.TRUST_PROXY });
   };
   const deps = depsOf(config, options.passwordCost ?? 'test');
   return {
@@ -91,8 +93,11 @@ export async function createAuthHarness(
     logs,
     clock,
     deps,
-    app: appOf(deps),
-    appWith: (overrides, cost) => appOf(depsOf(configOf(overrides), cost ?? options.passwordCost ?? 'test')),
+    app: appOf(deps, config),
+    appWith: (overrides, cost) => {
+      const cfg = configOf(overrides);
+      return appOf(depsOf(cfg, cost ?? options.passwordCost ?? 'test'), cfg);
+    },
     createUnit: async (code = `CA-TEST-${randomBytes(3).toString('hex')}`) => {
       const [row] = await database.db
         .insert(units)

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Building blocks for the per-process environment schemas. Each names what is wrong in its message. */
@@ -54,3 +55,48 @@ export const redisPrefixVariable = z
   .string()
   .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 letters, digits, colons, dashes or underscores')
   .default('tinbao');
+
+/** Where a server listens: an address (or a name) to bind; loopback unless the operator says otherwise. */
+export const hostVariable = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.:_-]+$/, 'must be an address to listen on, e.g. 127.0.0.1, 0.0.0.0 or ::1')
+  .default('127.0.0.1');
+
+const NAMED_PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(item: string): boolean {
+  if (NAMED_PROXY_RANGES.has(item)) return true;
+  const [address, prefix, ...rest] = item.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Express's `trust proxy`: which reverse proxies may name the client address
+ * (X-Forwarded-For) and the scheme. Named, never guessed: `loopback`, addresses or CIDRs
+ * separated by commas, or a hop count. `true` is refused: it would believe any client's
+ * X-Forwarded-For, and every per-address limit would then be the client's to choose.
+ */
+export const trustProxyVariable = z
+  .string()
+  .trim()
+  .transform((value, context): false | number | string => {
+    if (value === 'false' || value === '0') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const items = value.split(',').map((item) => item.trim());
+    const bad = items.filter((item) => !isProxyAddress(item));
+    if (value === 'true' || bad.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          value === 'true'
+            ? 'true would trust any X-Forwarded-For: name the proxies (loopback, 10.0.0.0/8, …) or a hop count'
+            : `must be loopback, linklocal, uniquelocal, addresses or CIDRs separated by commas, or a hop count (not ${bad.join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    return items.join(',');
+  });

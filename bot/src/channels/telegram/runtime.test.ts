@@ -1,9 +1,11 @@
 import { createEmulatorClient } from '@tinbao/emulators/telegram/client';
 import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/emulators/telegram/server';
+import { listeningAddresses } from '@tinbao/shared/testing/listening';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXT } from '../../conversation/messages';
 import { startChannels } from '../../gateway';
 import { createTestBotWorld, type TestBotWorld } from '../../testing/test-bot';
+import { MAX_WEBHOOK_BODY_BYTES } from '../webhook-server';
 import { createTelegramAdapter, type TelegramAdapterDeps } from './adapter';
 
 let emulator: TelegramEmulator;
@@ -69,6 +71,24 @@ describe('bot runtime', () => {
         }),
       });
       expect(forged.status).toBe(401);
+
+      // Only loopback by default; a broken body is answered, not fatal.
+      expect(await listeningAddresses(port)).toEqual(['127.0.0.1']);
+      const post = (body: string) =>
+        fetch(`http://127.0.0.1:${port}/telegram`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': secret },
+          body,
+        });
+      expect((await post('{"update_id": 7, "message":')).status).toBe(400);
+      expect((await post(' '.repeat(MAX_WEBHOOK_BODY_BYTES + 1))).status).toBe(413);
+      // JSON but no update: taken (Telegram would resend a refused one) and dropped.
+      expect((await post('[1, 2, 3]')).status).toBe(200);
+      await client.sendText(610_000_001, '/trogiup');
+      const [again] = await client
+        .waitForMessages(610_000_001, { count: 2, timeoutMs: 10_000 })
+        .then((m) => m.slice(1));
+      expect(again?.text).toBe(TEXT.help);
     } finally {
       await runtime.stop();
     }

@@ -1,7 +1,14 @@
-import { createServer, type Server } from 'node:http';
 import { run } from '@grammyjs/runner';
 import type { Logger } from '@tinbao/shared';
-import { type Bot, type Context, webhookCallback } from 'grammy';
+import type { Bot, Context } from 'grammy';
+import type { Update } from 'grammy/types';
+import { z } from 'zod';
+import { startWebhookServer } from '../webhook-server';
+
+export const TELEGRAM_SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
+
+/** What must hold before grammY sees a body: an update object with its id; the rest is grammY's. */
+const UpdateEnvelopeSchema = z.looseObject({ update_id: z.number().int().nonnegative() });
 
 export interface BotRuntime {
   mode: 'polling' | 'webhook';
@@ -22,16 +29,26 @@ export interface RuntimeOptions {
 export async function startBotRuntime(bot: Bot<Context>, options: RuntimeOptions): Promise<BotRuntime> {
   await bot.init();
   if (options.webhook) {
-    const { url, secret, port } = options.webhook;
-    const handle = webhookCallback(bot, 'http', { secretToken: secret, onTimeout: 'return' });
-    const server: Server = createServer((request, response) => {
-      if (request.method !== 'POST') {
-        response.writeHead(405).end();
-        return;
-      }
-      void handle(request, response);
+    const { url, secret, port, host } = options.webhook;
+    // Our webhook server, not grammY's node adapter: that one reads any body size and its
+    // malformed-JSON rejection is unhandled (the process would exit). Here bodies are
+    // bounded (413), non-JSON is a 400, and the secret is compared in constant time.
+    const server = await startWebhookServer({
+      port,
+      ...(host ? { host } : {}),
+      path: new URL(url).pathname,
+      secretHeader: TELEGRAM_SECRET_HEADER,
+      secret,
+      onBody: async (body) => {
+        const envelope = UpdateEnvelopeSchema.safeParse(body);
+        if (!envelope.success) {
+          // Answered 200 all the same: Telegram would resend a refused update forever.
+          options.logger.warn('telegram webhook: a body that is not an update, dropped');
+          return;
+        }
+        await bot.handleUpdate(envelope.data as unknown as Update);
+      },
     });
-    await new Promise<void>((resolve) => server.listen(port, options.webhook?.host ?? '127.0.0.1', resolve));
     await bot.api.setWebhook(url, { secret_token: secret, drop_pending_updates: false });
     options.logger.info({ port }, 'bot receiving updates by webhook');
     return {
