@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import { Piscina, queueOptionsSymbol, type TaskQueue } from 'piscina';
 import { getSodium } from './sodium';
 
 /**
@@ -37,22 +37,73 @@ export class Argon2PoolFull extends Error {
   }
 }
 
+/**
+ * Which queue a task waits in when every thread is busy. 'first' tasks are taken before any
+ * 'normal' one (a staff login from a known device before a flood of strangers' guesses); each
+ * lane has its own bound, so neither can fill the other's.
+ */
+export type Argon2Lane = 'normal' | 'first';
+
 export interface Argon2Pool {
   /** Raw argon2id bytes of `input` with `salt` (16 bytes). */
-  derive(input: Uint8Array, salt: Uint8Array, limits: Argon2Limits, length?: number): Promise<Uint8Array>;
-  /** Tasks waiting for a thread. */
+  derive(
+    input: Uint8Array,
+    salt: Uint8Array,
+    limits: Argon2Limits,
+    length?: number,
+    lane?: Argon2Lane,
+  ): Promise<Uint8Array>;
+  /** A libsodium `$argon2id$…` password string. */
+  hashPassword(password: string, limits: Argon2Limits, lane?: Argon2Lane): Promise<string>;
+  /** Checks a password against its `$argon2id$…` string (the cost is read from the string). */
+  verifyPassword(hash: string, password: string, lane?: Argon2Lane): Promise<boolean>;
+  /** Tasks waiting for a thread, both lanes. */
   readonly queued: number;
+  /** How full the 'normal' lane's queue is, 0 to 1 (0 when unbounded). */
+  readonly pressure: number;
   close(): Promise<void>;
 }
 
 export interface Argon2PoolOptions {
   /** Worker threads (default: one per CPU). */
   threads?: number;
-  /** Tasks that may wait for a thread before `Argon2PoolFull` (default: unbounded). */
+  /** Tasks that may wait in each lane before `Argon2PoolFull` (default: unbounded). */
   maxQueue?: number;
 }
 
+type Task = Parameters<TaskQueue['push']>[0];
+
 const WORKER = new URL('./argon2-worker.mjs', import.meta.url).href;
+
+/** Two FIFO lanes behind piscina's TaskQueue port: 'first' is always taken before 'normal'. */
+class LaneQueue implements TaskQueue {
+  readonly first: Task[] = [];
+  readonly normal: Task[] = [];
+
+  private laneOf(task: Task): Task[] {
+    const options = task[queueOptionsSymbol] as { lane?: Argon2Lane } | null;
+    return options?.lane === 'first' ? this.first : this.normal;
+  }
+  get size() {
+    return this.first.length + this.normal.length;
+  }
+  shift(): Task | null {
+    return this.first.shift() ?? this.normal.shift() ?? null;
+  }
+  push(task: Task): void {
+    this.laneOf(task).push(task);
+  }
+  /** A task piscina took but could not place goes back to the head of its lane (stricterFIFO). */
+  unshift(task: Task): void {
+    this.laneOf(task).unshift(task);
+  }
+  remove(task: Task): void {
+    for (const lane of [this.first, this.normal]) {
+      const at = lane.indexOf(task);
+      if (at !== -1) lane.splice(at, 1);
+    }
+  }
+}
 
 /**
  * A bounded pool of worker threads for argon2id. Each thread holds its own 64 MiB of WASM
@@ -60,23 +111,32 @@ const WORKER = new URL('./argon2-worker.mjs', import.meta.url).href;
  */
 export function createArgon2Pool(options: Argon2PoolOptions = {}): Argon2Pool {
   const threads = options.threads ?? availableParallelism();
+  const queue = new LaneQueue();
   const pool = new Piscina({
     filename: WORKER,
     minThreads: 1,
     maxThreads: threads,
-    maxQueue: options.maxQueue ?? Number.POSITIVE_INFINITY,
+    taskQueue: queue,
+    stricterFIFO: true,
     idleTimeout: 60_000,
     atomics: 'disabled',
   });
-  const run = async <T>(task: object): Promise<T> => {
-    if (options.maxQueue !== undefined && pool.queueSize >= options.maxQueue) throw new Argon2PoolFull();
-    return (await pool.run(task)) as T;
+  const run = async <T>(task: object, lane: Argon2Lane = 'normal'): Promise<T> => {
+    const waiting = lane === 'first' ? queue.first : queue.normal;
+    // Counted before the task is handed over: a burst in one tick is bounded too.
+    if (options.maxQueue !== undefined && waiting.length >= options.maxQueue) throw new Argon2PoolFull();
+    return (await pool.run({ ...task, [queueOptionsSymbol]: { lane } })) as T;
   };
   return {
-    derive: (input, salt, limits, length = 32) =>
-      run<Uint8Array>({ op: 'derive', input, salt, length, ...limits }),
+    derive: (input, salt, limits, length = 32, lane = 'normal') =>
+      run<Uint8Array>({ op: 'derive', input, salt, length, ...limits }, lane),
+    hashPassword: (password, limits, lane) => run<string>({ op: 'hash', password, ...limits }, lane),
+    verifyPassword: (hash, password, lane) => run<boolean>({ op: 'verify', hash, password }, lane),
     get queued() {
-      return pool.queueSize;
+      return queue.size;
+    },
+    get pressure() {
+      return options.maxQueue ? Math.min(1, queue.normal.length / options.maxQueue) : 0;
     },
     close: () => pool.destroy(),
   };
