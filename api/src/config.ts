@@ -1,8 +1,10 @@
+import { availableParallelism } from 'node:os';
 import {
   booleanVariable,
   databaseUrlVariable,
   hostVariable,
   logLevelVariable,
+  POW_MAX_BITS,
   portVariable,
   redisPrefixVariable,
   redisUrlVariable,
@@ -48,8 +50,21 @@ export const ApiConfigSchema = z
       .min(1)
       .max(7 * 24)
       .default(12),
-    /** Failed login attempts allowed per client IP per 15 minutes before 429. */
+    /** Unsuccessful login attempts allowed per client address per 15 minutes before 429 (known devices aside). */
     LOGIN_IP_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+    /** Failed logins of one account (from anywhere, in 15 minutes) before clients it does not know must solve a proof of work. */
+    LOGIN_POW_AFTER_FAILURES: z.coerce.number().int().min(0).max(100_000).default(5),
+    /** Difficulty of that proof of work: about 2^bits argon2id tries (10: about a second in a browser). */
+    LOGIN_POW_BITS: z.coerce.number().int().min(1).max(POW_MAX_BITS).default(10),
+    /** Worker threads hashing passwords (argon2id, 64 MiB each). */
+    PASSWORD_HASH_THREADS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(() => Math.min(4, availableParallelism())),
+    /** Password checks that may wait for a thread; beyond, a login answers 429 server_busy. */
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(1).max(10_000).default(16),
     /** Shared with the bot: its /trangthai look-ups are rate-limited per resident, not per bot IP. */
     TINBAO_BOT_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   })

@@ -1,4 +1,4 @@
-import type { KeyPair, Logger } from '@tinbao/shared';
+import type { Argon2Pool, KeyPair, Logger } from '@tinbao/shared';
 import type { Redis } from 'ioredis';
 import type { ApiConfig } from './config';
 import type { Database } from './platform/db';
@@ -16,4 +16,9 @@ export interface ApiDeps {
   /** The organisation key pair, unwrapped at start-up; only the API decrypts. */
   orgKeys: KeyPair;
   logger: Logger;
+  /**
+   * The bounded pool of argon2id threads for staff passwords and login proofs of work
+   * (PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE). Absent (tools, some tests): a process default.
+   */
+  argon2?: Argon2Pool;
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import {
+  createArgon2Pool,
   type KeyPair,
   keysDirOf,
   type Logger,
@@ -78,7 +79,21 @@ export async function startApiProcess(
           { concurrency: config.INTAKE_CONCURRENCY, lockDurationMs: config.JOB_LOCK_MS },
         );
 
-  const deps: ApiDeps = { config, database, redis, redisFast: redisHealth, queues, orgKeys, logger };
+  // Passwords are hashed on these threads only: a flood of logins waits in a queue of known length.
+  const argon2 =
+    config.TINBAO_ROLE === 'worker'
+      ? undefined
+      : createArgon2Pool({ threads: config.PASSWORD_HASH_THREADS, maxQueue: config.PASSWORD_HASH_QUEUE });
+  const deps: ApiDeps = {
+    config,
+    database,
+    redis,
+    redisFast: redisHealth,
+    queues,
+    orgKeys,
+    logger,
+    ...(argon2 ? { argon2 } : {}),
+  };
   const app = createApp({ logger, routers: featureRouters(deps), trustProxy: config.TRUST_PROXY });
 
   let server: Server | undefined;
@@ -106,6 +121,7 @@ export async function startApiProcess(
       if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(workers.map((worker) => worker.close()));
       await queues.close();
+      await argon2?.close();
       redis.disconnect();
       redisHealth.disconnect();
       await database.close();

@@ -4,6 +4,7 @@ export * from './config/variables';
 export * from './crypto/argon2-pool';
 export * from './crypto/envelope';
 export * from './crypto/key-files';
+export * from './crypto/proof-of-work';
 export * from './crypto/pseudonym';
 export * from './crypto/sodium';
 export * from './intake/intake-record';

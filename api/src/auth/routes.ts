@@ -1,3 +1,4 @@
+import type { Argon2Pool } from '@tinbao/shared';
 import {
   ChangePasswordRequestSchema,
   LoginEnrollRequestSchema,
@@ -8,52 +9,37 @@ import {
   SessionResponseSchema,
 } from '@tinbao/shared/api/auth';
 import { eq } from 'drizzle-orm';
-import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import { appendAuditEvent } from '../audit/audit-log';
 import { type AnyRouteSpec, defineRoute } from '../openapi/route-spec';
-import { AppError, tooManyRequests, unauthorized } from '../platform/errors';
+import { AppError, unauthorized } from '../platform/errors';
 import { users } from '../platform/schema';
-import { dummyHashOf } from './passwords';
-import { LoginRateLimiter } from './rate-limit';
-import {
-  changeOwnPassword,
-  checkPassword,
-  checkSecondFactor,
-  invalidChallenge,
-  invalidCredentials,
-  type LoginServiceDeps,
-  viewOf,
-} from './service';
+import { createLoginDefences, type LoginDefenceDeps } from './login-defences';
+import { createPasswordHasher, defaultArgon2Pool } from './passwords';
+import { changeOwnPassword, type LoginServiceDeps, viewOf } from './service';
 import { clearSessionCookie, deleteSession } from './sessions';
 
-export interface AuthRouterDeps extends LoginServiceDeps {
-  /** Fast-fail Redis for the per-IP failure counter. */
+export interface AuthRouterDeps extends Omit<LoginServiceDeps, 'passwords'> {
+  config: LoginDefenceDeps['config'];
+  /** Fast-fail Redis for the login counters. */
   redisFast: Redis;
+  /** The bounded argon2id pool (server.ts); the process default when absent (tests, tools). */
+  argon2?: Argon2Pool;
 }
-
-const clientIp = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /**
  * /api/v1/auth as route specs (mounted and documented through api/src/features.ts):
  * login (password → TOTP or enrolment → session cookie), logout, me, password. Login steps
  * need no session and no CSRF token (there is none yet); SameSite=Strict and JSON-only
- * bodies keep other sites from posting them.
+ * bodies keep other sites from posting them. The login's defences against floods live in
+ * login-defences.ts.
  */
-export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
-  const limiter = new LoginRateLimiter(
-    deps.redisFast,
-    deps.config.REDIS_PREFIX,
-    deps.config.LOGIN_IP_FAILURE_LIMIT,
-    deps.logger,
-  );
+export function authRouteSpecs(routerDeps: AuthRouterDeps): AnyRouteSpec[] {
+  const argon2 = routerDeps.argon2 ?? defaultArgon2Pool();
+  const deps: LoginDefenceDeps = { ...routerDeps, argon2, passwords: createPasswordHasher(argon2) };
+  const defences = createLoginDefences(deps);
   // The dummy hash for unknown users is computed now, not on the first unknown login.
-  dummyHashOf(deps.passwordCost).catch(() => {});
-  const checkIp = async (req: Request) => {
-    const ip = clientIp(req);
-    if (await limiter.isBlocked(ip)) throw tooManyRequests('too many failed logins from this address');
-    return ip;
-  };
+  deps.passwords.prepareDummy(deps.passwordCost).catch(() => {});
 
   const secondFactor = (purpose: 'totp' | 'enroll') =>
     defineRoute<undefined, undefined, typeof LoginTotpRequestSchema, true>({
@@ -62,21 +48,14 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       operationId: purpose === 'totp' ? 'loginTotp' : 'loginEnroll',
       summary:
         purpose === 'totp'
-          ? 'Second login step: the 6-digit TOTP code; sets the session cookie (tinbao_session)'
-          : 'First login of an account without TOTP: the first code of the new secret enrols it; sets the session cookie',
+          ? 'Second login step: the 6-digit TOTP code; sets the session cookie (tinbao_session) and the device cookie (tinbao_device)'
+          : 'First login of an account without TOTP: the first code of the new secret enrols it; sets the session and device cookies',
       tag: 'auth',
       permission: 'public',
       body: purpose === 'totp' ? LoginTotpRequestSchema : LoginEnrollRequestSchema,
       response: SessionResponseSchema,
       handler: async ({ body, req, res }) => {
-        const ip = await checkIp(req);
-        const result = await checkSecondFactor(deps, purpose, body.challenge, body.code, res, ip);
-        if (!result.ok) {
-          await limiter.recordFailure(ip);
-          deps.logger.info({ reason: result.reason, step: purpose }, 'login failed');
-          throw result.reason === 'invalid_challenge' ? invalidChallenge() : invalidCredentials();
-        }
-        deps.logger.info({ userId: result.user.id }, 'login succeeded');
+        const result = await defences.secondStep(req, res, purpose, body);
         return { ok: true, user: result.user, csrfToken: result.csrfToken };
       },
     });
@@ -87,21 +66,12 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       path: '/auth/login',
       operationId: 'login',
       summary:
-        'First login step: username and password → a challenge for the TOTP step (or enrolment data). Any failure: 401 invalid_credentials',
+        'First login step: username and password → a challenge for the TOTP step (or enrolment data). Any failure: 401 invalid_credentials. After repeated failures of the account, a browser that never logged in to it gets 401 proof_of_work_required with a puzzle (`pow`) to solve and send back; 429 rate_limited (this address) or server_busy (hashing queue full)',
       tag: 'auth',
       permission: 'public',
       body: LoginRequestSchema,
       response: LoginResponseSchema,
-      handler: async ({ body, req }) => {
-        const ip = await checkIp(req);
-        const result = await checkPassword(deps, body.username, body.password, ip);
-        if (!result.ok) {
-          await limiter.recordFailure(ip);
-          deps.logger.info({ reason: result.reason, step: 'password' }, 'login failed');
-          throw invalidCredentials();
-        }
-        return result;
-      },
+      handler: async ({ body, req }) => defences.passwordStep(req, body),
     }),
     secondFactor('totp'),
     secondFactor('enroll'),
@@ -158,12 +128,12 @@ export function authRouteSpecs(deps: AuthRouterDeps): AnyRouteSpec[] {
       response: LogoutResponseSchema,
       handler: async ({ auth, body, req }) => {
         // A wrong current password counts like a failed login: a stolen session cannot guess it.
-        const ip = await checkIp(req);
+        await defences.checkAddress(req);
         try {
           await changeOwnPassword(deps, auth.userId, auth.sessionId, body.currentPassword, body.newPassword);
         } catch (error) {
           if (error instanceof AppError && error.code === 'invalid_credentials')
-            await limiter.recordFailure(ip);
+            await defences.countAddressFailure(req);
           throw error;
         }
         return { ok: true };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type { Argon2Lane } from '@tinbao/shared';
 import { USERNAME_PATTERN } from '@tinbao/shared/api/auth';
 import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Response } from 'express';
@@ -7,13 +7,7 @@ import type { Tx } from '../platform/db';
 import { AppError } from '../platform/errors';
 import { loginChallenges, loginFailures, users } from '../platform/schema';
 import type { AuthDeps, StaffRole } from './middleware';
-import {
-  hashPassword,
-  type PasswordCost,
-  passwordProblem,
-  verifyDummyPassword,
-  verifyPassword,
-} from './passwords';
+import { type PasswordCost, type PasswordHasher, passwordProblem } from './passwords';
 import { createSession, deleteUserSessions, randomToken, tokenId } from './sessions';
 import {
   decryptTotpSecret,
@@ -24,25 +18,20 @@ import {
   totpKeyOf,
 } from './totp';
 
-/** Consecutive failures of one account from one client address before that pair is locked. */
+/** Consecutive failures of one account from one client (address or known device) before that pair is locked. */
 export const MAX_CONSECUTIVE_FAILURES = 5;
 export const LOCK_MINUTES = 15;
-/**
- * Failures of one account from all addresses within ACCOUNT_FAILURE_WINDOW_MINUTES before the
- * whole account is locked: stops distributed guessing, far above what a user's typos reach.
- */
-export const ACCOUNT_FAILURE_LIMIT = 50;
+/** The window of users.failed_logins (failures of the account from everywhere, shown to admins). */
 export const ACCOUNT_FAILURE_WINDOW_MINUTES = 15;
 export const CHALLENGE_MINUTES = 5;
-
-/** The client address as stored: SHA-256 (addresses stay out of dumps and backups). */
-export const clientKeyOf = (clientIp: string) => createHash('sha256').update(clientIp, 'utf8').digest('hex');
 
 export type LoginFailureReason = 'bad_password' | 'bad_totp' | 'locked' | 'unknown_user' | 'disabled';
 
 export interface LoginServiceDeps extends AuthDeps {
   /** Cost of the dummy hash checked for unknown users; match the cost of real hashes. */
   passwordCost?: PasswordCost;
+  /** The bounded argon2id pool's hasher (passwords.ts). */
+  passwords: PasswordHasher;
 }
 
 /** The one answer for every failed login, whatever the cause: no user enumeration. */
@@ -79,10 +68,11 @@ export type PasswordStepResult =
   | { ok: false; reason: LoginFailureReason };
 
 /**
- * Counts a failure (in `tx`, with the user row locked FOR UPDATE) and audits it. Two counters:
- * consecutive failures of this account from this client (locks the pair at
- * MAX_CONSECUTIVE_FAILURES), and failures from everywhere in a window (locks the account at
- * ACCOUNT_FAILURE_LIMIT). A guesser elsewhere thus locks only themselves, not the user.
+ * Counts a failure (in `tx`, with the user row locked FOR UPDATE) and audits it: consecutive
+ * failures of this account from this client (locks the pair at MAX_CONSECUTIVE_FAILURES), and
+ * failures from everywhere in a window (users.failed_logins, for admins to see). The account
+ * itself is never locked by failures: a guesser elsewhere would lock its owner out. Strangers
+ * meet a proof of work instead (login-defences.ts), before any hash is computed.
  */
 async function recordFailure(
   tx: Tx,
@@ -92,7 +82,7 @@ async function recordFailure(
   now: Date,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
-  let locked: 'client' | 'account' | null = null;
+  let locked: 'client' | null = null;
   if (reason === 'bad_password' || reason === 'bad_totp') {
     const lockEnd = new Date(now.getTime() + LOCK_MINUTES * 60_000);
     // Pairs idle for a lock period are forgotten: the table stays small under address rotation.
@@ -124,24 +114,13 @@ async function recordFailure(
     const windowOpen =
       user.failedLoginsSince !== null &&
       now.getTime() - user.failedLoginsSince.getTime() < ACCOUNT_FAILURE_WINDOW_MINUTES * 60_000;
-    const accountFailures = windowOpen ? user.failedLogins + 1 : 1;
-    if (accountFailures >= ACCOUNT_FAILURE_LIMIT) {
-      locked = 'account';
-      await tx
-        .update(users)
-        .set({ failedLogins: 0, failedLoginsSince: null, lockedUntil: lockEnd })
-        .where(eq(users.id, user.id));
-      // A locked account keeps no half-finished login.
-      await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
-    } else {
-      await tx
-        .update(users)
-        .set({
-          failedLogins: accountFailures,
-          failedLoginsSince: windowOpen ? user.failedLoginsSince : now,
-        })
-        .where(eq(users.id, user.id));
-    }
+    await tx
+      .update(users)
+      .set({
+        failedLogins: windowOpen ? user.failedLogins + 1 : 1,
+        failedLoginsSince: windowOpen ? user.failedLoginsSince : now,
+      })
+      .where(eq(users.id, user.id));
   }
   await appendAuditEvent(tx, {
     actorType: 'user',
@@ -157,7 +136,10 @@ async function recordFailure(
   });
 }
 
-/** Locked for everyone (distributed guessing) or for this client (its own failures)? */
+/**
+ * Locked for this client (its own failures)? `users.locked_until` is no longer set by failures;
+ * it is still honoured for rows locked before (a password reset clears it).
+ */
 async function lockOf(
   tx: Tx,
   user: UserRow,
@@ -182,17 +164,19 @@ export async function checkPassword(
   deps: LoginServiceDeps,
   username: string,
   password: string,
-  clientIp: string,
+  /** login-keys.ts `clientKey`: the known device, or the address. */
+  clientKey: string,
+  /** 'first' for a known device: its check waits behind no stranger's. */
+  lane: Argon2Lane = 'normal',
 ): Promise<PasswordStepResult> {
   const now = (deps.now ?? (() => new Date()))();
-  const clientKey = clientKeyOf(clientIp);
   const db = deps.database.db;
   // A name no account can have (control characters, say) is an unknown user, without a query.
   const [found] = USERNAME_PATTERN.test(username)
     ? await db.select().from(users).where(eq(users.username, username)).limit(1)
     : [];
   if (!found) {
-    await verifyDummyPassword(password, deps.passwordCost);
+    await deps.passwords.verifyDummy(password, deps.passwordCost, lane);
     // No username in the event: a mistyped password in the username field must not be kept.
     await db.transaction(async (tx) => {
       await appendAuditEvent(tx, {
@@ -204,7 +188,7 @@ export async function checkPassword(
     return { ok: false, reason: 'unknown_user' };
   }
   // Always verify, even for a locked account, so the answer takes the same time.
-  const passwordOk = await verifyPassword(found.passwordHash, password);
+  const passwordOk = await deps.passwords.verify(found.passwordHash, password, lane);
   const key = await totpKeyOf(deps.config);
   return db.transaction(async (tx): Promise<PasswordStepResult> => {
     const [user] = await tx.select().from(users).where(eq(users.id, found.id)).for('update');
@@ -248,7 +232,8 @@ export async function checkPassword(
 
 export type SecondStepResult =
   | { ok: true; user: SessionUserView; csrfToken: string }
-  | { ok: false; reason: LoginFailureReason | 'invalid_challenge' };
+  /** `username`: the account the challenge belonged to, so the caller counts the failure against it. */
+  | { ok: false; reason: LoginFailureReason | 'invalid_challenge'; username?: string };
 
 /**
  * Step 2: the TOTP code (purpose 'totp') or the first code of a new secret (purpose
@@ -261,10 +246,10 @@ export async function checkSecondFactor(
   challenge: string,
   code: string,
   res: Response,
-  clientIp: string,
+  /** The client's key for this account (a device is known per account, login-defences.ts). */
+  clientKeyFor: (username: string) => string,
 ): Promise<SecondStepResult> {
   const now = (deps.now ?? (() => new Date()))();
-  const clientKey = clientKeyOf(clientIp);
   const key = await totpKeyOf(deps.config);
   return deps.database.db.transaction(async (tx): Promise<SecondStepResult> => {
     const [pending] = await tx
@@ -278,10 +263,16 @@ export async function checkSecondFactor(
     }
     const [user] = await tx.select().from(users).where(eq(users.id, pending.userId)).for('update');
     if (!user) return { ok: false, reason: 'invalid_challenge' };
+    const clientKey = clientKeyFor(user.username);
+    const failed = (reason: LoginFailureReason): SecondStepResult => ({
+      ok: false,
+      reason,
+      username: user.username,
+    });
     if (user.disabledAt) {
       await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
       await recordFailure(tx, user, clientKey, 'disabled', now);
-      return { ok: false, reason: 'disabled' };
+      return failed('disabled');
     }
     const lock = await lockOf(tx, user, clientKey, now);
     if (lock) {
@@ -290,7 +281,7 @@ export async function checkSecondFactor(
         .delete(loginChallenges)
         .where(lock === 'account' ? eq(loginChallenges.userId, user.id) : eq(loginChallenges.id, pending.id));
       await recordFailure(tx, user, clientKey, 'locked', now, { step: 'totp', lockScope: lock });
-      return { ok: false, reason: 'locked' };
+      return failed('locked');
     }
     const sealed = purpose === 'enroll' ? pending.pendingTotpSecret : user.totpSecret;
     // Enrolment is only for an account without TOTP; a 2FA login needs one.
@@ -303,7 +294,7 @@ export async function checkSecondFactor(
     const replayed = step !== null && user.totpLastStep !== null && step <= user.totpLastStep;
     if (step === null || replayed) {
       await recordFailure(tx, user, clientKey, 'bad_totp', now, replayed ? { replay: true } : {});
-      return { ok: false, reason: 'bad_totp' };
+      return failed('bad_totp');
     }
     await tx.delete(loginChallenges).where(eq(loginChallenges.userId, user.id));
     // Consecutive failures end with a success; the account-wide window runs its course.
@@ -350,7 +341,8 @@ export async function changeOwnPassword(
   const db = deps.database.db;
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw invalidCredentials();
-  if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+  // A signed-in user's check waits behind no stranger's guesses.
+  if (!(await deps.passwords.verify(user.passwordHash, currentPassword, 'first'))) {
     throw new AppError(403, 'invalid_credentials', 'the current password is wrong');
   }
   const problem = passwordProblem(newPassword, user.username);
@@ -359,7 +351,7 @@ export async function changeOwnPassword(
   if (newPassword.normalize('NFC') === currentPassword.normalize('NFC')) {
     throw new AppError(400, 'same_password', 'the new password must differ from the current one');
   }
-  const hash = await hashPassword(newPassword, deps.passwordCost);
+  const hash = await deps.passwords.hash(newPassword, deps.passwordCost);
   await db.transaction(async (tx) => {
     await tx
       .update(users)

@@ -1,6 +1,6 @@
 /** Test support for the auth and users tests: an app with the auth routers, an injected clock. */
 import { randomBytes } from 'node:crypto';
-import { createLogger, type Logger } from '@tinbao/shared';
+import { type Argon2Pool, createArgon2Pool, createLogger, type Logger } from '@tinbao/shared';
 import { createLogCapture } from '@tinbao/shared/testing/log-capture';
 import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { type Express, Router } from 'express';
@@ -64,20 +64,33 @@ export async function createAuthHarness(
       TINBAO_MASTER_KEY: masterKey,
       COOKIE_SECURE: 'false',
       LOGIN_IP_FAILURE_LIMIT: '100000',
+      // Like the address limit, the proof of work is off but where a test is about it (appWith).
+      LOGIN_POW_AFTER_FAILURES: '100000',
+      LOGIN_POW_BITS: '4',
       // The tests speak for many clients through X-Forwarded-For from loopback.
       TRUST_PROXY: 'loopback',
       ...options.env,
       ...overrides,
     });
   const config = configOf({});
-  const depsOf = (cfg: ApiConfig, cost: PasswordCost): AuthRouterDeps => ({
-    database,
-    config: cfg,
-    logger,
-    redisFast: redis,
-    now: () => clock.now,
-    passwordCost: cost,
-  });
+  // Each app gets the api's bounded pool, sized by its own configuration; closed on destroy.
+  const pools: Argon2Pool[] = [];
+  const depsOf = (cfg: ApiConfig, cost: PasswordCost): AuthRouterDeps => {
+    const argon2 = createArgon2Pool({
+      threads: cfg.PASSWORD_HASH_THREADS,
+      maxQueue: cfg.PASSWORD_HASH_QUEUE,
+    });
+    pools.push(argon2);
+    return {
+      database,
+      config: cfg,
+      logger,
+      redisFast: redis,
+      now: () => clock.now,
+      passwordCost: cost,
+      argon2,
+    };
+  };
   const appOf = (deps: AuthRouterDeps, cfg: ApiConfig) => {
     const router = Router();
     mountRoutes(router, [...authRouteSpecs(deps), ...usersRouteSpecs(deps)], deps);
@@ -107,6 +120,7 @@ export async function createAuthHarness(
       return row.id;
     },
     destroy: async () => {
+      await Promise.all(pools.map((pool) => pool.close()));
       await deleteRedisPrefix(redis, prefix);
       redis.disconnect();
       await database.destroy();

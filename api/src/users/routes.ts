@@ -1,3 +1,4 @@
+import type { Argon2Pool } from '@tinbao/shared';
 import {
   CreateUserRequestSchema,
   CreateUserResponseSchema,
@@ -9,17 +10,20 @@ import {
   UserResponseSchema,
 } from '@tinbao/shared/api/users';
 import type { AuthDeps } from '../auth/middleware';
-import type { PasswordCost } from '../auth/passwords';
+import { createPasswordHasher, defaultPasswordHasher, type PasswordCost } from '../auth/passwords';
 import { type AnyRouteSpec, defineRoute } from '../openapi/route-spec';
 import { createUser, getUser, listUsers, resetPassword, resetTotp, updateUser } from './service';
 
 export interface UsersRouterDeps extends AuthDeps {
   passwordCost?: PasswordCost;
+  /** The api's bounded argon2id pool (temporary passwords are hashed there too). */
+  argon2?: Argon2Pool;
 }
 
 /** /api/v1/users: staff accounts, admin only (authenticate → role → CSRF → validate → handler). */
 export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
   const db = deps.database.db;
+  const passwords = deps.argon2 ? createPasswordHasher(deps.argon2) : defaultPasswordHasher();
   return [
     defineRoute({
       method: 'get',
@@ -54,6 +58,7 @@ export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
           },
           auth,
           deps.passwordCost,
+          passwords,
         );
         return { ok: true, user: created.user, temporaryPassword: created.temporaryPassword };
       },
@@ -110,7 +115,7 @@ export function usersRouteSpecs(deps: UsersRouterDeps): AnyRouteSpec[] {
       response: ResetPasswordResponseSchema,
       handler: async ({ auth, params }) => ({
         ok: true,
-        temporaryPassword: await resetPassword(db, params.id, auth, deps.passwordCost),
+        temporaryPassword: await resetPassword(db, params.id, auth, deps.passwordCost, passwords),
       }),
     }),
   ];

@@ -3,7 +3,12 @@ import type { StaffUser } from '@tinbao/shared/api/users';
 import type { StaffRole } from '@tinbao/shared/permissions/index';
 import { and, asc, eq } from 'drizzle-orm';
 import { appendAuditEvent, auditActorOf, type ChangedBy } from '../audit/audit-log';
-import { hashPassword, type PasswordCost, passwordProblem } from '../auth/passwords';
+import {
+  defaultPasswordHasher,
+  type PasswordCost,
+  type PasswordHasher,
+  passwordProblem,
+} from '../auth/passwords';
 import { deleteUserSessions } from '../auth/sessions';
 import type { Db, DbOrTx } from '../platform/db';
 import { AppError, badRequest, conflict, notFound } from '../platform/errors';
@@ -131,6 +136,7 @@ export async function createUser(
   input: CreateUserInput,
   by: ChangedBy,
   passwordCost: PasswordCost = 'interactive',
+  passwords: PasswordHasher = defaultPasswordHasher(),
 ): Promise<{ user: StaffUser; temporaryPassword?: string }> {
   const unitId = input.unitId ?? null;
   if ((input.role === 'unit_officer') !== (unitId !== null)) {
@@ -142,7 +148,7 @@ export async function createUser(
   const password = input.password ?? (temporaryPassword as string);
   const problem = passwordProblem(password, input.username);
   if (problem) throw new AppError(400, 'weak_password', `password ${problem}`);
-  const passwordHash = await hashPassword(password, passwordCost);
+  const passwordHash = await passwords.hash(password, passwordCost);
   const id = await db.transaction(async (tx) => {
     if (unitId) await assertUnitExists(tx, unitId);
     if (provinceCode) await assertProvinceExists(tx, provinceCode);
@@ -275,13 +281,14 @@ export async function resetPassword(
   id: string,
   by: ChangedBy,
   passwordCost: PasswordCost = 'interactive',
+  passwords: PasswordHasher = defaultPasswordHasher(),
 ): Promise<string> {
   const [existing] = await db.select({ username: users.username }).from(users).where(eq(users.id, id));
   if (!existing) throw notFound('user');
   let temporaryPassword = generateTemporaryPassword();
   while (passwordProblem(temporaryPassword, existing.username))
     temporaryPassword = generateTemporaryPassword();
-  const passwordHash = await hashPassword(temporaryPassword, passwordCost);
+  const passwordHash = await passwords.hash(temporaryPassword, passwordCost);
   await db.transaction(async (tx) => {
     const updated = await tx
       .update(users)

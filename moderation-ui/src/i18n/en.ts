@@ -53,7 +53,11 @@ export const en: Messages = {
     invalidCredentials: 'Wrong username or password.',
     invalidCode: 'The code is wrong or has expired.',
     codeFormat: 'The code has 6 digits.',
-    locked: 'The account is temporarily locked after too many failed attempts. Try again later.',
+    locked: 'Too many unsuccessful logins from this address. Try again in 15 minutes.',
+    busy: 'The server is busy with many logins at once. Try again in a few seconds.',
+    provingWork:
+      'Someone has been guessing passwords for this account, so your browser solves a small puzzle first. Please wait a few seconds…',
+    proofFailed: 'The anti-guessing puzzle could not be finished. Press «Continue» again.',
     expiredChallenge: 'The login attempt expired. Please log in again.',
     loggedOut: 'You have logged out.',
     idleLoggedOut: 'Your session ended after a period of inactivity. Please log in again.',
@@ -83,6 +87,8 @@ export const en: Messages = {
       csrf_failed: 'The session is no longer valid. Reload the page and try again.',
       payload_too_large: 'The data sent is too large.',
       decryption_failed: 'The tip could not be decrypted. Tell an administrator.',
+      proof_of_work_required: 'The anti-guessing puzzle must be solved before logging in.',
+      server_busy: 'The server is busy. Try again in a few seconds.',
     }),
     fallback: {
       user: 'The account could not be saved. Please try again.',

@@ -94,7 +94,11 @@ export const vi = {
     invalidCredentials: 'Tên đăng nhập hoặc mật khẩu không đúng.',
     invalidCode: 'Mã xác thực không đúng hoặc đã hết hạn.',
     codeFormat: 'Mã xác thực gồm 6 chữ số.',
-    locked: 'Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau.',
+    locked: 'Quá nhiều lần đăng nhập không thành công từ địa chỉ này. Vui lòng thử lại sau 15 phút.',
+    busy: 'Máy chủ đang bận vì có nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau vài giây.',
+    provingWork:
+      'Tài khoản này vừa bị thử mật khẩu nhiều lần, nên trình duyệt cần làm một phép tính chống dò mật khẩu. Vui lòng chờ vài giây…',
+    proofFailed: 'Không hoàn tất được phép tính chống dò mật khẩu. Vui lòng bấm «Tiếp tục» lần nữa.',
     expiredChallenge: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
     loggedOut: 'Bạn đã đăng xuất.',
     idleLoggedOut: 'Phiên làm việc đã kết thúc do không hoạt động. Vui lòng đăng nhập lại.',
@@ -124,6 +128,8 @@ export const vi = {
       csrf_failed: 'Phiên làm việc không còn hợp lệ. Tải lại trang rồi thử lại.',
       payload_too_large: 'Dữ liệu gửi lên quá lớn.',
       decryption_failed: 'Không giải mã được nội dung tin báo. Báo quản trị viên.',
+      proof_of_work_required: 'Cần hoàn tất phép tính chống dò mật khẩu trước khi đăng nhập.',
+      server_busy: 'Máy chủ đang bận. Vui lòng thử lại sau vài giây.',
     }),
     /** Fallback per page when the code is not one we know. */
     fallback: {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { POW_MAX_BITS } from '../crypto/proof-of-work';
 import { StaffRoleSchema } from '../permissions/roles';
 
 /** Request and response shapes of /api/v1/auth, shared by the API and the moderation UI. */
@@ -36,6 +37,38 @@ export const TotpCodeSchema = z
 /** base64url, 43 characters (32 random bytes). */
 export const ChallengeSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a login challenge');
 
+/**
+ * The puzzle a 401 `proof_of_work_required` carries (see crypto/proof-of-work.ts): find a
+ * nonce such that argon2id(challenge ":" nonce, salt, opslimit, memlimit) starts with `bits`
+ * zero bits, then send the login again with `pow: { challenge, nonce }`. One use, a few minutes.
+ */
+export const ProofOfWorkSchema = z.object({
+  challenge: z.string().regex(/^[A-Za-z0-9_-]{51}$/),
+  salt: z.string().regex(/^[0-9a-f]{32}$/),
+  bits: z.number().int().min(1).max(POW_MAX_BITS),
+  opslimit: z.number().int().min(1),
+  memlimit: z.number().int().min(8192),
+});
+export type ProofOfWork = z.infer<typeof ProofOfWorkSchema>;
+
+/** 401 body when the account (or the server, under load) asks strangers to pay for a guess. */
+export const ProofOfWorkRequiredSchema = z.object({
+  ok: z.literal(false),
+  error: z.literal('proof_of_work_required'),
+  message: z.string(),
+  pow: ProofOfWorkSchema,
+});
+
+export const ProofOfWorkSolutionSchema = z.object({
+  challenge: z.string().min(1).max(128),
+  nonce: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32),
+});
+export type ProofOfWorkSolution = z.infer<typeof ProofOfWorkSolutionSchema>;
+
 // Login accepts any username text (an unknown one gets the same answer as a wrong password).
 export const LoginRequestSchema = z.object({
   username: z.string().trim().toLowerCase().min(1).max(64),
@@ -43,6 +76,8 @@ export const LoginRequestSchema = z.object({
     .string()
     .min(1)
     .max(PASSWORD_MAX_LENGTH * 4),
+  /** Only when the last answer was `proof_of_work_required`: its puzzle, solved. */
+  pow: ProofOfWorkSolutionSchema.optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
@@ -121,6 +156,10 @@ export const AUTH_ERRORS = {
   invalidCredentials: 'invalid_credentials',
   invalidChallenge: 'invalid_challenge',
   rateLimited: 'rate_limited',
+  /** 401 on POST /auth/login: solve the `pow` puzzle of the body and send the login again. */
+  proofOfWorkRequired: 'proof_of_work_required',
+  /** 429 on a login step when the password-hashing queue is full: try again in a moment. */
+  serverBusy: 'server_busy',
   unauthorized: 'unauthorized',
   csrfFailed: 'csrf_failed',
   weakPassword: 'weak_password',

@@ -31,6 +31,7 @@ export const ApiErrorCodeSchema = z.enum([
   'unauthorized',
   'invalid_credentials',
   'invalid_challenge',
+  'proof_of_work_required',
   // 403
   'forbidden',
   'csrf_failed',
@@ -44,6 +45,7 @@ export const ApiErrorCodeSchema = z.enum([
   'unit_code_taken',
   // 429
   'rate_limited',
+  'server_busy',
   // 500
   'decryption_failed',
   'internal_error',
