@@ -86,22 +86,17 @@ export function createLoginDefences(deps: LoginDefenceDeps) {
     const now = clock();
     const keys = await loginKeysOf(deps.config);
     const accountKey = keys.accountKey(body.username);
-    const device = await deviceOf(req, keys, now);
-    const known = device !== null && device.accountKey === accountKey;
+    const cookie = readDeviceCookie(req, keys, now);
+    const deviceKey = cookie?.accountKey === accountKey ? keys.clientKey({ deviceId: cookie.id }) : undefined;
     const addressKey = keys.clientKey({ address: clientAddress(req) });
-    // What this attempt counted, taken back if it turns out not to be a failure.
-    const counted: Array<[LoginCounter, string]> = [];
-    const count = async (counter: LoginCounter, key: string) => {
-      counted.push([counter, key]);
-      return guard.add(counter, key, 1, now);
-    };
-    const takeBack = () => Promise.all(counted.map(([counter, key]) => guard.add(counter, key, -1, now)));
 
-    if (!known && (await count('address', addressKey)) > ipLimit) {
-      throw tooManyRequests('too many unsuccessful logins from this address');
-    }
+    // A proof of work is checked before the account is counted; its address is counted first,
+    // so sending wrong proofs is not free either.
     let paid = false;
-    if (!known && body.pow) {
+    if (body.pow) {
+      if ((await guard.add('address', addressKey, 1, now)) > ipLimit) {
+        throw tooManyRequests('too many unsuccessful logins from this address');
+      }
       const verdict = await checkSolution(
         { keys, pool: deps.argon2, redis: deps.redisFast, redisPrefix: deps.config.REDIS_PREFIX },
         body.pow,
@@ -111,17 +106,32 @@ export function createLoginDefences(deps: LoginDefenceDeps) {
         if (error instanceof PasswordQueueFull) throw serverBusy();
         throw error;
       });
-      // The address stays counted: sending wrong proofs is not free either.
       if (verdict !== 'ok') throw proofRequired(keys, verdict, now);
       paid = true;
     }
-    const failures = await count('account', accountKey);
-    if (!known && !paid && (failures > powAfter || deps.passwords.pressure >= POW_PRESSURE)) {
-      // Nothing was checked, so it is no failure of the account; the address stays counted.
-      await guard.add('account', accountKey, -1, now);
-      throw proofRequired(keys, 'required', now);
-    }
-    if (known) await count('device', device.key);
+    const admission = await guard.admit(
+      {
+        address: addressKey,
+        account: accountKey,
+        ...(deviceKey ? { device: deviceKey } : {}),
+        countAddress: !body.pow,
+        paid,
+        mustPay: deps.passwords.pressure >= POW_PRESSURE,
+        ipLimit,
+        powAfter,
+        deviceLimit: MAX_CONSECUTIVE_FAILURES,
+      },
+      now,
+    );
+    if (admission.verdict === 'rate_limited')
+      throw tooManyRequests('too many unsuccessful logins from this address');
+    if (admission.verdict === 'proof_required') throw proofRequired(keys, 'required', now);
+    const known = admission.known && deviceKey !== undefined;
+    // What this attempt counted, taken back if it turns out not to be a failure.
+    const counted: Array<[LoginCounter, string]> = [['account', accountKey]];
+    if (known) counted.push(['device', deviceKey]);
+    if (!known || body.pow) counted.push(['address', addressKey]);
+    const takeBack = () => guard.addAll(counted, -1, now);
 
     let result: Awaited<ReturnType<typeof checkPassword>>;
     try {
@@ -129,7 +139,7 @@ export function createLoginDefences(deps: LoginDefenceDeps) {
         deps,
         body.username,
         body.password,
-        known ? device.key : addressKey,
+        known ? deviceKey : addressKey,
         known ? 'first' : 'normal',
       );
     } catch (error) {
@@ -141,9 +151,9 @@ export function createLoginDefences(deps: LoginDefenceDeps) {
       await takeBack();
       return result;
     }
-    if (failures === powAfter) {
+    if (admission.failures === powAfter) {
       deps.logger.warn(
-        { account: accountKey.slice(0, 8), failures },
+        { account: accountKey.slice(0, 8), failures: admission.failures },
         'login: many failures for one account; unknown clients must now prove work',
       );
     }
