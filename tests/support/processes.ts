@@ -16,14 +16,24 @@ export interface RunningProcess {
   kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a TypeScript entry point of the repository (e.g. api/src/main.ts) as its own process. */
+/**
+ * Starts a TypeScript entry point of the repository (e.g. api/src/main.ts) as its own process.
+ * `niceness` (1-19) runs it at a lower CPU priority, e.g. a load generator that must not take
+ * the cores of the server it loads.
+ */
 export function startTsProcess(
   entry: string,
   env: Record<string, string | undefined>,
   args: string[] = [],
+  options: { niceness?: number } = {},
 ): RunningProcess {
-  // `node --import tsx` rather than the tsx binary: one process, so a SIGKILL hits the program itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO_ROOT}${entry}`, ...args], {
+  // `node --import tsx` rather than the tsx binary: one process, so a SIGKILL hits the program
+  // itself (`nice` execs it in place, same pid).
+  const node = [process.execPath, '--import', 'tsx', `${REPO_ROOT}${entry}`, ...args];
+  const [command, ...commandArgs] = options.niceness
+    ? ['nice', '-n', String(options.niceness), ...node]
+    : node;
+  const child = spawn(command as string, commandArgs, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -73,15 +73,6 @@ export function createLoginDefences(deps: LoginDefenceDeps) {
       pow: issueChallenge(keys, bits, now),
     });
 
-  /** The device cookie, and whether it still counts as known (its own failures below the limit). */
-  async function deviceOf(req: Request, keys: LoginKeys, now: Date) {
-    const device = readDeviceCookie(req, keys, now);
-    if (!device) return null;
-    const key = keys.clientKey({ deviceId: device.id });
-    const known = (await guard.count('device', key, now)) < MAX_CONSECUTIVE_FAILURES;
-    return known ? { ...device, key } : null;
-  }
-
   async function passwordStep(req: Request, body: LoginRequest): Promise<LoginResponse> {
     const now = clock();
     const keys = await loginKeysOf(deps.config);
@@ -148,7 +139,8 @@ export function createLoginDefences(deps: LoginDefenceDeps) {
       throw serverBusy();
     }
     if (result.ok) {
-      await takeBack();
+      // Not awaited: the answer does not depend on it, and Redis runs it before this client's next call.
+      void takeBack();
       return result;
     }
     if (admission.failures === powAfter) {
@@ -169,7 +161,9 @@ export function createLoginDefences(deps: LoginDefenceDeps) {
   ): Promise<Extract<SecondStepResult, { ok: true }>> {
     const now = clock();
     const keys = await loginKeysOf(deps.config);
-    const device = await deviceOf(req, keys, now);
+    // The cookie alone: its own failure count was checked at the password step.
+    const cookie = readDeviceCookie(req, keys, now);
+    const device = cookie ? { ...cookie, key: keys.clientKey({ deviceId: cookie.id }) } : null;
     const addressKey = keys.clientKey({ address: clientAddress(req) });
     // The account is known once the challenge is read; until then a known device is trusted.
     if (!device && (await guard.count('address', addressKey, now)) >= ipLimit) {
@@ -182,9 +176,11 @@ export function createLoginDefences(deps: LoginDefenceDeps) {
       return knownFor ? (device?.key as string) : addressKey;
     });
     if (!result.ok) {
-      if (result.username) await guard.add('account', keys.accountKey(result.username), 1, now);
-      if (knownFor && device) await guard.add('device', device.key, 1, now);
-      else await guard.add('address', addressKey, 1, now);
+      const counters: Array<[LoginCounter, string]> = [
+        knownFor && device ? ['device', device.key] : ['address', addressKey],
+      ];
+      if (result.username) counters.push(['account', keys.accountKey(result.username)]);
+      await guard.addAll(counters, 1, now);
       deps.logger.info(
         { reason: result.reason, step: purpose, knownDevice: knownFor !== null },
         'login failed',
@@ -200,7 +196,8 @@ export function createLoginDefences(deps: LoginDefenceDeps) {
       now,
       knownFor ? device?.id : undefined,
     );
-    if (device) await guard.reset('device', device.key);
+    // Not awaited: the answer does not depend on it (and `reset` never throws).
+    if (device) void guard.reset('device', device.key);
     deps.logger.info({ userId: result.user.id, knownDevice: knownFor !== null }, 'login succeeded');
     return result;
   }
