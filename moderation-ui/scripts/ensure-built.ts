@@ -44,6 +44,8 @@ function isFresh(): boolean {
     newestMtime(join(UI_DIR, 'index.html')),
     newestMtime(join(UI_DIR, 'vite.config.ts')),
     newestMtime(join(REPO_ROOT, 'shared/src/api')),
+    // The proof-of-work worker bundles these (libsodium, the puzzle's rules).
+    newestMtime(join(REPO_ROOT, 'shared/src/crypto')),
   );
   return existsSync(index) && statSync(index).mtimeMs >= sources;
 }

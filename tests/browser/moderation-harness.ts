@@ -42,7 +42,8 @@ export interface ModerationWorld {
   close(): Promise<void>;
 }
 
-export async function startModerationWorld(): Promise<ModerationWorld> {
+/** `env`: more api settings (e.g. TRUST_PROXY for a test that speaks for many clients). */
+export async function startModerationWorld(env: Record<string, string> = {}): Promise<ModerationWorld> {
   ensureUiBuilt();
   const cleanups: Array<() => Promise<unknown>> = [];
   const dataDir = await mkdtemp(join(tmpdir(), 'tinbao-ui-'));
@@ -70,6 +71,7 @@ export async function startModerationWorld(): Promise<ModerationWorld> {
     LOGIN_IP_FAILURE_LIMIT: '100000',
     SEED_ADMIN_UNITS: 'false',
     LOG_LEVEL: 'info',
+    ...env,
   });
   const logs = createLogCapture();
   const logger = createLogger({ name: 'api', level: 'info', destination: logs.stream });

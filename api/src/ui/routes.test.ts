@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import express from 'express';
 import supertest from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { uiRouter } from './routes';
+import { POW_WORKER_CSP, uiRouter } from './routes';
 
 const dist = mkdtempSync(join(tmpdir(), 'tinbao-ui-'));
 mkdirSync(join(dist, 'assets'));
@@ -13,6 +13,7 @@ writeFileSync(
   '<html><head><meta name="tinbao-session-idle-minutes" content="30" /></head><body><script type="module" src="/assets/index-abc.js"></script></body></html>',
 );
 writeFileSync(join(dist, 'assets', 'index-abc.js'), 'console.log(1)');
+writeFileSync(join(dist, 'assets', 'proof-of-work.worker-Xy_1.js'), 'self.onmessage = () => {}');
 writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
@@ -27,6 +28,15 @@ function appWith(distDir: string) {
 
 describe('uiRouter', () => {
   const app = appWith(dist);
+
+  it("lets the proof-of-work worker alone compile WebAssembly (its own CSP), not the pages' scripts", async () => {
+    const worker = await supertest(app).get('/assets/proof-of-work.worker-Xy_1.js').expect(200);
+    expect(worker.headers['content-security-policy']).toBe(POW_WORKER_CSP);
+    expect(POW_WORKER_CSP).toContain("'wasm-unsafe-eval'");
+    expect(POW_WORKER_CSP).not.toMatch(/'unsafe-eval'|'unsafe-inline'/);
+    const script = await supertest(app).get('/assets/index-abc.js').expect(200);
+    expect(script.headers['content-security-policy']).toBeUndefined();
+  });
 
   it('serves index.html with no-store and the server idle timeout', async () => {
     const response = await supertest(app).get('/').expect(200);

@@ -16,6 +16,15 @@ export interface UiDeps {
 const IDLE_META = /(<meta name="tinbao-session-idle-minutes" content=")[^"]*(")/;
 
 /**
+ * The login's proof-of-work worker runs libsodium's WebAssembly, which `script-src 'self'`
+ * forbids. A dedicated worker takes the policy of its own script's response, so only this
+ * file gets 'wasm-unsafe-eval' (WebAssembly compilation, no eval of JavaScript); the pages
+ * keep the strict policy.
+ */
+const POW_WORKER_FILE = /\/proof-of-work\.worker-[\w-]+\.js$/;
+export const POW_WORKER_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'";
+
+/**
  * Serves the moderation UI: hashed assets cached for a year, index.html never stored (so
  * the back button after logout refetches it and finds no session), and the SPA fallback for
  * every GET outside /api. Mounted last, after every API router.
@@ -31,6 +40,9 @@ export function uiRouter(deps: UiDeps): Router {
       maxAge: '365d',
       index: false,
       fallthrough: true,
+      setHeaders: (res, path) => {
+        if (POW_WORKER_FILE.test(path)) res.setHeader('Content-Security-Policy', POW_WORKER_CSP);
+      },
     }),
     (_req, res) => {
       res.status(404).type('text/plain').send('asset not found');

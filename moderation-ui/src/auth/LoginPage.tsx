@@ -1,17 +1,24 @@
-import type { LoginResponse } from '@tinbao/shared/api/auth';
+import type { LoginResponse, ProofOfWorkSolution } from '@tinbao/shared/api/auth';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { Messages } from '../i18n/vi';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
 import { Button, errorMessage, Field, Notice } from '../layout/ui';
+import { puzzleOf, solveProofOfWork } from './proof-of-work';
 import { useSession } from './session';
 
 type Step = { kind: 'password' } | { kind: 'totp'; challenge: string } | ({ kind: 'enroll' } & LoginResponse);
 
+/** The browser could not finish the proof of work (the worker failed, or puzzles kept expiring). */
+class ProofNotFinished extends Error {}
+
 function loginError(t: Messages, error: unknown, step: Step['kind']): string {
+  if (error instanceof ProofNotFinished) return t.login.proofFailed;
   if (error instanceof ApiError) {
     if (error.code === 'invalid_challenge') return t.login.expiredChallenge;
+    if (error.code === 'server_busy') return t.login.busy;
+    if (error.code === 'proof_of_work_required') return t.login.proofFailed;
     if (error.status === 429 || error.code === 'rate_limited') return t.login.locked;
     if (error.status === 401 || error.code === 'invalid_credentials')
       return step === 'password' ? t.login.invalidCredentials : t.login.invalidCode;
@@ -28,7 +35,11 @@ export function LoginPage() {
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [proving, setProving] = useState(false);
   const firstField = useRef<HTMLInputElement>(null);
+  // Stops a proof of work still running when the page goes.
+  const proofAbort = useRef<AbortController | null>(null);
+  useEffect(() => () => proofAbort.current?.abort(), []);
   const reason = new URLSearchParams(window.location.search).get('reason');
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: move focus to the first field of each step
@@ -46,7 +57,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const next = await login(username, password);
+      const next = await loginPayingWork(username, password);
       setPassword('');
       setCode('');
       setStep(
@@ -56,6 +67,30 @@ export function LoginPage() {
       setError(loginError(t, failure, 'password'));
     } finally {
       setBusy(false);
+      setProving(false);
+    }
+  };
+
+  /**
+   * The password step; when the API asks this browser for a proof of work (the account had
+   * many failed logins, or the server is busy), solves it in a worker and sends the login
+   * again. A puzzle can expire or be spent between two answers: a second one is solved too.
+   */
+  const loginPayingWork = async (name: string, secret: string): Promise<LoginResponse> => {
+    let pow: ProofOfWorkSolution | undefined;
+    for (let round = 0; ; round++) {
+      try {
+        return await login(name, secret, pow);
+      } catch (failure) {
+        const puzzle = puzzleOf(failure);
+        if (!puzzle || round >= 2) throw failure;
+        setProving(true);
+        proofAbort.current = new AbortController();
+        pow = await solveProofOfWork(puzzle, proofAbort.current.signal).catch((error: unknown) => {
+          throw error instanceof DOMException && error.name === 'AbortError' ? error : new ProofNotFinished();
+        });
+        setProving(false);
+      }
     }
   };
 
@@ -102,6 +137,11 @@ export function LoginPage() {
         {reason === 'user' && step.kind === 'password' ? <Notice>{t.login.loggedOut}</Notice> : null}
         {(reason === 'idle' || reason === 'expired') && step.kind === 'password' ? (
           <Notice>{t.login.idleLoggedOut}</Notice>
+        ) : null}
+        {proving ? (
+          <div data-testid="login-proving">
+            <Notice>{t.login.provingWork}</Notice>
+          </div>
         ) : null}
         {error ? (
           <div className="notice notice-error" role="alert" data-testid="login-error">

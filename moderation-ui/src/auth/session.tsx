@@ -1,4 +1,9 @@
-import type { LoginResponse, SessionResponse, SessionUser } from '@tinbao/shared/api/auth';
+import type {
+  LoginResponse,
+  ProofOfWorkSolution,
+  SessionResponse,
+  SessionUser,
+} from '@tinbao/shared/api/auth';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import {
   ApiError,
@@ -30,7 +35,8 @@ export type LogoutReason = 'user' | 'idle' | 'expired';
 
 interface SessionValue {
   state: SessionState;
-  login(username: string, password: string): Promise<LoginResponse>;
+  /** `pow`: the solved puzzle of the previous `proof_of_work_required` answer. */
+  login(username: string, password: string, pow?: ProofOfWorkSolution): Promise<LoginResponse>;
   completeLogin(step: 'totp' | 'enroll', challenge: string, code: string): Promise<void>;
   logout(reason?: LogoutReason): Promise<void>;
   /** After a successful password change: re-read the session (the flag is cleared server-side). */
@@ -97,8 +103,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(
-    (username: string, password: string) =>
-      api<LoginResponse>('/auth/login', { method: 'POST', body: { username, password } }),
+    (username: string, password: string, pow?: ProofOfWorkSolution) =>
+      api<LoginResponse>('/auth/login', {
+        method: 'POST',
+        body: { username, password, ...(pow ? { pow } : {}) },
+      }),
     [],
   );
 
