@@ -335,7 +335,10 @@ try {
   await wave('telegram', 20);
   await wave('zalo', 20);
   // BENCH_CHANNELS=zalo runs one channel only.
-  const channels = (process.env.BENCH_CHANNELS?.split(',') ?? ['telegram', 'zalo']) as ('telegram' | 'zalo')[];
+  const channels = (process.env.BENCH_CHANNELS?.split(',') ?? ['telegram', 'zalo']) as (
+    | 'telegram'
+    | 'zalo'
+  )[];
   for (const channel of channels) {
     // BENCH_PACES=person skips the flat-out throughput run; BENCH_PACES=none leaves only photos and memory.
     const paces = (
