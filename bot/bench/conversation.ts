@@ -109,6 +109,21 @@ async function usageOf(pid: number): Promise<{ cpuSeconds: number; mainCpuSecond
   };
 }
 
+/** Asks the gateway for a heap snapshot (SIGUSR2) and waits until the file is complete. */
+async function heapSnapshot(pid: number, dir: string): Promise<void> {
+  const { readdir, stat } = await import('node:fs/promises');
+  const before = new Set(await readdir(dir));
+  process.kill(pid, 'SIGUSR2');
+  for (let lastSize = -1; ; ) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const file = (await readdir(dir)).find((name) => !before.has(name) && name.endsWith('.heapsnapshot'));
+    if (!file) continue;
+    const { size } = await stat(join(dir, file));
+    if (size === lastSize && size > 0) return;
+    lastSize = size;
+  }
+}
+
 const percentile = (values: number[], p: number) => {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -158,7 +173,15 @@ const gateway = await startChild(
   },
   /bot started/,
   // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the gateway (open it in Chrome's DevTools).
-  process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
+  [
+    ...(process.env.BENCH_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+      : []),
+    // BENCH_HEAP_DIR=/tmp/heap: a heap snapshot of the gateway after each 1,000 conversations of the memory run.
+    ...(process.env.BENCH_HEAP_DIR
+      ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAP_DIR}`]
+      : []),
+  ],
 );
 // Drained so the gateway never blocks on a full pipe (its info logs are part of its cost).
 gateway.stdout?.resume();
@@ -392,8 +415,10 @@ try {
     finished += batch;
     const { rssMiB } = await usageOf(gateway.pid!);
     samples.push(rssMiB);
-    if (finished % 1000 === 0 || finished === MEMORY_CONVERSATIONS)
+    if (finished % 1000 === 0 || finished === MEMORY_CONVERSATIONS) {
       console.log(`  after ${String(finished).padStart(5)} conversations: ${fixed(rssMiB, 1)} MiB`);
+      if (process.env.BENCH_HEAP_DIR) await heapSnapshot(gateway.pid!, process.env.BENCH_HEAP_DIR);
+    }
   }
   const firstHalf = samples.slice(0, Math.ceil(samples.length / 2));
   const secondHalf = samples.slice(Math.ceil(samples.length / 2));
