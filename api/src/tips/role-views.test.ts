@@ -89,9 +89,7 @@ beforeAll(async () => {
   await asOfficer('acknowledge', () =>
     agents.officer.post(`${path}/transitions`).send({ action: 'acknowledge' }),
   );
-  await asOfficer('add note', () =>
-    agents.officer.post(`${path}/notes`).send({ body: OFFICER_NOTE }),
-  );
+  await asOfficer('add note', () => agents.officer.post(`${path}/notes`).send({ body: OFFICER_NOTE }));
   await asOfficer('extend deadline', () =>
     agents.officer.post(`${path}/deadline-extensions`).send({ days: 3, reason: 'Cần thêm người.' }),
   );
@@ -99,9 +97,7 @@ beforeAll(async () => {
   await asOfficer('notes', () => agents.officer.get(`${path}/notes`));
   await asOfficer('timeline', () => agents.officer.get(`${path}/timeline`));
   await asOfficer('inbox', () => agents.officer.get('/api/v1/tips?limit=100'));
-  await asOfficer('by receipt code', () =>
-    agents.officer.get(`/api/v1/tips?receiptCode=${receiptCode}`),
-  );
+  await asOfficer('by receipt code', () => agents.officer.get(`/api/v1/tips?receiptCode=${receiptCode}`));
   await asOfficer('counts', () => agents.officer.get('/api/v1/tips/counts'));
   // A colleague of the same unit, after the officer wrote: the same view.
   await asOfficer('colleague detail', () => agents.colleague.get(path));
@@ -166,7 +162,12 @@ describe("an officer's view of a tip routed to their unit", () => {
     for (const label of ['notes', 'colleague notes']) {
       const { notes } = JSON.parse(officerAnswers.get(label)!);
       expect(notes).toEqual([
-        { id: expect.any(String), authorRole: 'unit_officer', createdAt: expect.any(String), body: OFFICER_NOTE },
+        {
+          id: expect.any(String),
+          authorRole: 'unit_officer',
+          createdAt: expect.any(String),
+          body: OFFICER_NOTE,
+        },
       ]);
     }
     const { events } = JSON.parse(officerAnswers.get('colleague timeline')!) as {

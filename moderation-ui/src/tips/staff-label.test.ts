@@ -4,7 +4,9 @@ import { staffLabel } from './staff-label';
 
 describe('how staff appear on a tip', () => {
   it('by name when the API sent one, else by the role they acted in', () => {
-    expect(staffLabel({ name: 'Nguyễn Thị Lan', role: 'moderator', id: 'u1' }, vi.roles)).toBe('Nguyễn Thị Lan');
+    expect(staffLabel({ name: 'Nguyễn Thị Lan', role: 'moderator', id: 'u1' }, vi.roles)).toBe(
+      'Nguyễn Thị Lan',
+    );
     // What a unit officer is sent: no name, no id, the role.
     expect(staffLabel({ role: 'moderator' }, vi.roles)).toBe('Cán bộ tiếp nhận');
     expect(staffLabel({ role: 'unit_officer' }, vi.roles)).toBe('Cán bộ đơn vị');

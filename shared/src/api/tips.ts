@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StaffRoleSchema } from '../permissions/roles';
 import { toNfc } from '../text/normalize';
 import {
   ChannelSchema,
@@ -11,7 +12,6 @@ import {
   TipStatusSchema,
   VenueTypeSchema,
 } from '../tips/schemas';
-import { StaffRoleSchema } from '../permissions/roles';
 import { UnitKindSchema } from './units';
 
 /**

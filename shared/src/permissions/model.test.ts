@@ -94,7 +94,10 @@ describe('the permission model', () => {
       cellDegrees: 0.01,
     });
     // 16.6 is 1659.99… hundredths in binary: still the cell that starts at 16.60.
-    expect(coarseArea({ latitude: 16.6, longitude: 106.9 })).toMatchObject({ latitude: 16.605, longitude: 106.905 });
+    expect(coarseArea({ latitude: 16.6, longitude: 106.9 })).toMatchObject({
+      latitude: 16.605,
+      longitude: 106.905,
+    });
     expect(coarseArea({ latitude: 16.60999, longitude: 106.90001 })).toMatchObject({
       latitude: 16.605,
       longitude: 106.905,

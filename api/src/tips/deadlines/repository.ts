@@ -7,7 +7,10 @@ import { tipDeadlineExtensions } from '../../platform/schema';
 type ExtensionRow = typeof tipDeadlineExtensions.$inferSelect;
 
 /** Who extended it goes only to those who read staff names; the reason is the unit's business too. */
-export function presentExtension(row: ExtensionRow, fields: Pick<TipFieldAccess, 'staffNames'>): DeadlineExtension {
+export function presentExtension(
+  row: ExtensionRow,
+  fields: Pick<TipFieldAccess, 'staffNames'>,
+): DeadlineExtension {
   return {
     id: row.id,
     previousDeadlineAt: row.previousDeadlineAt.toISOString(),

@@ -22,9 +22,7 @@ export function presentTipContent(
   const pin = content.location ?? null;
   return {
     description: content.description,
-    ...(fields.exactLocation
-      ? { location: pin }
-      : { locationArea: pin ? coarseArea(pin) : null }),
+    ...(fields.exactLocation ? { location: pin } : { locationArea: pin ? coarseArea(pin) : null }),
     photos: content.photos.map((photo, index) => ({
       index,
       mimeType: photo.mimeType,

@@ -53,7 +53,11 @@ export async function addTipNote(
   const author = await authorOf(deps.db, actor.userId);
   return {
     id: note.id,
-    ...authorFields(actor, { id: note.authorId, name: author?.name ?? null, role: author?.role ?? actor.role }),
+    ...authorFields(actor, {
+      id: note.authorId,
+      name: author?.name ?? null,
+      role: author?.role ?? actor.role,
+    }),
     createdAt: note.createdAt.toISOString(),
     body,
   };
