@@ -358,6 +358,9 @@ async function main() {
   await waitForLine(api, /api listening/, 'the api', 180_000).catch((error: Error) => fail(error.message));
   const bot = runTs('bot', 'bot/src/main.ts', {
     ...shared,
+    // glibc gives each thread that mallocs (argon2id workers, sharp, libuv) an arena of its own
+    // and hands little back: the gateway's memory crept up by conversations. Two arenas keep it flat.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     DRAFT_REDIS_URL: draftRedisUrl,
     ...channels,
     TINBAO_API_URL: `http://127.0.0.1:${config.PORT}`,

@@ -165,6 +165,8 @@ const gateway = await startChild(
     WEB_FORM_PORT: String(await freePort()),
     ZALO_API_ROOT: zaloUrl,
     ...zaloWebhook,
+    // As npm start and the compose file run the gateway (docs/ARCHITECTURE.md, memory).
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     DATA_DIR: dataDir,
