@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { EnvelopeError, generateKeyPair, openEnvelope, openJson, sealEnvelope, sealJson } from './envelope';
+import { randomBytes } from 'node:crypto';
+import {
+  EnvelopeError,
+  envelopeVersion,
+  generateKeyPair,
+  keyIdOf,
+  MIN_PADDED_BYTES,
+  openEnvelope,
+  openJson,
+  paddedLength,
+  sealEnvelope,
+  sealJson,
+} from './envelope';
+import { getSodium } from './sodium';
 
 const text = (value: string) => new TextEncoder().encode(value);
 
@@ -43,4 +56,65 @@ describe('envelope', () => {
     expect(Buffer.from(first).equals(Buffer.from(second))).toBe(false);
     expect(first.length).toBe(second.length);
   });
+
+  it('pads to power-of-two buckets of at least 1 KiB: lengths inside one bucket seal to one size', async () => {
+    const org = await generateKeyPair();
+    expect([0, 1, 1023, 1024, 1500, 2047, 2048, 5000].map(paddedLength)).toEqual([
+      1024, 1024, 1024, 2048, 2048, 2048, 4096, 8192,
+    ]);
+    const sizeOf = async (length: number) => (await sealEnvelope(new Uint8Array(length), [org.publicKey])).length;
+    expect(await sizeOf(10)).toBe(await sizeOf(1000));
+    expect(await sizeOf(1100)).toBe(await sizeOf(2000));
+    expect(await sizeOf(1100)).toBeGreaterThan(await sizeOf(1000));
+    // Header (4 + recipient 88 + nonce 24) + the bucket + the 16-byte tag.
+    expect(await sizeOf(10)).toBe(4 + 88 + 24 + MIN_PADDED_BYTES + 16);
+    // Exactly a bucket's size needs its padding marker: the next bucket.
+    expect(await sizeOf(1024)).toBe(await sizeOf(2047));
+    const opened = await openEnvelope(await sealEnvelope(new Uint8Array(1024).fill(0x80), [org.publicKey]), org);
+    expect(opened).toEqual(new Uint8Array(1024).fill(0x80));
+  });
+
+  it('opens only with the context it was sealed with', async () => {
+    const org = await generateKeyPair();
+    const context = text('tip-a');
+    const envelope = await sealEnvelope(text('bound'), [org.publicKey], { context });
+    expect(new TextDecoder().decode(await openEnvelope(envelope, org, { context }))).toBe('bound');
+    await expect(openEnvelope(envelope, org, { context: text('tip-b') })).rejects.toMatchObject({
+      code: 'tampered',
+    });
+    await expect(openEnvelope(envelope, org)).rejects.toMatchObject({ code: 'tampered' });
+    // An envelope sealed without a context does not open as one with a context either.
+    const unbound = await sealEnvelope(text('unbound'), [org.publicKey]);
+    await expect(openEnvelope(unbound, org, { context })).rejects.toMatchObject({ code: 'tampered' });
+  });
+
+  it('still opens version 1 envelopes, and refuses them where a context is required unless told to accept', async () => {
+    const org = await generateKeyPair();
+    const legacy = await sealVersion1(text('stored before version 2'), org.publicKey);
+    expect(envelopeVersion(legacy)).toBe(1);
+    expect(new TextDecoder().decode(await openEnvelope(legacy, org))).toBe('stored before version 2');
+    const context = text('tip-a');
+    await expect(openEnvelope(legacy, org, { context })).rejects.toMatchObject({ code: 'unbound' });
+    expect(new TextDecoder().decode(await openEnvelope(legacy, org, { context, legacy: 'accept' }))).toBe(
+      'stored before version 2',
+    );
+    const flipped = legacy.slice();
+    flipped[legacy.length - 1] = (flipped[legacy.length - 1] ?? 0) ^ 1;
+    await expect(openEnvelope(flipped, org)).rejects.toMatchObject({ code: 'tampered' });
+    expect(envelopeVersion(await sealEnvelope(text('new'), [org.publicKey]))).toBe(2);
+  });
 });
+
+/** What sealEnvelope wrote before version 2: no padding, the header alone as associated data. */
+async function sealVersion1(plaintext: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
+  const sodium = await getSodium();
+  const dataKey = new Uint8Array(randomBytes(32));
+  const nonce = new Uint8Array(randomBytes(24));
+  const header = new Uint8Array(4 + 88 + 24);
+  header.set([0x54, 0x42, 1, 1], 0);
+  header.set(keyIdOf(publicKey), 4);
+  header.set(sodium.crypto_box_seal(dataKey, publicKey), 12);
+  header.set(nonce, 92);
+  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, header, null, nonce, dataKey);
+  return new Uint8Array([...header, ...ciphertext]);
+}
