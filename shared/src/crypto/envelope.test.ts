@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { sealVersion1Envelope } from '../testing/legacy-envelope';
 import {
   EnvelopeError,
   envelopeVersion,
   generateKeyPair,
-  keyIdOf,
   MIN_PADDED_BYTES,
   openEnvelope,
   openJson,
@@ -12,7 +11,6 @@ import {
   sealEnvelope,
   sealJson,
 } from './envelope';
-import { getSodium } from './sodium';
 
 const text = (value: string) => new TextEncoder().encode(value);
 
@@ -62,7 +60,8 @@ describe('envelope', () => {
     expect([0, 1, 1023, 1024, 1500, 2047, 2048, 5000].map(paddedLength)).toEqual([
       1024, 1024, 1024, 2048, 2048, 2048, 4096, 8192,
     ]);
-    const sizeOf = async (length: number) => (await sealEnvelope(new Uint8Array(length), [org.publicKey])).length;
+    const sizeOf = async (length: number) =>
+      (await sealEnvelope(new Uint8Array(length), [org.publicKey])).length;
     expect(await sizeOf(10)).toBe(await sizeOf(1000));
     expect(await sizeOf(1100)).toBe(await sizeOf(2000));
     expect(await sizeOf(1100)).toBeGreaterThan(await sizeOf(1000));
@@ -70,7 +69,10 @@ describe('envelope', () => {
     expect(await sizeOf(10)).toBe(4 + 88 + 24 + MIN_PADDED_BYTES + 16);
     // Exactly a bucket's size needs its padding marker: the next bucket.
     expect(await sizeOf(1024)).toBe(await sizeOf(2047));
-    const opened = await openEnvelope(await sealEnvelope(new Uint8Array(1024).fill(0x80), [org.publicKey]), org);
+    const opened = await openEnvelope(
+      await sealEnvelope(new Uint8Array(1024).fill(0x80), [org.publicKey]),
+      org,
+    );
     expect(opened).toEqual(new Uint8Array(1024).fill(0x80));
   });
 
@@ -90,7 +92,7 @@ describe('envelope', () => {
 
   it('still opens version 1 envelopes, and refuses them where a context is required unless told to accept', async () => {
     const org = await generateKeyPair();
-    const legacy = await sealVersion1(text('stored before version 2'), org.publicKey);
+    const legacy = await sealVersion1Envelope(text('stored before version 2'), org.publicKey);
     expect(envelopeVersion(legacy)).toBe(1);
     expect(new TextDecoder().decode(await openEnvelope(legacy, org))).toBe('stored before version 2');
     const context = text('tip-a');
@@ -104,17 +106,3 @@ describe('envelope', () => {
     expect(envelopeVersion(await sealEnvelope(text('new'), [org.publicKey]))).toBe(2);
   });
 });
-
-/** What sealEnvelope wrote before version 2: no padding, the header alone as associated data. */
-async function sealVersion1(plaintext: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array> {
-  const sodium = await getSodium();
-  const dataKey = new Uint8Array(randomBytes(32));
-  const nonce = new Uint8Array(randomBytes(24));
-  const header = new Uint8Array(4 + 88 + 24);
-  header.set([0x54, 0x42, 1, 1], 0);
-  header.set(keyIdOf(publicKey), 4);
-  header.set(sodium.crypto_box_seal(dataKey, publicKey), 12);
-  header.set(nonce, 92);
-  const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, header, null, nonce, dataKey);
-  return new Uint8Array([...header, ...ciphertext]);
-}

@@ -200,7 +200,7 @@ export async function openEnvelope(
     return sodium.unpad(plaintext, plaintext.length);
   } catch {
     // Authenticated yet badly padded: only a sealer who got the format wrong makes this.
-    throw new EnvelopeError('malformed', 'the envelope\'s padding is invalid');
+    throw new EnvelopeError('malformed', "the envelope's padding is invalid");
   }
 }
 
