@@ -29,7 +29,8 @@ export const localRedisUrl = (port: number, password: string) =>
 
 export interface RedisServerOptions {
   port: number;
-  password: string;
+  /** The `default` user's password (requirepass); leave it out when an `aclfile` setting names the users. */
+  password?: string;
   /** Persistence and other settings, as lines of redis.conf (`appendonly yes`, `dir /path`). */
   settings: string[];
 }
@@ -40,7 +41,7 @@ export function redisServerConfig(options: RedisServerOptions): string {
     `port ${options.port}`,
     'bind 127.0.0.1',
     'protected-mode yes',
-    `requirepass "${options.password}"`,
+    ...(options.password ? [`requirepass "${options.password}"`] : []),
     'daemonize no',
     'loglevel warning',
     ...options.settings,
@@ -55,8 +56,8 @@ export function spawnRedisServer(options: RedisServerOptions): ChildProcess {
   return child;
 }
 
-/** Whether redis-server on 127.0.0.1:port answers PING once authenticated with the password. */
-export function pingRedis(port: number, password: string, timeoutMs = 500): Promise<boolean> {
+/** Whether redis-server on 127.0.0.1:port answers PING once authenticated (as `user`, else the default user). */
+export function pingRedis(port: number, password: string, timeoutMs = 500, user?: string): Promise<boolean> {
   return new Promise((resolvePing) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
@@ -65,7 +66,7 @@ export function pingRedis(port: number, password: string, timeoutMs = 500): Prom
       resolvePing(ok);
     };
     socket.setTimeout(timeoutMs);
-    socket.once('connect', () => socket.write(`AUTH ${password}\r\nPING\r\n`));
+    socket.once('connect', () => socket.write(`AUTH ${user ? `${user} ` : ''}${password}\r\nPING\r\n`));
     socket.on('data', (data) => {
       answer += data.toString();
       if (answer.includes('+PONG')) finish(true);
@@ -82,11 +83,12 @@ export async function waitForRedis(
   port: number,
   password: string,
   timeoutMs = 30_000,
+  user?: string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error('redis-server exited during start-up');
-    if (await pingRedis(port, password)) return;
+    if (await pingRedis(port, password, 500, user)) return;
     await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   }
   throw new Error(`redis-server did not answer within ${timeoutMs / 1000} s`);
