@@ -389,4 +389,33 @@ describe.each(ENGINES)('intake on %s', (engine) => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ subjectType: 'intake_job', details: { reason: 'payload_invalid' } });
   });
+
+  it('refuses for good a record whose clear fields do not parse, and one that is gone, each counted and audited', async () => {
+    const unreadable = randomUUID();
+    await redis.hset(intakeRecordKey(prefix, unreadable), { clear: '{"id":', envelope: Buffer.from('TB') });
+    const missing = randomUUID();
+    const outcomes = await Promise.all(
+      [unreadable, missing].map(async (tipId) => {
+        const done = settled(tipId);
+        await queues.intake.add('store-tip', { tipId }, { jobId: tipId, attempts: 15 });
+        return done;
+      }),
+    );
+    expect(outcomes.map((outcome) => outcome.state)).toEqual(['failed', 'failed']);
+    expect(outcomes.map((outcome) => outcome.job.attemptsMade)).toEqual([1, 1]);
+    const events = await database.db
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.action, INTAKE_REFUSED_ACTION),
+          inArray(auditEvents.subjectId, [unreadable, missing]),
+        ),
+      );
+    expect(Object.fromEntries(events.map((event) => [event.subjectId, event.details]))).toEqual({
+      [unreadable]: { reason: 'record_unreadable' },
+      [missing]: { reason: 'record_missing' },
+    });
+    expect(logs.text()).toContain('clear fields are not JSON');
+  });
 });

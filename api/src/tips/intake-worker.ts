@@ -66,11 +66,20 @@ export class IntakeRefusedError extends UnrecoverableError {
  * its TTL).
  */
 export function createStoreTipProcessor(deps: IntakeDeps) {
-  const refuse = async (job: Job, tipId: string | undefined, refusal: IntakeRefusal): Promise<never> => {
+  const refuse = async (
+    job: Job,
+    tipId: string | undefined,
+    refusal: IntakeRefusal,
+    /** What exactly was wrong, for the log only (a fixed schema message, never a value). */
+    problem?: string,
+  ): Promise<never> => {
     // The audit comes first and a database failure is retried like any other: no refusal goes unrecorded.
     await auditRefusal(deps.db, job, tipId, refusal);
     deps.metrics.intakeRefused.inc({ reason: refusal.reason });
-    deps.logger.warn({ tipId, jobId: job.id, ...refusal }, 'intake refused a record');
+    deps.logger.warn(
+      { tipId, jobId: job.id, ...refusal, ...(problem ? { problem } : {}) },
+      'intake refused a record',
+    );
     throw new IntakeRefusedError(tipId, refusal);
   };
 
@@ -80,7 +89,7 @@ export function createStoreTipProcessor(deps: IntakeDeps) {
     const { tipId } = payload.data;
 
     const { record, problem } = await readIntakeRecord(deps.redis, deps.redisPrefix, tipId);
-    if (problem) return refuse(job, tipId, { reason: 'record_unreadable' });
+    if (problem) return refuse(job, tipId, { reason: 'record_unreadable' }, problem);
     if (!record) {
       // Gone from Redis: either an earlier attempt stored the tip and cleaned up, or it is lost.
       if (await tipExists(deps.db, tipId)) return { tipId, stored: false };
