@@ -13,3 +13,4 @@ export * from './places/index';
 export * from './text/normalize';
 export * from './tips/receipt-code';
 export * from './tips/schemas';
+export * from './tips/sealed-tip';

@@ -42,7 +42,7 @@ export async function getTipDetail(
   tipId: string,
 ): Promise<TipDetailResponse> {
   const row = await auditedVisibleTip(deps, actor, tipId, 'tip.decrypted');
-  const content = await openTipContent(deps.orgKeys, row.envelope);
+  const content = await openTipContent(deps.orgKeys, row);
   const fields = tipFieldAccess(actor);
   const [[summary], extensions, duplicates] = await Promise.all([
     presentTipSummaries(deps.db, [row], nowOf(deps), fields),
@@ -66,7 +66,7 @@ export async function getTipPhoto(
   index: number,
 ): Promise<{ mimeType: string; data: Buffer }> {
   const row = await auditedVisibleTip(deps, actor, tipId, 'tip.photo_decrypted', { index });
-  const content = await openTipContent(deps.orgKeys, row.envelope);
+  const content = await openTipContent(deps.orgKeys, row);
   const photo = content.photos[index];
   if (!photo) throw notFound('photo');
   return { mimeType: photo.mimeType, data: Buffer.from(photo.dataBase64, 'base64') };
