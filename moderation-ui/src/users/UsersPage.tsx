@@ -12,7 +12,7 @@ import { FormField } from '../layout/FormField';
 import { EnumSelect } from '../layout/select';
 import { Button, Dialog, ErrorNotice, Notice, PageTitle, ValidationSummary } from '../layout/ui';
 import { useApi } from '../layout/use-api';
-import { UnitPicker } from './UnitPicker';
+import { UnitPicker } from '../units/UnitPicker';
 import { usersApi } from './users-api';
 
 type UserFormErrors = Partial<Record<'username' | 'displayName' | 'unitId', string>>;

@@ -15,8 +15,8 @@ import { FormField } from '../layout/FormField';
 import { EnumSelect } from '../layout/select';
 import { Button, ErrorNotice, Notice, PageTitle, ValidationSummary } from '../layout/ui';
 import { useApi } from '../layout/use-api';
+import { UnitPicker } from '../units/UnitPicker';
 import { routingApi } from './routing-api';
-import { UnitPicker } from './UnitPicker';
 
 /** Routing rules: which units are proposed for which tips, on top of the commune's police. */
 export function RoutingRulesPage() {
