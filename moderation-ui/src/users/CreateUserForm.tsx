@@ -1,10 +1,9 @@
-import type { StaffRole } from '@tinbao/shared/api/auth';
 import { type FormEvent, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { FormField } from '../layout/FormField';
 import { Button, ValidationSummary } from '../layout/ui';
-import { RoleField, RoleScopeFields } from './UserFields';
-import { hasErrors, scopeOfRole, type UserFormErrors, validateUserForm } from './user-form';
+import { RoleField, RoleScopeFields, useRoleScope } from './UserFields';
+import { hasErrors, type UserFormErrors, validateUserForm } from './user-form';
 import type { CreateUserInput } from './users-api';
 
 /** A new staff account; the temporary password appears in the page's notice. */
@@ -12,21 +11,24 @@ export function CreateUserForm({ onCreate }: { onCreate(request: CreateUserInput
   const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [role, setRole] = useState<StaffRole>('moderator');
-  const [unitId, setUnitId] = useState('');
-  const [provinceCode, setProvinceCode] = useState('');
+  const scope = useRoleScope({ role: 'moderator' });
   const [errors, setErrors] = useState<UserFormErrors>({});
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const found = validateUserForm(t, { username, displayName, role, unitId, displayNameRequired: false });
+    const found = validateUserForm(t, {
+      username,
+      displayName,
+      role: scope.role,
+      unitId: scope.unitId,
+      displayNameRequired: false,
+    });
     setErrors(found);
     if (hasErrors(found)) return;
     const created = await onCreate({
       username: username.trim().toLowerCase(),
       ...(displayName.trim() ? { displayName } : {}),
-      role,
-      ...scopeOfRole(role, unitId, provinceCode),
+      ...scope.request(),
     });
     // Keep what was typed when the API refused it (e.g. the username is taken).
     if (!created) return;
@@ -55,17 +57,9 @@ export function CreateUserForm({ onCreate }: { onCreate(request: CreateUserInput
           value={displayName}
           onChange={setDisplayName}
         />
-        <RoleField value={role} onChange={setRole} />
+        <RoleField value={scope.role} onChange={scope.setRole} />
       </div>
-      <RoleScopeFields
-        role={role}
-        unitId={unitId}
-        provinceCode={provinceCode}
-        onUnitChange={setUnitId}
-        onProvinceChange={setProvinceCode}
-        unitError={errors.unitId}
-        provinceTestId="new-user-province"
-      />
+      <RoleScopeFields scope={scope} unitError={errors.unitId} provinceTestId="new-user-province" />
       <Button type="submit" variant="primary" data-testid="create-user-submit">
         {t.admin.newUser}
       </Button>

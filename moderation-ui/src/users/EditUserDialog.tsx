@@ -1,11 +1,10 @@
-import type { StaffRole } from '@tinbao/shared/api/auth';
 import type { StaffUser } from '@tinbao/shared/api/users';
 import { type FormEvent, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { FormField } from '../layout/FormField';
 import { Button, Dialog, ErrorNotice, ValidationSummary } from '../layout/ui';
-import { RoleField, RoleScopeFields } from './UserFields';
-import { hasErrors, scopeOfRole, type UserFormErrors, validateUserForm } from './user-form';
+import { RoleField, RoleScopeFields, useRoleScope } from './UserFields';
+import { hasErrors, type UserFormErrors, validateUserForm } from './user-form';
 import type { UpdateUserInput } from './users-api';
 
 /** Display name, role and what the role is limited to; the API's refusal is shown in the dialog. */
@@ -20,19 +19,22 @@ export function EditUserDialog({
 }) {
   const { t } = useI18n();
   const [displayName, setDisplayName] = useState(user.displayName);
-  const [role, setRole] = useState<StaffRole>(user.role);
-  const [unitId, setUnitId] = useState(user.unitId ?? '');
-  const [provinceCode, setProvinceCode] = useState(user.provinceCode ?? '');
+  const scope = useRoleScope(user);
   const [error, setError] = useState<unknown>(undefined);
   const [errors, setErrors] = useState<UserFormErrors>({});
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
-    const found = validateUserForm(t, { displayName, role, unitId, displayNameRequired: true });
+    const found = validateUserForm(t, {
+      displayName,
+      role: scope.role,
+      unitId: scope.unitId,
+      displayNameRequired: true,
+    });
     setErrors(found);
     if (hasErrors(found)) return;
     try {
-      await onSave({ displayName, role, ...scopeOfRole(role, unitId, provinceCode) });
+      await onSave({ displayName, ...scope.request() });
     } catch (failure) {
       setError(failure);
     }
@@ -48,16 +50,8 @@ export function EditUserDialog({
           value={displayName}
           onChange={setDisplayName}
         />
-        <RoleField value={role} onChange={setRole} />
-        <RoleScopeFields
-          role={role}
-          unitId={unitId}
-          provinceCode={provinceCode}
-          onUnitChange={setUnitId}
-          onProvinceChange={setProvinceCode}
-          unitError={errors.unitId}
-          provinceTestId="edit-user-province"
-        />
+        <RoleField value={scope.role} onChange={scope.setRole} />
+        <RoleScopeFields scope={scope} unitError={errors.unitId} provinceTestId="edit-user-province" />
         <div className="row">
           <Button variant="ghost" onClick={onClose}>
             {t.cancel}
