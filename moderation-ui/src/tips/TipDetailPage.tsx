@@ -1,3 +1,4 @@
+import { TipConflictErrorSchema } from '@tinbao/shared/api/errors';
 import type { TipAction, TipDetailResponse, TipTransitionRequest } from '@tinbao/shared/api/tips';
 import { useRef, useState } from 'react';
 import { ApiError } from '../api/client';
@@ -88,10 +89,10 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
     } catch (failure) {
       // 409: someone else acted first; show what is allowed now.
       if (failure instanceof ApiError && failure.status === 409) {
-        const allowed = failure.body.allowed;
-        if (Array.isArray(allowed))
+        const conflict = TipConflictErrorSchema.safeParse(failure.body);
+        if (conflict.success)
           detail.setData((current) =>
-            current ? { ...current, allowedActions: allowed as TipAction[] } : current,
+            current ? { ...current, allowedActions: conflict.data.allowed } : current,
           );
         detail.reload();
         setDialog(null);
