@@ -19,6 +19,7 @@ export default defineConfig({
             'bot/src/**/*.test.ts',
             'emulators/src/**/*.test.ts',
             'moderation-ui/src/**/*.test.ts',
+            'scripts/**/*.test.ts',
           ],
         },
       },

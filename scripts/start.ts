@@ -13,6 +13,13 @@ import { resolve } from 'node:path';
 import { ensureUiBuilt } from '@tinbao/moderation-ui/scripts/ensure-built';
 import { loadConfigOrExit, portVariable } from '@tinbao/shared';
 import { z } from 'zod';
+import {
+  ensureRedisPassword,
+  localRedisUrl,
+  type RedisServerName,
+  spawnRedisServer,
+  waitForRedis,
+} from './redis-server';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const config = loadConfigOrExit(
@@ -54,11 +61,18 @@ function fail(message: string): never {
 
 /** Runs a child, prefixing each line it prints with its name. */
 function run(name: string, command: string, args: string[], env: Record<string, string | undefined> = {}) {
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return adopt(
+    name,
+    spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+/** Takes a started child into the family: its lines prefixed, its exit stopping TinBao, stopped with it. */
+function adopt(name: string, child: ChildProcess) {
   const prefix = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line) stream.write(`[${name}] ${line}\n`);
   };
@@ -119,31 +133,6 @@ function portTaken(port: number): Promise<boolean> {
   });
 }
 
-/** Resolves once redis-server answers PING on the port. */
-async function waitForRedis(child: ChildProcess, port: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('redis-server exited during start-up');
-    const pong = await new Promise<boolean>((resolvePing) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.setTimeout(500);
-      socket.once('connect', () => socket.write('PING\r\n'));
-      socket.once('data', (data) => {
-        socket.destroy();
-        resolvePing(data.toString().startsWith('+PONG'));
-      });
-      socket.once('error', () => resolvePing(false));
-      socket.once('timeout', () => {
-        socket.destroy();
-        resolvePing(false);
-      });
-    });
-    if (pong) return;
-    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
-  }
-  throw new Error('redis-server did not answer within 30 s');
-}
-
 async function stopAll(exitCode: number) {
   if (stopping) return;
   stopping = true;
@@ -183,30 +172,30 @@ function moveOldKeys() {
   }
 }
 
-/** A redis-server of ours on 127.0.0.1; resolves to its URL once it answers. */
-async function startRedis(name: string, portNumber: number, variables: string, persistence: string[]) {
+/**
+ * A redis-server of ours on 127.0.0.1 with its own password (generated once into the keys
+ * folder, given on its standard input); resolves to its URL, password inside, once it answers.
+ */
+async function startRedis(
+  name: string,
+  server: RedisServerName,
+  portNumber: number,
+  variables: string,
+  settings: string[],
+) {
   if (spawnSync('redis-server', ['--version']).error) {
     fail(
       `redis-server is not installed: sudo apt-get install -y redis-server (or set ${variables.split(' or ')[1]})`,
     );
   }
-  if (persistence.includes('--dir')) mkdirSync(`${dataDir}/redis`, { recursive: true, mode: 0o700 });
-  const port = String(portNumber);
-  const child = run(name, 'redis-server', [
-    '--port',
-    port,
-    '--bind',
-    '127.0.0.1',
-    ...persistence,
-    '--daemonize',
-    'no',
-    '--loglevel',
-    'warning',
-  ]);
-  await waitForRedis(child, portNumber).catch((error: Error) =>
-    fail(`${error.message}; is port ${port} taken? (set ${variables})`),
+  if (settings.some((line) => line.startsWith('dir ')))
+    mkdirSync(`${dataDir}/redis`, { recursive: true, mode: 0o700 });
+  const password = await ensureRedisPassword(keysDir, server);
+  const child = adopt(name, spawnRedisServer({ port: portNumber, password, settings }));
+  await waitForRedis(child, portNumber, password).catch((error: Error) =>
+    fail(`${error.message}; is port ${portNumber} taken? (set ${variables})`),
   );
-  return `redis://127.0.0.1:${port}`;
+  return localRedisUrl(portNumber, password);
 }
 
 async function main() {
@@ -264,15 +253,11 @@ async function main() {
   // Redis: ours, with AOF, unless one is given.
   const redisUrl =
     config.REDIS_URL ??
-    (await startRedis('redis', config.TINBAO_REDIS_PORT, 'TINBAO_REDIS_PORT or REDIS_URL', [
-      '--dir',
-      `${dataDir}/redis`,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--save',
-      '',
+    (await startRedis('redis', 'queue', config.TINBAO_REDIS_PORT, 'TINBAO_REDIS_PORT or REDIS_URL', [
+      `dir "${dataDir}/redis"`,
+      'appendonly yes',
+      'appendfsync everysec',
+      'save ""',
     ]));
   // Drafts: a second redis-server that writes nothing to disk, so a sent or cancelled draft
   // leaves no copy in any file (the queue's AOF keeps every write it ever saw).
@@ -280,9 +265,10 @@ async function main() {
     config.DRAFT_REDIS_URL ??
     (await startRedis(
       'redis-drafts',
+      'drafts',
       config.TINBAO_DRAFT_REDIS_PORT,
       'TINBAO_DRAFT_REDIS_PORT or DRAFT_REDIS_URL',
-      ['--save', '', '--appendonly', 'no'],
+      ['save ""', 'appendonly no'],
     ));
 
   // The moderation UI, built on first start and again after a change to its sources.
@@ -358,6 +344,9 @@ async function main() {
   await waitForLine(api, /api listening/, 'the api', 180_000).catch((error: Error) => fail(error.message));
   const bot = runTs('bot', 'bot/src/main.ts', {
     ...shared,
+    // glibc gives each thread that mallocs (argon2id workers, sharp, libuv) an arena of its own
+    // and hands little back: the gateway's memory crept up by conversations. Two arenas keep it flat.
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     DRAFT_REDIS_URL: draftRedisUrl,
     ...channels,
     TINBAO_API_URL: `http://127.0.0.1:${config.PORT}`,

@@ -30,6 +30,13 @@ export const ApiConfigSchema = z
     TINBAO_KEYS_DIR: z.string().min(1).optional(),
     TINBAO_ROLE: z.enum(['all', 'http', 'worker'], { message: 'must be all, http or worker' }).default('all'),
     INTAKE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    /** Intake refuses a tip submitted longer ago than this (a forged back-dated record; a backlog longer than this waits for a higher value). */
+    INTAKE_MAX_AGE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(14 * 24)
+      .default(24),
     JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
     LOG_LEVEL: logLevelVariable,

@@ -2,6 +2,7 @@ import type { Argon2Pool, KeyPair, Logger } from '@tinbao/shared';
 import type { Redis } from 'ioredis';
 import type { ApiConfig } from './config';
 import type { Database } from './platform/db';
+import type { Metrics } from './platform/metrics';
 import type { Queues } from './platform/queues';
 
 /** What feature routers and services receive from the composition root (server.ts). */
@@ -15,6 +16,8 @@ export interface ApiDeps {
   queues: Queues;
   /** The organisation key pair, unwrapped at start-up; only the API decrypts. */
   orgKeys: KeyPair;
+  /** The process's Prometheus registry and counters, served at GET /metrics. */
+  metrics: Metrics;
   logger: Logger;
   /**
    * The bounded pool of argon2id threads for staff passwords and login proofs of work

@@ -81,7 +81,7 @@ export function apiRouter(deps: FeatureDeps, features: readonly Feature[] = FEAT
 /** The app's routers in mounting order: health, the API, and last the UI (its SPA fallback takes every other GET). */
 export function featureRouters(deps: FeatureDeps): Router[] {
   return [
-    healthRouter({ database: deps.database, redisHealth: deps.redisFast }),
+    healthRouter({ database: deps.database, redisHealth: deps.redisFast, metrics: deps.metrics.registry }),
     apiRouter(deps),
     uiRouter(deps),
   ];

@@ -17,6 +17,7 @@ import type { ApiDeps } from './deps';
 import { featureRouters } from './features';
 import { resolveMasterKey } from './keys/master-key';
 import { type Database, openDatabase } from './platform/db';
+import { createMetrics, type Metrics } from './platform/metrics';
 import { createQueues, type Queues } from './platform/queues';
 import { createRedis } from './platform/redis';
 import { bootstrapFirstAdmin } from './users/bootstrap-admin';
@@ -29,6 +30,7 @@ export interface ApiProcess {
   queues: Queues;
   workers: Worker[];
   orgKeys: KeyPair;
+  metrics: Metrics;
   /** Closes in dependency order: HTTP, workers, queues, Redis, database. */
   close(): Promise<void>;
 }
@@ -63,6 +65,7 @@ export async function startApiProcess(
   const redis = createRedis(config.REDIS_URL, 'queue', 'api');
   const redisHealth = createRedis(config.REDIS_URL, 'fast-fail', 'api-health');
   const queues = createQueues(redis, config.REDIS_PREFIX);
+  const metrics = createMetrics();
 
   const workers =
     config.TINBAO_ROLE === 'http'
@@ -74,7 +77,10 @@ export async function startApiProcess(
             queueConnection: redis,
             redisPrefix: config.REDIS_PREFIX,
             queues,
+            orgKeys,
+            metrics,
             logger,
+            intakeMaxAgeMs: config.INTAKE_MAX_AGE_HOURS * 3600 * 1000,
           },
           { concurrency: config.INTAKE_CONCURRENCY, lockDurationMs: config.JOB_LOCK_MS },
         );
@@ -91,6 +97,7 @@ export async function startApiProcess(
     redisFast: redisHealth,
     queues,
     orgKeys,
+    metrics,
     logger,
     ...(argon2 ? { argon2 } : {}),
   };
@@ -117,6 +124,7 @@ export async function startApiProcess(
     queues,
     workers,
     orgKeys,
+    metrics,
     close: async () => {
       if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(workers.map((worker) => worker.close()));

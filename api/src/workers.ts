@@ -1,8 +1,9 @@
-import { type Logger, QUEUE_NAMES } from '@tinbao/shared';
+import { type KeyPair, type Logger, QUEUE_NAMES } from '@tinbao/shared';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createNotifyUnitProcessor } from './notifications/notify-unit-worker';
 import type { Db } from './platform/db';
+import type { Metrics } from './platform/metrics';
 import { type Queues, startWorker, type WorkerOptions } from './platform/queues';
 import { createStoreTipProcessor } from './tips/intake-worker';
 import { createTriageTipProcessor } from './tips/triage-worker';
@@ -15,7 +16,12 @@ export interface WorkerDeps {
   queueConnection: Redis;
   redisPrefix: string;
   queues: Queues;
+  /** The organisation key pair: intake opens every envelope to check it against the clear fields. */
+  orgKeys: KeyPair;
+  metrics: Metrics;
   logger: Logger;
+  /** How old a submission may be when intake takes it (INTAKE_MAX_AGE_HOURS). */
+  intakeMaxAgeMs?: number;
 }
 
 /** Starts every BullMQ worker of the api process; returns them for a graceful close. */
@@ -29,7 +35,10 @@ export function startWorkers(deps: WorkerDeps, options: WorkerOptions): Worker[]
         redis: deps.redis,
         redisPrefix: deps.redisPrefix,
         triageQueue: deps.queues.triage,
+        orgKeys: deps.orgKeys,
+        metrics: deps.metrics,
         logger: deps.logger,
+        ...(deps.intakeMaxAgeMs ? { maxAgeMs: deps.intakeMaxAgeMs } : {}),
       }),
       base,
       options,

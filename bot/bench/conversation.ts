@@ -14,6 +14,12 @@
  *
  *   npx tsx bot/bench/conversation.ts [maxResidents] [memoryConversations]
  *   BENCH_PROFILE_DIR=/tmp/prof npx tsx bot/bench/conversation.ts 100 0   (CPU profile of the gateway)
+ *
+ * BENCH_LEVELS=1000 one level; BENCH_PACES=person|flat-out|none; BENCH_CHANNELS=telegram|zalo;
+ * BENCH_ZALO_MODE=webhook (Zalo POSTs each update, as in production) or polling (default).
+ * CPU is printed for the whole process and for its main thread (the event loop, where the
+ * conversations run); the difference is mostly argon2id on worker threads, the once-per-
+ * conversation pseudonym root (`bot/bench/pseudonyms.ts` prints its cost).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -83,12 +89,39 @@ function startChild(
   });
 }
 
-/** CPU seconds (user + system) and resident memory of a process, from /proc. */
-async function usageOf(pid: number): Promise<{ cpuSeconds: number; rssMiB: number }> {
-  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+const cpuSecondsOf = async (statPath: string) => {
+  const stat = (await readFile(statPath, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(stat[11]) + Number(stat[12])) / CLOCK_TICKS;
+};
+
+/**
+ * CPU seconds (user + system) of the whole process and of its main thread (the event loop,
+ * where the conversations run; the rest is argon2id on worker threads, GC helpers and sharp),
+ * and its resident memory, from /proc.
+ */
+async function usageOf(pid: number): Promise<{ cpuSeconds: number; mainCpuSeconds: number; rssMiB: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuSeconds: (Number(stat[11]) + Number(stat[12])) / CLOCK_TICKS, rssMiB: rssKiB / 1024 };
+  return {
+    cpuSeconds: await cpuSecondsOf(`/proc/${pid}/stat`),
+    mainCpuSeconds: await cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`),
+    rssMiB: rssKiB / 1024,
+  };
+}
+
+/** Asks the gateway for a heap snapshot (SIGUSR2) and waits until the file is complete. */
+async function heapSnapshot(pid: number, dir: string): Promise<void> {
+  const { readdir, stat } = await import('node:fs/promises');
+  const before = new Set(await readdir(dir));
+  process.kill(pid, 'SIGUSR2');
+  for (let lastSize = -1; ; ) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const file = (await readdir(dir)).find((name) => !before.has(name) && name.endsWith('.heapsnapshot'));
+    if (!file) continue;
+    const { size } = await stat(join(dir, file));
+    if (size === lastSize && size > 0) return;
+    lastSize = size;
+  }
 }
 
 const percentile = (values: number[], p: number) => {
@@ -110,6 +143,18 @@ const emulators = await startChild(
 const telegramUrl = `http://127.0.0.1:${telegramPort}`;
 const zaloUrl = `http://127.0.0.1:${zaloPort}`;
 const org = await generateKeyPair();
+// BENCH_ZALO_MODE=webhook: the emulator POSTs each update to the gateway, as Zalo does in
+// production; polling (the default without a public URL) takes one update per getUpdates call.
+const zaloMode = process.env.BENCH_ZALO_MODE === 'webhook' ? 'webhook' : 'polling';
+const zaloWebhookPort = await freePort();
+const zaloWebhook: Record<string, string> =
+  zaloMode === 'webhook'
+    ? {
+        ZALO_WEBHOOK_URL: `http://127.0.0.1:${zaloWebhookPort}/zalo-webhook`,
+        ZALO_WEBHOOK_SECRET: randomUUID(),
+        ZALO_WEBHOOK_PORT: String(zaloWebhookPort),
+      }
+    : {};
 const gateway = await startChild(
   'bot/src/main.ts',
   [],
@@ -119,6 +164,9 @@ const gateway = await startChild(
     ZALO_BOT_TOKEN: '8000000002:BENCH-token',
     WEB_FORM_PORT: String(await freePort()),
     ZALO_API_ROOT: zaloUrl,
+    ...zaloWebhook,
+    // As npm start and the compose file run the gateway (docs/ARCHITECTURE.md, memory).
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     DATA_DIR: dataDir,
@@ -127,7 +175,15 @@ const gateway = await startChild(
   },
   /bot started/,
   // BENCH_PROFILE_DIR=/tmp/prof writes a CPU profile of the gateway (open it in Chrome's DevTools).
-  process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [],
+  [
+    ...(process.env.BENCH_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+      : []),
+    // BENCH_HEAP_DIR=/tmp/heap: a heap snapshot of the gateway after each 1,000 conversations of the memory run.
+    ...(process.env.BENCH_HEAP_DIR
+      ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${process.env.BENCH_HEAP_DIR}`]
+      : []),
+  ],
 );
 // Drained so the gateway never blocks on a full pipe (its info logs are part of its cost).
 gateway.stdout?.resume();
@@ -281,6 +337,7 @@ async function wave(
     receipted: results.filter((result) => result.receipted).length,
     firstError: results.find((result) => result.error)?.error,
     cpuMsPerUpdate: ((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(1, trips.length),
+    mainCpuMsPerUpdate: ((after.mainCpuSeconds - before.mainCpuSeconds) * 1000) / Math.max(1, trips.length),
     rssMiB: after.rssMiB,
   };
 }
@@ -296,31 +353,39 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     const after = await usageOf(gateway.pid!);
     console.log(
-      `idle gateway: ${fixed(((after.cpuSeconds - before.cpuSeconds) * 1000) / 10, 1)} ms of CPU per second`,
+      `idle gateway: ${fixed(((after.cpuSeconds - before.cpuSeconds) * 1000) / 10, 1)} ms of CPU per second (event loop ${fixed(((after.mainCpuSeconds - before.mainCpuSeconds) * 1000) / 10, 1)} ms)`,
     );
   }
   // Warm-up: the first conversations load code paths and the place data.
   await wave('telegram', 20);
   await wave('zalo', 20);
-  for (const channel of ['telegram', 'zalo'] as const) {
+  // BENCH_CHANNELS=zalo runs one channel only.
+  const channels = (process.env.BENCH_CHANNELS?.split(',') ?? ['telegram', 'zalo']) as (
+    | 'telegram'
+    | 'zalo'
+  )[];
+  for (const channel of channels) {
     // BENCH_PACES=person skips the flat-out throughput run; BENCH_PACES=none leaves only photos and memory.
     const paces = (
       process.env.BENCH_PACES === 'none'
         ? []
         : (process.env.BENCH_PACES?.split(',') ?? ['person', 'flat-out'])
     ) as Pace[];
+    const label = channel === 'zalo' ? `zalo (${zaloMode})` : channel;
     for (const pace of paces) {
       console.log(
         pace === 'person'
-          ? `\n${channel}: residents at once at a person's pace (arriving over ${ARRIVALS_MS / 1000} s, ${THINK_MS.min / 1000}–${THINK_MS.max / 1000} s per answer, ${DESCRIPTION_MS.min / 1000}–${DESCRIPTION_MS.max / 1000} s for the description)`
-          : `\n${channel}: residents at once, flat out (each answer sent the moment the reply lands: throughput)`,
+          ? `\n${label}: residents at once at a person's pace (arriving over ${ARRIVALS_MS / 1000} s, ${THINK_MS.min / 1000}–${THINK_MS.max / 1000} s per answer, ${DESCRIPTION_MS.min / 1000}–${DESCRIPTION_MS.max / 1000} s for the description)`
+          : `\n${label}: residents at once, flat out (each answer sent the moment the reply lands: throughput)`,
       );
-      console.log('  residents  receipted  seconds  updates/s  p50 ms  p99 ms  CPU ms/update');
+      console.log(
+        '  residents  receipted  seconds  updates/s  p50 ms  p99 ms  CPU ms/update  event loop ms/update',
+      );
       let sustained = 0;
       for (const level of pace === 'person' ? LEVELS.filter((level) => level >= 100) : LEVELS) {
         const result = await wave(channel, level, false, pace);
         console.log(
-          `  ${String(level).padStart(9)}  ${String(result.receipted).padStart(9)}  ${fixed(result.seconds, 1).padStart(7)}  ${fixed(result.trips.length / result.seconds).padStart(9)}  ${fixed(percentile(result.trips, 50)).padStart(6)}  ${fixed(percentile(result.trips, 99)).padStart(6)}  ${fixed(result.cpuMsPerUpdate, 2).padStart(13)}`,
+          `  ${String(level).padStart(9)}  ${String(result.receipted).padStart(9)}  ${fixed(result.seconds, 1).padStart(7)}  ${fixed(result.trips.length / result.seconds).padStart(9)}  ${fixed(percentile(result.trips, 50)).padStart(6)}  ${fixed(percentile(result.trips, 99)).padStart(6)}  ${fixed(result.cpuMsPerUpdate, 2).padStart(13)}  ${fixed(result.mainCpuMsPerUpdate, 2).padStart(20)}`,
         );
         if (result.firstError) console.log(`    first failure: ${result.firstError}`);
         if (result.receipted === level && percentile(result.trips, 99) < SUSTAINED_P99_MS) sustained = level;
@@ -352,8 +417,10 @@ try {
     finished += batch;
     const { rssMiB } = await usageOf(gateway.pid!);
     samples.push(rssMiB);
-    if (finished % 1000 === 0 || finished === MEMORY_CONVERSATIONS)
+    if (finished % 1000 === 0 || finished === MEMORY_CONVERSATIONS) {
       console.log(`  after ${String(finished).padStart(5)} conversations: ${fixed(rssMiB, 1)} MiB`);
+      if (process.env.BENCH_HEAP_DIR) await heapSnapshot(gateway.pid!, process.env.BENCH_HEAP_DIR);
+    }
   }
   const firstHalf = samples.slice(0, Math.ceil(samples.length / 2));
   const secondHalf = samples.slice(Math.ceil(samples.length / 2));

@@ -13,10 +13,10 @@ import { TipDetailPage } from './tips/TipDetailPage';
 // Admin and statistics pages load on demand: the first load carries the daily work only.
 const InboxPage = lazy(() => import('./inbox/InboxPage').then((m) => ({ default: m.InboxPage })));
 const StatsPage = lazy(() => import('./stats/StatsPage').then((m) => ({ default: m.StatsPage })));
-const UsersPage = lazy(() => import('./admin/UsersPage').then((m) => ({ default: m.UsersPage })));
-const UnitsPage = lazy(() => import('./admin/UnitsPage').then((m) => ({ default: m.UnitsPage })));
+const UsersPage = lazy(() => import('./users/UsersPage').then((m) => ({ default: m.UsersPage })));
+const UnitsPage = lazy(() => import('./units/UnitsPage').then((m) => ({ default: m.UnitsPage })));
 const RoutingRulesPage = lazy(() =>
-  import('./admin/RoutingRulesPage').then((m) => ({ default: m.RoutingRulesPage })),
+  import('./routing/RoutingRulesPage').then((m) => ({ default: m.RoutingRulesPage })),
 );
 
 function NotFound() {

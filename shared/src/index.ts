@@ -14,3 +14,4 @@ export * from './places/index';
 export * from './text/normalize';
 export * from './tips/receipt-code';
 export * from './tips/schemas';
+export * from './tips/sealed-tip';

@@ -10,6 +10,9 @@ import { checkPage, loginThroughUi, type ModerationWorld, startModerationWorld }
 const COMMUNE = '19564';
 const OTHER_COMMUNE = '18880';
 const MARKER = 'MARKER-ui-flow-7731';
+/** The moderators' own: an officer's page never shows them. */
+const INTERNAL_NOTE = 'NOTE-internal-5512: người báo có thể là chủ quán bên cạnh';
+const PIN = { latitude: 16.61234, longitude: 106.91876 };
 const PAGING_COMMUNE = '18871';
 
 let world: ModerationWorld;
@@ -32,6 +35,7 @@ beforeAll(async () => {
   const tip = await createTestTip(db, world.api.orgKeys.publicKey, {
     communeCode: COMMUNE,
     observed: 'dang_dien_ra',
+    location: PIN,
     description: `Có người bán ma túy ở quán karaoke đầu ngõ, tối nay vẫn đang bán. ${MARKER}`,
   });
   tipId = tip.id;
@@ -119,6 +123,12 @@ describe('moderation UI: from a new tip to a reported outcome', () => {
     expect(row2?.status).toBe('routed');
     // The timeline shows the decryption and the transitions.
     await expect.poll(() => page.getByTestId('timeline-event').count()).toBeGreaterThanOrEqual(3);
+    // The moderator sees the exact pin, writes an internal note and is named in the timeline.
+    expect(await page.getByTestId('tip-location').textContent()).toBe('16.61234, 106.91876');
+    await page.getByTestId('note-input').fill(INTERNAL_NOTE);
+    await page.getByTestId('note-submit').click();
+    await page.getByTestId('tip-note').filter({ hasText: INTERNAL_NOTE }).waitFor();
+    await page.getByTestId('timeline-event').filter({ hasText: 'Nguyễn Thị Lan' }).first().waitFor();
     await context.close();
   });
 
@@ -159,6 +169,15 @@ describe('moderation UI: from a new tip to a reported outcome', () => {
     await page.goto(`${world.baseUrl}/inbox`);
     await page.getByTestId('tip-row').first().click();
     await page.getByTestId('tip-description').waitFor();
+    // The officer's view: the ~1 km area instead of the pin, the unit's notes only, staff by role.
+    await page.getByTestId('tip-location-area').waitFor();
+    expect(await page.getByTestId('tip-location').count()).toBe(0);
+    await page.getByTestId('notes-unit-only').waitFor();
+    await page.getByTestId('timeline-event').filter({ hasText: 'Cán bộ tiếp nhận' }).first().waitFor();
+    expect(await page.getByTestId('tip-note').count()).toBe(0);
+    const html = await page.content();
+    for (const hidden of [INTERNAL_NOTE, 'Nguyễn Thị Lan', '16.61234', '106.91876'])
+      expect(html, hidden).not.toContain(hidden);
     await page.getByTestId('action-acknowledge').click();
     await page.getByTestId('action-report_outcome').waitFor();
     await page.getByTestId('action-report_outcome').click();

@@ -67,6 +67,8 @@ beforeAll(async () => {
       venueType: 'nha_nghi_khach_san',
       status: 'routed',
       routedTo: [unitId],
+      // The officer's case page shows the ~1 km area around it, never the pin.
+      location: { latitude: 16.6123, longitude: 106.9187 },
     })
   ).id;
   for (const [index, category] of (['su_dung', 'trong_cay', 'tang_tru_van_chuyen'] as const).entries())

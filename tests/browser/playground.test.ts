@@ -1,5 +1,5 @@
 import { jpegWithGps } from '@tinbao/bot/testing/photos';
-import { openJson, TipContentSchema } from '@tinbao/shared';
+import { openSealedTip, TipContentSchema } from '@tinbao/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotWorld, receiptOf, startBotWorld, waitForTip } from '../support/bot-world';
@@ -96,7 +96,9 @@ describe('the /playground web chat', () => {
     const receiptCode = receiptOf(last);
     expect(receiptCode, last).toBeDefined();
     const [row] = await waitForTip(world, receiptCode!);
-    const content = TipContentSchema.parse(await openJson(new Uint8Array(row!.envelope), world.org));
+    const content = TipContentSchema.parse(
+      await openSealedTip(new Uint8Array(row!.envelope), row!, world.org),
+    );
     expect(content).toMatchObject({
       category: 'mua_ban',
       communeCode: '19564',
@@ -152,7 +154,9 @@ describe('the /playground web chat', () => {
     expect(receiptCode, last).toBeDefined();
     const [row] = await waitForTip(world, receiptCode!);
     expect(row).toMatchObject({ channel: 'zalo', communeCode: '19432' });
-    const content = TipContentSchema.parse(await openJson(new Uint8Array(row!.envelope), world.org));
+    const content = TipContentSchema.parse(
+      await openSealedTip(new Uint8Array(row!.envelope), row!, world.org),
+    );
     expect(content).toMatchObject({
       category: 'su_dung',
       provinceCode: '44',

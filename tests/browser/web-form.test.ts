@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { WEB_TEXT } from '@tinbao/bot/channels/web/copy';
 import { CATEGORY_LABELS, TEXT, VENUE_LABELS, WHEN_LABELS } from '@tinbao/bot/conversation/messages';
 import { jpegWithGps } from '@tinbao/bot/testing/photos';
-import { openJson, TipContentSchema } from '@tinbao/shared';
+import { openSealedTip, TipContentSchema } from '@tinbao/shared';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotWorld, receiptOf, startBotWorld, waitForTip } from '../support/bot-world';
@@ -133,7 +133,9 @@ describe('the web form without JavaScript in Chromium', () => {
 
     const rows = await waitForTip(world, receiptCode);
     expect(rows).toHaveLength(1);
-    const content = TipContentSchema.parse(await openJson(new Uint8Array(rows[0]!.envelope), world.org));
+    const content = TipContentSchema.parse(
+      await openSealedTip(new Uint8Array(rows[0]!.envelope), rows[0]!, world.org),
+    );
     expect(content).toMatchObject({
       category: 'mua_ban',
       communeCode: '19564',

@@ -61,7 +61,7 @@ describe('api process configuration', () => {
   });
 });
 
-describe('GET /healthz', () => {
+describe('GET /healthz and /metrics', () => {
   it('answers 503 while Redis is down and 200 again once it is back, without a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'tinbao-health-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
@@ -100,6 +100,12 @@ describe('GET /healthz', () => {
     const back = await eventually(health, (h) => h.status === 200);
     expect(back.body).toMatchObject({ ok: true, redis: { ok: true } });
     expect(api.child.exitCode).toBeNull();
+
+    // The process's counters, in Prometheus text (counts only).
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(await metrics.text()).toMatch(/# TYPE tinbao_intake_refused_total counter/);
 
     const stopped = await api.kill('SIGTERM');
     expect(stopped.code).toBe(0);

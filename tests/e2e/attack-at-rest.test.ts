@@ -231,7 +231,18 @@ describe('a copy of everything at rest plus the gateway keys', () => {
     const files = await filesUnder(dataDir);
     expect(files.some((file) => file.includes('appendonly'))).toBe(true);
 
-    const needles = residents.flatMap((resident) => [resident.marker, ...resident.chat.ids]);
+    // The Redis passwords npm start made live in the keys folder: none is in the data folder.
+    const redisPasswords = await Promise.all(
+      ['queue', 'drafts'].map(async (name) =>
+        Buffer.from(await readSecretFile(join(keysDir, `redis-${name}.key`), 'Redis password')).toString(
+          'hex',
+        ),
+      ),
+    );
+    const needles = [
+      ...residents.flatMap((resident) => [resident.marker, ...resident.chat.ids]),
+      ...redisPasswords,
+    ];
     for (const file of [...files, ...(await filesUnder(gatewayKeys))]) {
       const bytes = await readFile(file);
       for (const needle of needles)

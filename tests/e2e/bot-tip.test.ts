@@ -8,7 +8,7 @@ const HINTS = {
   description: hintOf('description', TELEGRAM_CAPABILITIES),
 };
 
-import { openJson, TipContentSchema } from '@tinbao/shared';
+import { openSealedTip, TipContentSchema } from '@tinbao/shared';
 import { dumpRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotWorld, receiptOf, resident, startBotWorld, waitForTip } from '../support/bot-world';
@@ -104,7 +104,7 @@ describe('a resident sends a tip through Telegram (emulated) to the database', (
       channel: 'telegram',
     });
 
-    const content = TipContentSchema.parse(await openJson(new Uint8Array(row.envelope), world.org));
+    const content = TipContentSchema.parse(await openSealedTip(new Uint8Array(row.envelope), row, world.org));
     const { photos, reporterPseudonym, ...answers } = content;
     expect(answers).toEqual({
       category: 'mua_ban',

@@ -10,7 +10,7 @@ import { CATEGORY_LABELS, hintOf, TEXT, VENUE_LABELS, WHEN_LABELS } from '@tinba
 import { hasExifOrGps, jpegWithGps } from '@tinbao/bot/testing/photos';
 import {
   type ObservedWhen,
-  openJson,
+  openSealedTip,
   type TipCategory,
   TipCategorySchema,
   TipContentSchema,
@@ -184,7 +184,7 @@ describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident
       channel: name,
       venueType: plan.venue,
     });
-    const content = TipContentSchema.parse(await openJson(new Uint8Array(row.envelope), world.org));
+    const content = TipContentSchema.parse(await openSealedTip(new Uint8Array(row.envelope), row, world.org));
     const { photos, reporterPseudonym, ...answers } = content;
     expect(answers).toEqual({
       category: plan.category,
@@ -254,7 +254,9 @@ describe.each(CHANNELS)('the tip conversation on $name', ({ name, caps, resident
     const receiptCode = receiptOf((await you.choose('Gửi')).join('\n'));
     const [row] = await waitForTip(world, receiptCode!);
     expect(row).toMatchObject({ provinceCode: '44', communeCode: null, channel: name });
-    const content = TipContentSchema.parse(await openJson(new Uint8Array(row!.envelope), world.org));
+    const content = TipContentSchema.parse(
+      await openSealedTip(new Uint8Array(row!.envelope), row!, world.org),
+    );
     expect(content.communeCode).toBeUndefined();
     expect(content.description).toBe(description);
   });

@@ -16,7 +16,7 @@ import {
   createOrgKeys,
   orgKeyPaths,
   QUEUE_NAMES,
-  sealJson,
+  sealTip,
   splitSubmission,
   submitSealedTip,
 } from '@tinbao/shared';
@@ -63,7 +63,7 @@ describe.each(ENGINES)('intake worker killed with SIGKILL on %s', (engine) => {
           const { clear, content } = splitSubmission(submission);
           await submitSealedTip(
             { redis, redisPrefix: prefix, intakeQueue: queues.intake },
-            { clear, envelope: await sealJson(content, [publicKey]) },
+            { clear, envelope: await sealTip(content, clear, [publicKey]) },
           );
         }),
       );

@@ -6,7 +6,7 @@ import { PATHS } from '@tinbao/bot/channels/web/pages';
 import { CATEGORY_LABELS, hintOf, TEXT, VENUE_LABELS, WHEN_LABELS } from '@tinbao/bot/conversation/messages';
 import { createGateway } from '@tinbao/bot/gateway';
 import { jpegWithGps } from '@tinbao/bot/testing/photos';
-import { MAX_DESCRIPTION_LENGTH, openJson, TipContentSchema } from '@tinbao/shared';
+import { MAX_DESCRIPTION_LENGTH, openSealedTip, TipContentSchema } from '@tinbao/shared';
 import { dumpRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +82,7 @@ async function storedAnswers(receiptCode: string) {
     photos,
     reporterPseudonym: _,
     ...answers
-  } = TipContentSchema.parse(await openJson(new Uint8Array(rows[0]!.envelope), world.org));
+  } = TipContentSchema.parse(await openSealedTip(new Uint8Array(rows[0]!.envelope), rows[0]!, world.org));
   return { answers, photos };
 }
 

@@ -1,4 +1,5 @@
 import { seedAdminUnits } from '@tinbao/api/admin-units/seed';
+import { createMetrics } from '@tinbao/api/platform/metrics';
 import { createQueues, type Queues } from '@tinbao/api/platform/queues';
 import { createRedis } from '@tinbao/api/platform/redis';
 import { tips } from '@tinbao/api/platform/schema';
@@ -104,6 +105,8 @@ export async function startBotWorld(
 
   const apiRedis = createRedis(redisUrl, 'queue', 'e2e-api');
   const queues = createQueues(apiRedis, prefix);
+  // The worker opens every envelope the bot seals: both hold the one organisation key pair.
+  const { org, relay, draftKey, pepper } = await createTestBotKeys();
   const workers: Worker[] =
     options.workers === false
       ? []
@@ -114,6 +117,8 @@ export async function startBotWorld(
             queueConnection: apiRedis,
             redisPrefix: prefix,
             queues,
+            orgKeys: org,
+            metrics: createMetrics(),
             logger,
           },
           { concurrency: 4, lockDurationMs: 30_000 },
@@ -127,7 +132,6 @@ export async function startBotWorld(
   });
   intakeQueue.on('error', () => {});
 
-  const { org, relay, draftKey, pepper } = await createTestBotKeys();
   const botDeps: GatewayDeps = {
     redis: botRedis,
     redisPrefix: prefix,

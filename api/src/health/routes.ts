@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { Database } from '../platform/db';
 import { withTimeout } from '../platform/redis';
 
@@ -7,6 +8,8 @@ export interface HealthDeps {
   database: Database;
   /** A fast-fail connection: answers at once while Redis is down. */
   redisHealth: Redis;
+  /** The process's Prometheus registry, served at GET /metrics (counts only, never content). */
+  metrics?: Registry;
 }
 
 type Check = { ok: true; latencyMs: number } | { ok: false; error: string };
@@ -40,5 +43,12 @@ export function healthRouter(deps: HealthDeps): Router {
         redis,
       });
   });
+  const { metrics } = deps;
+  if (metrics) {
+    router.get('/metrics', async (_req, res) => {
+      res.status(200).set('Content-Type', metrics.contentType).set('Cache-Control', 'no-store');
+      res.send(await metrics.metrics());
+    });
+  }
   return router;
 }

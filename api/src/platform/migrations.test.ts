@@ -116,3 +116,56 @@ describe.each(ENGINES)('migration 0010_unit_notification_targets on %s', (engine
     ).toEqual([]);
   });
 });
+
+describe.each(ENGINES)('migration 0013_tip_notes_unit on %s', (engine) => {
+  let database: Engined;
+  let before: string;
+
+  beforeAll(async () => {
+    database = await openEngine(engine);
+    before = await migrationsBefore('0013_tip_notes_unit');
+  });
+  afterAll(async () => {
+    await database?.close();
+    if (before) await rm(before, { recursive: true, force: true });
+  });
+
+  it("shares an officer's earlier notes with the officer's unit and keeps the others internal", async () => {
+    await database.migrate(before);
+    await database.query(
+      `INSERT INTO admin_units (code, level, name, unit_type, parent_code, search_key)
+        VALUES ('44', 'province', 'Tỉnh Quảng Trị', 'Tỉnh', NULL, 'tinhquangtri')`,
+    );
+    const [unit] = await database.query<{ id: string }>(
+      `INSERT INTO units (code, name, kind) VALUES ('CA-00001', 'Công an xã Một', 'commune_police') RETURNING id`,
+    );
+    const [officer, moderator] = await database.query<{ id: string }>(
+      `INSERT INTO users (username, display_name, role, unit_id, password_hash) VALUES
+        ('officer', 'Trần Văn Minh', 'unit_officer', $1, 'x'),
+        ('moderator', 'Nguyễn Thị Lan', 'moderator', NULL, 'x')
+       RETURNING id`,
+      [unit!.id],
+    );
+    const tipId = '11111111-1111-4111-8111-111111111111';
+    await database.query(
+      `INSERT INTO tips (id, receipt_code, category, province_code, venue_type, observed, channel,
+         submitted_at, deadline_at, envelope)
+       VALUES ($1, 'TB-AAAAA-AAAAA', 'mua_ban', '44', 'karaoke', 'hom_nay', 'web', now(), now(), '\\x00')`,
+      [tipId],
+    );
+    await database.query(
+      `INSERT INTO tip_notes (tip_id, author_id, body) VALUES ($1, $2, '\\x01'), ($1, $3, '\\x02')`,
+      [tipId, officer!.id, moderator!.id],
+    );
+
+    await database.migrate(MIGRATIONS);
+
+    const notes = await database.query<{ author_id: string; unit_id: string | null }>(
+      'SELECT author_id, unit_id FROM tip_notes ORDER BY body',
+    );
+    expect(notes).toEqual([
+      { author_id: officer!.id, unit_id: unit!.id },
+      { author_id: moderator!.id, unit_id: null },
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import type { ValidationIssue } from '@tinbao/shared/api/errors';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { AppError } from './errors';
@@ -6,11 +7,6 @@ export interface RequestSchemas {
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
-}
-
-export interface ValidationIssue {
-  path: string;
-  message: string;
 }
 
 /** 400 `{ ok:false, error:'invalid_request', message, issues:[{path, message}] }`. */

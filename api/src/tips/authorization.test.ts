@@ -353,7 +353,11 @@ describe('authorisation matrix: every route x every persona', () => {
       .post(`/api/v1/tips/${tip.id}/transitions`)
       .send({ action: 'acknowledge' });
     expect(ack.status).toBe(200);
-    expect(ack.body.tip.routes[0].acknowledgedBy).toBe(h.users.officerRouted.id);
+    // Who acknowledged is a staff id: the moderators read it, an officer is sent the time only.
+    expect(ack.body.tip.routes[0].acknowledgedAt).toEqual(expect.any(String));
+    expect(ack.body.tip.routes[0]).not.toHaveProperty('acknowledgedBy');
+    const seen = await h.agents.moderator.get(`/api/v1/tips/${tip.id}`);
+    expect(seen.body.tip.routes[0].acknowledgedBy).toBe(h.users.officerRouted.id);
     const illegal = await h.agents.officerRouted
       .post(`/api/v1/tips/${tip.id}/transitions`)
       .send({ action: 'acknowledge' });

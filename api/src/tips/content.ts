@@ -1,4 +1,4 @@
-import { type KeyPair, openJson, type TipContent, TipContentSchema } from '@tinbao/shared';
+import { type KeyPair, openJson, openSealedTip, type TipContent, TipContentSchema } from '@tinbao/shared';
 import type { z } from 'zod';
 import { appendAuditEvent } from '../audit/audit-log';
 import { AppError } from '../platform/errors';
@@ -20,8 +20,20 @@ export async function openSealed<T>(
   }
 }
 
-export const openTipContent = (orgKeys: KeyPair, envelope: Uint8Array): Promise<TipContent> =>
-  openSealed(orgKeys, envelope, TipContentSchema, 'the tip');
+/**
+ * Opens a stored tip's envelope, bound to the row's id, receipt code, channel and time. Tips
+ * stored before envelope version 2 (bound to nothing) still open.
+ */
+export async function openTipContent(
+  orgKeys: KeyPair,
+  row: Pick<TipRow, 'id' | 'receiptCode' | 'channel' | 'submittedAt' | 'envelope'>,
+): Promise<TipContent> {
+  try {
+    return TipContentSchema.parse(await openSealedTip(row.envelope, row, orgKeys, { legacy: 'accept' }));
+  } catch {
+    throw new AppError(500, 'decryption_failed', 'the tip could not be decrypted with the organisation key');
+  }
+}
 
 /** Audits the decryption first, in its own transaction: no content leaves without its event. */
 export async function auditedVisibleTip(

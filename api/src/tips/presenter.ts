@@ -1,5 +1,5 @@
 import type { TipRoute, TipSummary } from '@tinbao/shared/api/tips';
-import { isOpenStatus } from '@tinbao/shared/permissions/index';
+import { isOpenStatus, type TipFieldAccess } from '@tinbao/shared/permissions/index';
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db';
 import { adminUnits, tipRoutes, units } from '../platform/schema';
@@ -15,8 +15,16 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 export type SummaryRow = Omit<TipRow, 'envelope' | 'replyToken'> &
   ({ replyToken: Uint8Array | null } | { hasReplyToken: boolean });
 
-/** Clear fields of tips with their routes and place names; two queries for a whole page. */
-export async function presentTipSummaries(db: DbOrTx, rows: SummaryRow[], now: Date): Promise<TipSummary[]> {
+/**
+ * Clear fields of tips with their routes and place names; two queries for a whole page.
+ * Who routed, acknowledged and reported is sent only with `fields.staffNames`.
+ */
+export async function presentTipSummaries(
+  db: DbOrTx,
+  rows: SummaryRow[],
+  now: Date,
+  fields: Pick<TipFieldAccess, 'staffNames'>,
+): Promise<TipSummary[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const codes = [
@@ -57,12 +65,12 @@ export async function presentTipSummaries(db: DbOrTx, rows: SummaryRow[], now: D
       unitCode: route.unitCode,
       unitName: route.unitName,
       routedAt: route.routedAt.toISOString(),
-      routedBy: route.routedBy,
       acknowledgedAt: iso(route.acknowledgedAt),
-      acknowledgedBy: route.acknowledgedBy,
       outcome: route.outcome,
       outcomeAt: iso(route.outcomeAt),
-      outcomeBy: route.outcomeBy,
+      ...(fields.staffNames
+        ? { routedBy: route.routedBy, acknowledgedBy: route.acknowledgedBy, outcomeBy: route.outcomeBy }
+        : {}),
     });
     routesByTip.set(route.tipId, list);
   }

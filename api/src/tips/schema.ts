@@ -130,6 +130,11 @@ export const tipNotes = pgTable(
       .notNull()
       .references(() => tips.id, { onDelete: 'cascade' }),
     authorId: uuid('author_id').notNull(),
+    /**
+     * The unit whose officers may read the note: the author's unit when an officer wrote it,
+     * fixed at writing. Null: an internal note of the moderators and admins.
+     */
+    unitId: uuid('unit_id').references(() => units.id),
     createdAt: createdAt(),
     body: bytea('body').notNull(),
   },

@@ -11,6 +11,7 @@ import { type AuthHarness, createAuthHarness } from '../auth/test-harness';
 import { createTestUser, loginAgent, type TestAgent, type TestUser } from '../auth/testing';
 import { domainEvents } from '../events/subscribers';
 import { apiRouter, FEATURES, type FeatureDeps, featureRouteSpecs } from '../features';
+import { createMetrics } from '../platform/metrics';
 import { createQueues, type Queues } from '../platform/queues';
 import { createRedis } from '../platform/redis';
 import { adminUnits, units as unitsTable } from '../platform/schema';
@@ -78,6 +79,7 @@ export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHar
     redisFast: auth.redis,
     queues,
     orgKeys,
+    metrics: createMetrics(),
     logger: auth.logger,
     passwordCost: 'test',
   };

@@ -4,13 +4,7 @@
  *
  *   const { id } = await createTestTip(db, orgKeys.publicKey, { communeCode: '19564', status: 'validated' });
  */
-import {
-  loadAdminUnits,
-  sealJson,
-  splitSubmission,
-  type TipStatus,
-  type TipSubmission,
-} from '@tinbao/shared';
+import { loadAdminUnits, sealTip, splitSubmission, type TipStatus, type TipSubmission } from '@tinbao/shared';
 import { buildTipSubmission } from '@tinbao/shared/testing/tips';
 import { eq } from 'drizzle-orm';
 import { seedAdminUnits } from '../admin-units/seed';
@@ -42,7 +36,7 @@ export async function createTestTip(
   const { receivedAt, status, routedTo, acknowledged, ...overrides } = options;
   const submission = buildTipSubmission(overrides);
   const { clear, content } = splitSubmission(submission);
-  const envelope = await sealJson(content, [orgPublicKey]);
+  const envelope = await sealTip(content, clear, [orgPublicKey]);
   await insertTipIfAbsent(db, { clear, envelope }, receivedAt ?? new Date());
   if (status) await db.update(tips).set({ status }).where(eq(tips.id, clear.id));
   if (routedTo?.length) {

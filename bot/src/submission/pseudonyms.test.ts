@@ -58,6 +58,44 @@ describe('pseudonyms of platform ids', () => {
     expect(await pseudonyms.reporter('telegram', '424243', new Date('2026-11-02T03:00:00Z'))).not.toBe(early);
   });
 
+  it('derives a root once per conversation and forgets it when idle or when more residents came since', async () => {
+    let derivations = 0;
+    const counting = {
+      ...pool,
+      derive: (...args: Parameters<typeof pool.derive>) => {
+        derivations++;
+        return pool.derive(...args);
+      },
+    };
+    let clock = 0;
+    const pseudonyms = createPseudonyms({
+      pepper,
+      pool: counting,
+      cost: 'test',
+      reporterPepper: createReporterPepperInMemory(),
+      maxEntries: 2,
+      idleMs: 60_000,
+      now: () => clock,
+    });
+    const first = await pseudonyms.hard('telegram-status', '1001');
+    await pseudonyms.reporter('telegram', '1001');
+    expect(derivations).toBe(1);
+    clock = 59_000;
+    await pseudonyms.hard('telegram-status', '1001');
+    expect(derivations).toBe(1);
+    // An hour's quiet (here a minute): the root is gone from memory and derived again, equal.
+    clock = 120_000;
+    expect(await pseudonyms.hard('telegram-status', '1001')).toBe(first);
+    expect(derivations).toBe(2);
+    // Two more residents: the least recently used root goes first.
+    await pseudonyms.hard('telegram-status', '1002');
+    await pseudonyms.hard('telegram-status', '1003');
+    await pseudonyms.hard('telegram-status', '1003');
+    expect(derivations).toBe(4);
+    await pseudonyms.hard('telegram-status', '1001');
+    expect(derivations).toBe(5);
+  });
+
   it('turns periods on Vietnam’s calendar (UTC+7), by month or ISO week', () => {
     expect(periodOf(new Date('2026-11-30T16:59:59Z'), 'month')).toBe('2026-11');
     expect(periodOf(new Date('2026-11-30T17:00:00Z'), 'month')).toBe('2026-12');

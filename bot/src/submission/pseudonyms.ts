@@ -33,13 +33,21 @@ export interface PseudonymDeps {
   reporterPepper: ReporterPepper;
   /** Roots kept in memory (default 20,000 conversations); the oldest goes first. */
   maxEntries?: number;
+  /**
+   * A root unused this long is forgotten (default an hour): a conversation needs it for its
+   * few minutes, and a gateway's memory then holds only the ids of the residents writing now.
+   */
+  idleMs?: number;
+  now?: () => number;
 }
 
 const SALT_CONTEXT = 'tinbao pseudonym salt v1';
 
 export function createPseudonyms(deps: PseudonymDeps): Pseudonyms {
   const maxEntries = deps.maxEntries ?? 20_000;
-  const roots = new Map<string, Promise<Uint8Array>>();
+  const idleMs = deps.idleMs ?? 3_600_000;
+  const now = deps.now ?? Date.now;
+  const roots = new Map<string, { root: Promise<Uint8Array>; usedAt: number }>();
   const limits = argon2Limits(deps.cost);
   const salt = getSodium().then((sodium) => sodium.crypto_generichash(16, SALT_CONTEXT, deps.pepper));
 
@@ -51,20 +59,23 @@ export function createPseudonyms(deps: PseudonymDeps): Pseudonyms {
   }
 
   function rootOf(platformId: string): Promise<Uint8Array> {
+    const at = now();
+    // Map keeps insertion order and a used root is moved to the end: the oldest come first.
+    for (const [id, entry] of roots) {
+      if (roots.size <= maxEntries && entry.usedAt > at - idleMs) break;
+      roots.delete(id);
+    }
     const cached = roots.get(platformId);
     if (cached) {
-      // Most recently used last: Map keeps insertion order, so the first key is the oldest.
       roots.delete(platformId);
-      roots.set(platformId, cached);
-      return cached;
+      roots.set(platformId, { root: cached.root, usedAt: at });
+      return cached.root;
     }
     const computed = computeRoot(platformId);
-    roots.set(platformId, computed);
-    computed.catch(() => roots.delete(platformId));
-    if (roots.size > maxEntries) {
-      const oldest = roots.keys().next().value;
-      if (oldest !== undefined) roots.delete(oldest);
-    }
+    roots.set(platformId, { root: computed, usedAt: at });
+    computed.catch(() => {
+      if (roots.get(platformId)?.root === computed) roots.delete(platformId);
+    });
     return computed;
   }
 

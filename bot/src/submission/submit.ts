@@ -3,8 +3,7 @@ import {
   type Channel,
   createReceiptCode,
   type StoreTipJob,
-  sealEnvelope,
-  sealJson,
+  sealTip,
   splitSubmission,
   submitSealedTip,
   TipSubmissionSchema,
@@ -116,7 +115,8 @@ export async function submitDraft(deps: SubmitDeps, draft: Draft, who: Resident)
     return { kind: 'invalid', problem: parsed.error.issues[0]?.path.join('.') ?? 'unknown' };
 
   const { clear, content } = splitSubmission(parsed.data);
-  const envelope = await sealJson(content, [deps.orgPublicKey]);
+  // Bound to the tip's id, receipt code, channel and time: the worker opens it as this tip only.
+  const envelope = await sealTip(content, clear, [deps.orgPublicKey]);
   // No reply token: until a follow-up reply handle exists, nothing that leads to the chat is stored.
   await submitSealedTip(
     { redis: deps.redis, redisPrefix: deps.redisPrefix, intakeQueue: deps.intakeQueue },

@@ -1,11 +1,9 @@
-import type { CommunePlace, PlaceSearchResponse } from '@tinbao/shared/api/places';
-import { useEffect, useState } from 'react';
-import { api } from '../api/client';
+import type { CommunePlace } from '@tinbao/shared/api/places';
+import { useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { Field } from '../layout/ui';
 import { placeLabel } from './place-label';
-
-const DEBOUNCE_MS = 200;
+import { useCommuneSearch } from './use-communes';
 
 /**
  * A commune found by typing its current or pre-2025 name (old commune, old district, with or
@@ -26,36 +24,11 @@ export function CommuneSearch({
 }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
-  const [found, setFound] = useState<PlaceSearchResponse | null>(null);
-  const query = text.trim();
-
-  useEffect(() => {
-    if (query.length < 2) {
-      setFound(null);
-      return;
-    }
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      api<PlaceSearchResponse>('/places/communes', {
-        query: { q: query, province: provinceCode, limit: 10 },
-        signal: controller.signal,
-      }).then(
-        (body) => setFound(body),
-        () => {
-          if (!controller.signal.aborted) setFound(null);
-        },
-      );
-    }, DEBOUNCE_MS);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [query, provinceCode]);
+  const found = useCommuneSearch(text, provinceCode);
 
   const pick = (place: CommunePlace) => {
     onPick(place);
     setText('');
-    setFound(null);
   };
   const matches = found?.matches ?? [];
 

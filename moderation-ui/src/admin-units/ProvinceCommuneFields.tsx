@@ -1,4 +1,4 @@
-import type { CommuneOption, ProvinceOption } from '../api/admin-units';
+import type { Commune, Province } from '@tinbao/shared/api/units';
 import { useI18n } from '../i18n/i18n';
 import { SelectField } from '../layout/select';
 
@@ -36,7 +36,7 @@ export function ProvinceField({
   testId,
   disabled,
 }: {
-  provinces: ProvinceOption[];
+  provinces: Province[];
   value: string;
   onChange(code: string): void;
   emptyLabel: string;
@@ -71,8 +71,8 @@ export function ProvinceCommuneFields({
   provinceTestId,
   communeTestId,
 }: {
-  provinces: ProvinceOption[];
-  communes: CommuneOption[];
+  provinces: Province[];
+  communes: Commune[];
   provinceCode: string;
   communeCode: string;
   onProvinceChange(code: string): void;

@@ -1,12 +1,16 @@
-import { useEffect, useState } from 'react';
-import { type CommuneOption, loadCommunes, loadProvinces, type ProvinceOption } from '../api/admin-units';
+import type { PlaceSearchResponse } from '@tinbao/shared/api/places';
+import type { Commune, Province } from '@tinbao/shared/api/units';
+import { useEffect, useMemo, useState } from 'react';
+import { useApi } from '../layout/use-api';
+import { SEARCH_DEBOUNCE_MS, useDebounced } from '../layout/use-debounced';
+import { adminUnitsApi } from './admin-units-api';
 
 /** Every province, loaded once per page life; an empty list while loading or when it failed. */
-export function useProvinces(): ProvinceOption[] {
-  const [provinces, setProvinces] = useState<ProvinceOption[]>([]);
+export function useProvinces(): Province[] {
+  const [provinces, setProvinces] = useState<Province[]>([]);
   useEffect(() => {
     let live = true;
-    loadProvinces().then(
+    adminUnitsApi.provinces().then(
       (loaded) => {
         if (live) setProvinces(loaded);
       },
@@ -19,9 +23,15 @@ export function useProvinces(): ProvinceOption[] {
   return provinces;
 }
 
+/** Province names by code (units and users carry only the code); empty until they came. */
+export function useProvinceNames(): Map<string, string> {
+  const provinces = useProvinces();
+  return useMemo(() => new Map(provinces.map((province) => [province.code, province.name])), [provinces]);
+}
+
 /** The communes of one province; empty without a province or when loading failed. */
-export function useCommunes(provinceCode: string | undefined): CommuneOption[] {
-  const [communes, setCommunes] = useState<CommuneOption[]>([]);
+export function useCommunes(provinceCode: string | undefined): Commune[] {
+  const [communes, setCommunes] = useState<Commune[]>([]);
   useEffect(() => {
     if (!provinceCode) {
       setCommunes([]);
@@ -29,7 +39,7 @@ export function useCommunes(provinceCode: string | undefined): CommuneOption[] {
     }
     // A late answer for a province no longer chosen must not replace the current list.
     let live = true;
-    loadCommunes(provinceCode).then(
+    adminUnitsApi.communes(provinceCode).then(
       (loaded) => {
         if (live) setCommunes(loaded);
       },
@@ -42,4 +52,22 @@ export function useCommunes(provinceCode: string | undefined): CommuneOption[] {
     };
   }, [provinceCode]);
   return communes;
+}
+
+/**
+ * The place search as the text is typed: asked once the typing pauses, from two letters on;
+ * null while there is nothing to show (too short, or the search failed).
+ */
+export function useCommuneSearch(text: string, provinceCode: string | undefined): PlaceSearchResponse | null {
+  const query = text.trim();
+  const settled = useDebounced(query, SEARCH_DEBOUNCE_MS);
+  const search = useApi(
+    (signal) =>
+      settled.length < 2
+        ? Promise.resolve(null)
+        : adminUnitsApi.searchPlaces({ q: settled, province: provinceCode, limit: 10 }, signal),
+    [settled, provinceCode],
+  );
+  if (query.length < 2 || search.error) return null;
+  return search.data ?? null;
 }

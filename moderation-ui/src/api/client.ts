@@ -1,5 +1,5 @@
 import { type ApiErrorCode, ApiErrorCodeSchema } from '@tinbao/shared/api/errors';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * The one way the UI talks to the API: same-origin JSON under /api/v1, never cached, the
@@ -90,10 +90,13 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   return response;
 }
 
+const JsonObjectSchema = z.record(z.string(), z.unknown());
+
 async function toApiError(response: Response, path: string): Promise<ApiError> {
   let body: Record<string, unknown> = {};
   try {
-    body = (await response.json()) as Record<string, unknown>;
+    // Any JSON object: the fields read below are each checked (the code against ApiErrorCode).
+    body = JsonObjectSchema.catch({}).parse(await response.json());
   } catch {
     // Not JSON (a proxy error page): keep the status only.
   }

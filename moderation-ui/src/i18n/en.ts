@@ -268,6 +268,9 @@ export const en: Messages = {
     receivedAt: 'Received',
     followUp: 'May be contacted again',
     location: 'Shared location',
+    locationArea: 'Area',
+    locationAreaText: (centre: string, km: number) =>
+      `Within a cell of about ${km} km around ${centre}. The moderators hold the exact location.`,
     photos: 'Photos',
     photoAlt: (n: number) => `Photo ${n} sent by the reporter`,
     noPhotos: 'No photos.',
@@ -282,6 +285,8 @@ export const en: Messages = {
     addNote: 'Add note',
     noteLabel: 'Note',
     notePlaceholder: 'Internal note, never sent to the reporter',
+    unitNotePlaceholder: "Your unit's note, never sent to the reporter",
+    unitNotesHint: "These are your unit's notes; the moderators read them too.",
     extend: 'Extend',
     extendTitle: 'Extend the deadline',
     extendDays: 'Days to add',

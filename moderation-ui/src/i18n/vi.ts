@@ -312,6 +312,9 @@ export const vi = {
     receivedAt: 'Nhận lúc',
     followUp: 'Đồng ý được liên hệ lại',
     location: 'Vị trí được chia sẻ',
+    locationArea: 'Khu vực',
+    locationAreaText: (centre: string, km: number) =>
+      `Trong ô khoảng ${km} km quanh ${centre}. Vị trí chính xác do cán bộ tiếp nhận nắm giữ.`,
     photos: 'Ảnh đính kèm',
     photoAlt: (n: number) => `Ảnh ${n} do người báo tin gửi`,
     noPhotos: 'Không có ảnh.',
@@ -326,6 +329,8 @@ export const vi = {
     addNote: 'Thêm ghi chú',
     noteLabel: 'Nội dung ghi chú',
     notePlaceholder: 'Ghi chú nội bộ, không gửi cho người báo tin',
+    unitNotePlaceholder: 'Ghi chú của đơn vị, không gửi cho người báo tin',
+    unitNotesHint: 'Đây là các ghi chú của đơn vị bạn; cán bộ tiếp nhận cũng đọc được.',
     extend: 'Gia hạn',
     extendTitle: 'Gia hạn thời hạn giải quyết',
     extendDays: 'Số ngày gia hạn',

@@ -1,5 +1,5 @@
 import type { TipStatus } from '@tinbao/shared';
-import { type ApiErrorCode, TIP_CONFLICT_CODES } from '@tinbao/shared/api/errors';
+import { type ApiErrorCode, InvalidRequestErrorSchema, TIP_CONFLICT_CODES } from '@tinbao/shared/api/errors';
 import { isOpenStatus } from '@tinbao/shared/permissions/index';
 import { type ButtonHTMLAttributes, type ReactNode, useEffect, useId, useRef } from 'react';
 import { ApiError, NetworkError } from '../api/client';
@@ -78,9 +78,9 @@ export type ErrorContext = 'tip' | 'user' | 'unit' | 'rule' | 'password' | 'stat
 
 /** The field a 400 names: `issues[0].path` or a `body.field:` prefix of the message. */
 function invalidFieldLabel(t: Messages, error: ApiError): string | null {
-  const issues = Array.isArray(error.body.issues) ? (error.body.issues as { path?: unknown }[]) : [];
+  const issues = InvalidRequestErrorSchema.safeParse(error.body).data?.issues ?? [];
   const paths = [
-    ...issues.map((issue) => (typeof issue.path === 'string' ? issue.path : '')),
+    ...issues.map((issue) => issue.path),
     /^((?:body|query|params)\.[\w.]+):/.exec(error.message)?.[1] ?? '',
   ];
   for (const path of paths) {

@@ -6,11 +6,12 @@ import {
   TipOutcomeSchema,
 } from '@tinbao/shared/api/tips';
 import { RECEIPT_CODE_PATTERN } from '@tinbao/shared/tips/schemas';
-import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { EnumSelect, SelectField } from '../layout/select';
 import { Button, Dialog, ErrorNotice, Field } from '../layout/ui';
 import { tipsApi } from './tips-api';
+import { useDuplicateCandidates } from './use-duplicate-candidates';
 
 type Submit = (request: TipTransitionRequest) => Promise<void>;
 
@@ -119,28 +120,11 @@ export function ActionDialog({
 }) {
   const { t, formatDate } = useI18n();
   const { version, routes } = tip;
-  const [candidates, setCandidates] = useState<TipSummary[]>([]);
-  // Likely originals: other tips from the same commune, newest first.
-  useEffect(() => {
-    if (action !== 'mark_duplicate') return;
-    const controller = new AbortController();
-    tipsApi
-      .list(
-        {
-          ...(tip.communeCode ? { communeCode: tip.communeCode } : { provinceCode: tip.provinceCode }),
-          sort: 'received',
-          limit: 30,
-        },
-        controller.signal,
-      )
-      .then(
-        (page) => setCandidates(page.items.filter((item) => item.id !== tip.id)),
-        () => undefined,
-      );
-    return () => controller.abort();
-  }, [action, tip.communeCode, tip.provinceCode, tip.id]);
+  const candidates = useDuplicateCandidates(tip, action === 'mark_duplicate');
   const [reason, setReason] = useState<RejectReason>('spam');
   const [duplicateCode, setDuplicateCode] = useState('');
+  // The picker shows a candidate once the typed code is one, however it was typed.
+  const typedCode = normalizeReceiptInput(duplicateCode);
   const [outcome, setOutcome] = useState<TipOutcome>('verified_true');
   const [note, setNote] = useState('');
   const [unitId, setUnitId] = useState(routes[0]?.unitId ?? '');
@@ -186,28 +170,17 @@ export function ActionDialog({
         }}
       >
         {candidates.length > 0 ? (
-          <Field label={t.tip.duplicateCandidates}>
-            {(id) => (
-              <select
-                id={id}
-                value={
-                  candidates.some((c) => c.receiptCode === normalizeReceiptInput(duplicateCode))
-                    ? normalizeReceiptInput(duplicateCode)
-                    : ''
-                }
-                onChange={(event) => setDuplicateCode(event.target.value)}
-                data-testid="duplicate-candidate"
-              >
-                <option value="">—</option>
-                {candidates.map((candidate) => (
-                  <option key={candidate.id} value={candidate.receiptCode}>
-                    {candidate.receiptCode} · {t.category[candidate.category]} ·{' '}
-                    {formatDate(candidate.receivedAt)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField
+            label={t.tip.duplicateCandidates}
+            value={candidates.find((candidate) => candidate.receiptCode === typedCode)?.receiptCode ?? ''}
+            emptyLabel="—"
+            options={candidates.map((candidate) => ({
+              value: candidate.receiptCode,
+              label: `${candidate.receiptCode} · ${t.category[candidate.category]} · ${formatDate(candidate.receivedAt)}`,
+            }))}
+            onChange={setDuplicateCode}
+            testId="duplicate-candidate"
+          />
         ) : null}
         <Field label={t.tip.duplicateOf} hint={t.tip.duplicateOfHint}>
           {(id, describedBy) => (

@@ -2,11 +2,11 @@ import type { CommunePlace } from '@tinbao/shared/api/places';
 import type { RoutingProposal } from '@tinbao/shared/api/tips';
 import type { Unit } from '@tinbao/shared/api/units';
 import { type FormEvent, useEffect, useState } from 'react';
-import { unitsApi } from '../admin/units-api';
 import { CommuneSearch } from '../admin-units/CommuneSearch';
-import { useProvinceNames } from '../api/admin-units';
+import { useProvinceNames } from '../admin-units/use-communes';
 import { useI18n } from '../i18n/i18n';
 import { Button, Dialog, ErrorNotice, Field, Loading } from '../layout/ui';
+import { unitsApi } from '../units/units-api';
 import { tipsApi } from './tips-api';
 
 /** Shows the units the routing rules propose (pre-selected) and lets the moderator add others. */

@@ -1,7 +1,8 @@
+import { TipConflictErrorSchema } from '@tinbao/shared/api/errors';
 import type { TipAction, TipDetailResponse, TipTransitionRequest } from '@tinbao/shared/api/tips';
 import { useRef, useState } from 'react';
 import { ApiError } from '../api/client';
-import { actorOf } from '../auth/permissions';
+import { actorOf, useCan } from '../auth/permissions';
 import { useUser } from '../auth/session';
 import { useI18n } from '../i18n/i18n';
 import { AsyncCard } from '../layout/async';
@@ -44,6 +45,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
   const { t, formatDateTime, formatDate } = useI18n();
   const user = useUser();
   const officer = user.role === 'unit_officer';
+  const can = useCan();
   const { detail, timeline, notes } = useTipDetail(id);
   const [dialog, setDialog] = useState<TipAction | 'extend' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -87,10 +89,10 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
     } catch (failure) {
       // 409: someone else acted first; show what is allowed now.
       if (failure instanceof ApiError && failure.status === 409) {
-        const allowed = failure.body.allowed;
-        if (Array.isArray(allowed))
+        const conflict = TipConflictErrorSchema.safeParse(failure.body);
+        if (conflict.success)
           detail.setData((current) =>
-            current ? { ...current, allowedActions: allowed as TipAction[] } : current,
+            current ? { ...current, allowedActions: conflict.data.allowed } : current,
           );
         detail.reload();
         setDialog(null);
@@ -126,6 +128,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
   const visible = visibleTipActions(actorOf(user), detail.data);
   const actions = visible.filter((action): action is TipAction => action !== 'extend_deadline');
   const location = content.location;
+  const area = content.locationArea;
 
   return (
     <>
@@ -226,8 +229,19 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
               {location ? (
                 <>
                   <dt>{t.tip.location}</dt>
-                  <dd>
+                  <dd data-testid="tip-location">
                     {location.latitude.toFixed(5)}, {location.longitude.toFixed(5)}
+                  </dd>
+                </>
+              ) : null}
+              {area ? (
+                <>
+                  <dt>{t.tip.locationArea}</dt>
+                  <dd data-testid="tip-location-area">
+                    {t.tip.locationAreaText(
+                      `${area.latitude.toFixed(3)}, ${area.longitude.toFixed(3)}`,
+                      Math.round(area.cellDegrees * 111),
+                    )}
                   </dd>
                 </>
               ) : null}
@@ -239,6 +253,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
             {(data) => (
               <TipNotes
                 notes={data.notes}
+                unitOnly={!can('tips.read_internal_notes')}
                 onAdd={async (body) => {
                   const created = await tipsApi.addNote(id, body);
                   notes.setData((current) =>

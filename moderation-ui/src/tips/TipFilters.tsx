@@ -3,13 +3,13 @@ import { type TipSort, TipSortSchema } from '@tinbao/shared/api/tips';
 import type { Unit } from '@tinbao/shared/api/units';
 import { TipCategorySchema } from '@tinbao/shared/tips/schemas';
 import { useEffect, useRef, useState } from 'react';
-import { unitsApi } from '../admin/units-api';
 import { CommuneSearch } from '../admin-units/CommuneSearch';
 import { ProvinceCommuneFields } from '../admin-units/ProvinceCommuneFields';
 import { useCommunes, useProvinces } from '../admin-units/use-communes';
 import { useI18n } from '../i18n/i18n';
 import { EnumSelect, SelectField } from '../layout/select';
 import { Button } from '../layout/ui';
+import { unitsApi } from '../units/units-api';
 
 export interface QueueFilters {
   status?: string;

@@ -1,6 +1,7 @@
 import type { TipSummary } from '@tinbao/shared/api/tips';
 import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
+import { EmptyState } from '../layout/EmptyState';
 import { Link, navigate } from '../layout/router';
 import { Button, DeadlineBadge, ErrorNotice, Loading, PriorityBadge, StatusBadge } from '../layout/ui';
 import type { QueueState } from './use-tip-queue';
@@ -58,9 +59,9 @@ export function TipList({
     <div>
       <ErrorNotice error={queue.error} onRetry={queue.reload} />
       {items.length === 0 && !queue.error ? (
-        <p className="card muted" data-testid="queue-empty">
+        <EmptyState className="card" testId="queue-empty">
           {emptyText}
-        </p>
+        </EmptyState>
       ) : (
         <ul className="tip-list" data-testid="tip-list">
           {items.map((tip, index) => (

@@ -2,8 +2,18 @@ import type { TipNote } from '@tinbao/shared/api/tips';
 import { type FormEvent, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { Button, ErrorNotice, Field } from '../layout/ui';
+import { staffLabel } from './staff-label';
 
-export function TipNotes({ notes, onAdd }: { notes: TipNote[]; onAdd(body: string): Promise<void> }) {
+/** `unitOnly`: the reader gets their unit's notes only (the API keeps the moderators' notes back). */
+export function TipNotes({
+  notes,
+  unitOnly,
+  onAdd,
+}: {
+  notes: TipNote[];
+  unitOnly: boolean;
+  onAdd(body: string): Promise<void>;
+}) {
   const { t, formatDateTime } = useI18n();
   const [body, setBody] = useState('');
   const [busy, setBusy] = useState(false);
@@ -26,6 +36,11 @@ export function TipNotes({ notes, onAdd }: { notes: TipNote[]; onAdd(body: strin
 
   return (
     <div>
+      {unitOnly ? (
+        <p className="hint" data-testid="notes-unit-only">
+          {t.tip.unitNotesHint}
+        </p>
+      ) : null}
       {notes.length === 0 ? (
         <p className="muted">{t.tip.noNotes}</p>
       ) : (
@@ -33,7 +48,7 @@ export function TipNotes({ notes, onAdd }: { notes: TipNote[]; onAdd(body: strin
           {notes.map((note) => (
             <li key={note.id} data-testid="tip-note">
               <div className="meta">
-                {note.authorName ?? note.authorId} ·{' '}
+                {staffLabel({ name: note.authorName, role: note.authorRole, id: note.authorId }, t.roles)} ·{' '}
                 <time dateTime={note.createdAt}>{formatDateTime(note.createdAt)}</time>
               </div>
               <div style={{ whiteSpace: 'pre-wrap' }}>{note.body}</div>
@@ -49,7 +64,7 @@ export function TipNotes({ notes, onAdd }: { notes: TipNote[]; onAdd(body: strin
               id={id}
               value={body}
               maxLength={4000}
-              placeholder={t.tip.notePlaceholder}
+              placeholder={unitOnly ? t.tip.unitNotePlaceholder : t.tip.notePlaceholder}
               onChange={(event) => setBody(event.target.value)}
               data-testid="note-input"
             />

@@ -1,6 +1,7 @@
 import type { TimelineEvent } from '@tinbao/shared/api/tips';
 import { useId, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
+import { staffLabel } from './staff-label';
 
 const SHOWN_DETAILS = ['reason', 'outcome', 'unitCode', 'unitCodes', 'days'];
 
@@ -44,7 +45,7 @@ export function TipTimeline({ events }: { events: TimelineEvent[] }) {
       ? t.timeline.system
       : event.actorType === 'resident'
         ? t.timeline.resident
-        : (event.actorName ?? event.actorId ?? '');
+        : staffLabel({ name: event.actorName, role: event.actorRole, id: event.actorId }, t.roles);
   const entries: Entry[] = showViews ? events.map((event) => ({ kind: 'event', event })) : groupViews(events);
   return (
     <>

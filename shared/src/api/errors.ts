@@ -60,6 +60,16 @@ export const ApiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
+/** One field a request failed on: `body.username`, `query.limit`, and why (zod's words). */
+export const ValidationIssueSchema = z.object({ path: z.string(), message: z.string() });
+export type ValidationIssue = z.infer<typeof ValidationIssueSchema>;
+
+/** 400 body of a request that failed validation: the fields it failed on (at most 20). */
+export const InvalidRequestErrorSchema = ApiErrorSchema.extend({
+  error: z.literal('invalid_request'),
+  issues: z.array(ValidationIssueSchema),
+});
+
 /** 409 body of a refused workflow step: the status the tip is in and what may be done now. */
 export const TipConflictErrorSchema = ApiErrorSchema.extend({
   error: z.enum(TIP_CONFLICT_CODES),

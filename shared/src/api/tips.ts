@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StaffRoleSchema } from '../permissions/roles';
 import { toNfc } from '../text/normalize';
 import {
   ChannelSchema,
@@ -121,17 +122,23 @@ export const TipListQuerySchema = z
 export type TipListQuery = z.infer<typeof TipListQuerySchema>;
 export type TipListQueryInput = z.input<typeof TipListQuerySchema>;
 
+/**
+ * Role-shaped answers: a field marked "tips.read_…" is sent only to the roles with that
+ * permission of the shared model (tipFieldAccess); the others get no such key at all.
+ */
+
 export const TipRouteSchema = z.object({
   unitId: z.uuid(),
   unitCode: z.string(),
   unitName: z.string(),
   routedAt: z.iso.datetime(),
-  routedBy: z.string().nullable(),
+  /** User ids, tips.read_staff_names only. */
+  routedBy: z.string().nullable().optional(),
   acknowledgedAt: z.iso.datetime().nullable(),
-  acknowledgedBy: z.string().nullable(),
+  acknowledgedBy: z.string().nullable().optional(),
   outcome: TipOutcomeSchema.nullable(),
   outcomeAt: z.iso.datetime().nullable(),
-  outcomeBy: z.string().nullable(),
+  outcomeBy: z.string().nullable().optional(),
 });
 export type TipRoute = z.infer<typeof TipRouteSchema>;
 
@@ -198,13 +205,24 @@ export const TipPhotoInfoSchema = z.object({
   url: z.string(),
 });
 
+/** The 0.01° grid cell (about 1 km) around the resident's pin, by its centre (coarseArea). */
+export const LocationAreaSchema = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  cellDegrees: z.number().positive(),
+});
+
 /** The decrypted content, photos replaced by their metadata (each photo is fetched on its own). */
 export const TipDecryptedContentSchema = z.object({
   description: z.string(),
-  location: GeoPointSchema.nullable(),
+  /** The pin (null: none shared), tips.read_exact_location only. */
+  location: GeoPointSchema.nullable().optional(),
+  /** Instead of the pin for everyone else (null: none shared). */
+  locationArea: LocationAreaSchema.nullable().optional(),
   photos: z.array(TipPhotoInfoSchema),
   followUpConsent: z.boolean(),
-  reporterPseudonym: z.string(),
+  /** tips.read_reporter_pseudonym only. */
+  reporterPseudonym: z.string().optional(),
 });
 
 export const DeadlineExtensionSchema = z.object({
@@ -214,7 +232,8 @@ export const DeadlineExtensionSchema = z.object({
   days: z.number().int(),
   reason: z.string(),
   extendedAt: z.iso.datetime(),
-  extendedBy: z.string(),
+  /** A user id, tips.read_staff_names only. */
+  extendedBy: z.string().optional(),
 });
 export type DeadlineExtension = z.infer<typeof DeadlineExtensionSchema>;
 
@@ -244,10 +263,17 @@ export type TipTransitionResponse = z.infer<typeof TipTransitionResponseSchema>;
 export const TipNoteCreateSchema = z.object({ body: staffText(4000) }).strict();
 export type TipNoteCreate = z.infer<typeof TipNoteCreateSchema>;
 
+/**
+ * A staff note. Notes of moderators and admins are internal (tips.read_internal_notes); an
+ * officer's note is shared with the officer's unit and the moderators.
+ */
 export const TipNoteSchema = z.object({
   id: z.uuid(),
-  authorId: z.string(),
-  authorName: z.string().nullable(),
+  /** tips.read_staff_names only. */
+  authorId: z.string().optional(),
+  authorName: z.string().nullable().optional(),
+  /** Null when the account no longer exists. */
+  authorRole: StaffRoleSchema.nullable(),
   createdAt: z.iso.datetime(),
   body: z.string(),
 });
@@ -300,8 +326,11 @@ export const TimelineEventSchema = z.object({
   seq: z.number().int(),
   occurredAt: z.iso.datetime(),
   actorType: AuditActorTypeSchema,
-  actorId: z.string().nullable(),
-  actorName: z.string().nullable(),
+  /** tips.read_staff_names only (a system or resident actor has neither). */
+  actorId: z.string().nullable().optional(),
+  actorName: z.string().nullable().optional(),
+  /** The staff member's role when they acted; null for the system and the resident. */
+  actorRole: StaffRoleSchema.nullable(),
   action: z.string(),
   details: z.record(z.string(), z.unknown()),
 });

@@ -133,6 +133,7 @@ export const RoutingRuleListResponseSchema = z.object({
 export const RoutingRuleResponseSchema = z.object({ ok: z.literal(true), rule: RoutingRuleSchema });
 
 export const ProvinceSchema = z.object({ code: z.string(), name: z.string(), type: z.string() });
+export type Province = z.infer<typeof ProvinceSchema>;
 export const ProvinceListResponseSchema = z.object({
   ok: z.literal(true),
   provinces: z.array(ProvinceSchema),
@@ -145,6 +146,7 @@ export const CommuneSchema = z.object({
   provinceCode: z.string(),
   borderCommune: z.boolean(),
 });
+export type Commune = z.infer<typeof CommuneSchema>;
 export const CommuneListQuerySchema = z
   .object({
     provinceCode: ProvinceCodeSchema.optional(),

@@ -3,6 +3,7 @@ import { StaffRoleSchema } from '../api/auth';
 import { TipStatusSchema } from '../tips/schemas';
 import { allowedTipActions, can, PERMISSIONS, type TipResource } from './model';
 import { type Actor, STAFF_ROLES } from './roles';
+import { coarseArea, tipFieldAccess } from './tip-fields';
 import { OPEN_STATUSES } from './tip-workflow';
 
 const UNIT = '11111111-1111-4111-8111-111111111111';
@@ -72,5 +73,38 @@ describe('the permission model', () => {
     expect(can(own, 'stats.read', { provinceCode: '01' })).toBe(false);
     expect(can(own, 'stats.read', { provinceCode: null })).toBe(true);
     expect(can(actor('unit_officer'), 'stats.read')).toBe(false);
+  });
+
+  it('sends the pseudonym, internal notes, staff names and the pin to moderators and admins only', () => {
+    const all = { reporterPseudonym: true, internalNotes: true, staffNames: true, exactLocation: true };
+    expect(tipFieldAccess(actor('admin'))).toEqual(all);
+    expect(tipFieldAccess(actor('moderator', { provinceCode: '44' }))).toEqual(all);
+    expect(tipFieldAccess(actor('unit_officer'))).toEqual({
+      reporterPseudonym: false,
+      internalNotes: false,
+      staffNames: false,
+      exactLocation: false,
+    });
+  });
+
+  it('coarsens a pin to the centre of its 0.01° cell, the same for every pin in the cell', () => {
+    expect(coarseArea({ latitude: 16.61234, longitude: 106.91876 })).toEqual({
+      latitude: 16.615,
+      longitude: 106.915,
+      cellDegrees: 0.01,
+    });
+    // 16.6 is 1659.99… hundredths in binary: still the cell that starts at 16.60.
+    expect(coarseArea({ latitude: 16.6, longitude: 106.9 })).toMatchObject({
+      latitude: 16.605,
+      longitude: 106.905,
+    });
+    expect(coarseArea({ latitude: 16.60999, longitude: 106.90001 })).toMatchObject({
+      latitude: 16.605,
+      longitude: 106.905,
+    });
+    expect(coarseArea({ latitude: -0.001, longitude: -179.999 })).toMatchObject({
+      latitude: -0.005,
+      longitude: -179.995,
+    });
   });
 });

@@ -28,6 +28,19 @@ export const PERMISSIONS = {
   'tips.transition': { roles: STAFF_ROLES, scope: 'tip' },
   /** The settlement deadline of an open tip (the unit settles the report, so officers too). */
   'tips.extend_deadline': { roles: STAFF_ROLES, scope: 'tip' },
+  /**
+   * Field-level: what of a tip in reach a role is sent. The API leaves a field out of every
+   * answer (detail, queue, notes, timeline, action results) for a role without it; see
+   * tipFieldAccess. Unit officers act on the case: they get the description, photos, commune
+   * and a ~1 km area, not who reported it, what the moderators wrote, who did what, or the pin.
+   */
+  'tips.read_reporter_pseudonym': { roles: ['admin', 'moderator'], scope: 'tip' },
+  /** Notes written by moderators and admins (an officer reads the notes of their own unit only). */
+  'tips.read_internal_notes': { roles: ['admin', 'moderator'], scope: 'tip' },
+  /** Staff names and user ids (timeline, notes, routes, deadline extensions); otherwise the role only. */
+  'tips.read_staff_names': { roles: ['admin', 'moderator'], scope: 'tip' },
+  /** The exact location pin; otherwise the ~1 km grid cell around it (coarseArea). */
+  'tips.read_exact_location': { roles: ['admin', 'moderator'], scope: 'tip' },
   /** Routing proposals: only those who may route a tip. */
   'tips.route': { roles: ['admin', 'moderator'], scope: 'tip' },
   'units.read': { roles: ['admin', 'moderator'], scope: 'none' },

@@ -1,5 +1,5 @@
 import type { DeadlineExtension, DeadlineExtensionCreate, TipSummary } from '@tinbao/shared/api/tips';
-import { can } from '@tinbao/shared/permissions/index';
+import { can, tipFieldAccess } from '@tinbao/shared/permissions/index';
 import { appendAuditEvent } from '../../audit/audit-log';
 import { forbidden } from '../../platform/errors';
 import { type Actor, loadVisibleTip } from '../access';
@@ -60,6 +60,7 @@ export async function extendDeadline(
     });
     return { row: updated, extension };
   });
-  const [summary] = await presentTipSummaries(deps.db, [row], now);
-  return { tip: summary!, extension: presentExtension(extension) };
+  const fields = tipFieldAccess(actor);
+  const [summary] = await presentTipSummaries(deps.db, [row], now, fields);
+  return { tip: summary!, extension: presentExtension(extension, fields) };
 }

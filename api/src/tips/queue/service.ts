@@ -1,5 +1,6 @@
 import { type TipStatus, TipStatusSchema } from '@tinbao/shared';
 import type { TipCountsResponse, TipListQuery, TipListResponse } from '@tinbao/shared/api/tips';
+import { tipFieldAccess } from '@tinbao/shared/permissions/index';
 import type { Actor } from '../access';
 import { nowOf, type TipsDeps } from '../deps';
 import { presentTipSummaries } from '../presenter';
@@ -18,7 +19,7 @@ export async function listTips(
   const last = page.at(-1);
   return {
     ok: true,
-    items: await presentTipSummaries(deps.db, page, now),
+    items: await presentTipSummaries(deps.db, page, now, tipFieldAccess(actor)),
     nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, last) : null,
   };
 }

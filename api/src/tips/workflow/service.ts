@@ -1,5 +1,5 @@
 import type { TipTransitionRequest, TipTransitionResponse } from '@tinbao/shared/api/tips';
-import { can, nextStatus } from '@tinbao/shared/permissions/index';
+import { can, nextStatus, tipFieldAccess } from '@tinbao/shared/permissions/index';
 import { appendAuditEvent } from '../../audit/audit-log';
 import type { DomainEvent } from '../../events/bus';
 import { forbidden } from '../../platform/errors';
@@ -47,6 +47,6 @@ export async function transitionTip(
   });
 
   await deps.events.emit(...events);
-  const [summary] = await presentTipSummaries(deps.db, [row], now);
+  const [summary] = await presentTipSummaries(deps.db, [row], now, tipFieldAccess(actor));
   return { ok: true, tip: summary!, allowedActions: allowedActionsOf(actor, row, summary!.routes) };
 }

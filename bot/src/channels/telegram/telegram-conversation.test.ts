@@ -1,4 +1,4 @@
-import { loadAdminUnits, openJson, readIntakeRecord, TipContentSchema } from '@tinbao/shared';
+import { loadAdminUnits, openSealedTip, readIntakeRecord, TipContentSchema } from '@tinbao/shared';
 import { findInRedis } from '@tinbao/shared/testing/redis-prefix';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PASTE_PART_MS } from '../../conversation/flow';
@@ -101,7 +101,7 @@ describe('the tip conversation on Telegram', () => {
       channel: 'telegram',
     });
     expect(record?.replyToken).toBeUndefined();
-    const content = TipContentSchema.parse(await openJson(record!.envelope, world.org));
+    const content = TipContentSchema.parse(await openSealedTip(record!.envelope, record!.clear, world.org));
     expect(content).toMatchObject({
       category: 'tu_diem',
       provinceCode: '44',
@@ -128,7 +128,7 @@ describe('the tip conversation on Telegram', () => {
     const [job] = await world.intakeQueue.getJobs(['waiting']);
     const { record } = await readIntakeRecord(world.redis, world.prefix, job!.data.tipId);
     expect(record?.replyToken).toBeUndefined();
-    const content = TipContentSchema.parse(await openJson(record!.envelope, world.org));
+    const content = TipContentSchema.parse(await openSealedTip(record!.envelope, record!.clear, world.org));
     expect(content.followUpConsent).toBe(true);
   });
 

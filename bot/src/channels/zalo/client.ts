@@ -1,3 +1,4 @@
+import { Agent, request } from 'undici';
 import { z } from 'zod';
 
 export const DEFAULT_ZALO_API_ROOT = 'https://bot-api.zaloplatforms.com';
@@ -67,26 +68,34 @@ export interface ZaloClient {
  */
 export function createZaloClient(options: { token: string; apiRoot?: string }): ZaloClient {
   const base = `${(options.apiRoot ?? DEFAULT_ZALO_API_ROOT).replace(/\/+$/, '')}/bot${options.token}`;
+  // undici's request() rather than fetch(): the same client without the WHATWG streams, about
+  // half the event loop's cost per call, and one update costs a getUpdates and a sendMessage.
+  // Connections are kept for the long polls; the body timeout covers a poll of up to 60 s.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, bodyTimeout: 0, headersTimeout: 0 });
   async function call<T>(
     method: string,
     params: Record<string, unknown> = {},
     timeoutMs = 30_000,
   ): Promise<T> {
-    let response: Response;
+    let status: number;
+    let json: unknown;
     try {
-      response = await fetch(`${base}/${method}`, {
+      const response = await request(`${base}/${method}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(params),
         signal: AbortSignal.timeout(timeoutMs),
+        dispatcher,
       });
+      status = response.statusCode;
+      json = await response.body.json().catch(() => undefined);
     } catch (error) {
       throw new ZaloHttpError(method, error);
     }
-    const body = EnvelopeSchema.safeParse(await response.json().catch(() => undefined));
-    if (!body.success) throw new ZaloApiError(method, response.status, 'malformed answer');
+    const body = EnvelopeSchema.safeParse(json);
+    if (!body.success) throw new ZaloApiError(method, status, 'malformed answer');
     if (!body.data.ok)
-      throw new ZaloApiError(method, body.data.error_code ?? response.status, body.data.description ?? '');
+      throw new ZaloApiError(method, body.data.error_code ?? status, body.data.description ?? '');
     return body.data.result as T;
   }
   return {

@@ -10,14 +10,17 @@ import {
 import type { z } from 'zod';
 import { apiParse } from '../api/client';
 
+export type CreateUserInput = z.input<typeof CreateUserRequestSchema>;
+export type UpdateUserInput = z.input<typeof UpdateUserRequestSchema>;
+
 const userPath = (id: string, rest = '') => `/users/${encodeURIComponent(id)}${rest}`;
 
 /** Staff accounts (admin only); every answer parsed with its shared schema. */
 export const usersApi = {
   list: (signal?: AbortSignal) => apiParse(ListUsersResponseSchema, '/users', signal ? { signal } : {}),
-  create: (request: z.input<typeof CreateUserRequestSchema>) =>
+  create: (request: CreateUserInput) =>
     apiParse(CreateUserResponseSchema, '/users', { method: 'POST', body: request }),
-  update: (id: string, patch: z.input<typeof UpdateUserRequestSchema>) =>
+  update: (id: string, patch: UpdateUserInput) =>
     apiParse(UserResponseSchema, userPath(id), { method: 'PATCH', body: patch }),
   resetPassword: (id: string) =>
     apiParse(ResetPasswordResponseSchema, userPath(id, '/reset-password'), { method: 'POST', body: {} }),

@@ -8,16 +8,19 @@ import {
 import type { z } from 'zod';
 import { apiParse } from '../api/client';
 
+/** What the units list is asked for, as query text (the API's UnitListQuery coerces it). */
+export type UnitListFilter = Partial<Record<keyof UnitListQuery, string | number | undefined>>;
+export type UnitInput = z.input<typeof UnitCreateSchema>;
+
 const unitPath = (id: string, rest = '') => `/units/${encodeURIComponent(id)}${rest}`;
 
 /** Police units and the communes they cover; every answer parsed with its shared schema. */
 export const unitsApi = {
-  list: (query: Partial<Record<keyof UnitListQuery, string | number | undefined>>, signal?: AbortSignal) =>
+  list: (query: UnitListFilter, signal?: AbortSignal) =>
     apiParse(UnitListResponseSchema, '/units', { query, ...(signal ? { signal } : {}) }),
   get: (id: string, signal?: AbortSignal) =>
     apiParse(UnitResponseSchema, unitPath(id), signal ? { signal } : {}),
-  create: (request: z.input<typeof UnitCreateSchema>) =>
-    apiParse(UnitResponseSchema, '/units', { method: 'POST', body: request }),
+  create: (request: UnitInput) => apiParse(UnitResponseSchema, '/units', { method: 'POST', body: request }),
   setNotificationTargets: (id: string, notificationTargets: NotificationTarget[]) =>
     apiParse(UnitResponseSchema, unitPath(id), { method: 'PATCH', body: { notificationTargets } }),
   setCommunes: (id: string, communeCodes: string[]) =>

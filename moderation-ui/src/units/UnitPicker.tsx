@@ -1,10 +1,11 @@
-import type { Unit } from '@tinbao/shared/api/units';
-import { useEffect, useState } from 'react';
-import { unitLabel, useProvinceNames } from '../api/admin-units';
+import { useState } from 'react';
+import { useProvinceNames } from '../admin-units/use-communes';
 import { useI18n } from '../i18n/i18n';
 import { SelectField } from '../layout/select';
 import { Field } from '../layout/ui';
-import { unitsApi } from './units-api';
+import { SEARCH_DEBOUNCE_MS, useDebounced } from '../layout/use-debounced';
+import { unitLabel } from './unit-label';
+import { useUnits } from './use-units';
 
 /** Search units by code or name (there are thousands: one commune police per commune). */
 export function UnitPicker({
@@ -23,21 +24,9 @@ export function UnitPicker({
   const { t } = useI18n();
   const provinceNames = useProvinceNames();
   const [q, setQ] = useState('');
-  const [units, setUnits] = useState<Unit[]>([]);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const timer = window.setTimeout(() => {
-      unitsApi.list({ q: q.trim() || undefined, limit: 50 }, controller.signal).then(
-        (body) => setUnits(body.units),
-        () => undefined,
-      );
-    }, 200);
-    return () => {
-      window.clearTimeout(timer);
-      controller.abort();
-    };
-  }, [q]);
+  const search = useDebounced(q.trim(), SEARCH_DEBOUNCE_MS);
+  // A failed search keeps the units found before: the select stays usable.
+  const units = useUnits({ q: search || undefined, limit: 50 }).data?.units ?? [];
 
   return (
     <div>
