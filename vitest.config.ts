@@ -28,7 +28,17 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/browser/**'],
+          exclude: ['tests/browser/**', 'tests/timing/**'],
+        },
+      },
+      {
+        // Tests that assert a latency (a login's p99 under a flood): `npm test` runs them after
+        // the others, alone, so the other files' load cannot decide them.
+        extends: true,
+        test: {
+          name: 'timing',
+          include: ['tests/timing/**/*.test.ts'],
+          fileParallelism: false,
         },
       },
       {
