@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { loginKeysOf } from './auth/login-keys';
 import type { PasswordCost } from './auth/passwords';
 import { authRouteSpecs } from './auth/routes';
 import type { ApiDeps } from './deps';
@@ -51,6 +52,7 @@ export const FEATURES: readonly Feature[] = [
         logger: deps.logger,
         redisFast: deps.redisFast,
         redisPrefix: deps.config.REDIS_PREFIX,
+        clientKey: async (client) => (await loginKeysOf(deps.config)).clientKey({ address: client }),
         ...(deps.config.TINBAO_BOT_API_TOKEN ? { botApiToken: deps.config.TINBAO_BOT_API_TOKEN } : {}),
         ...clock(deps),
       }),

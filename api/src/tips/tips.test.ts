@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TipSummary } from '@tinbao/shared/api/tips';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,6 +213,13 @@ describe('the public receipt status', () => {
       if ((await h.agents.anonymous.get(`/api/v1/receipts/${tip.receiptCode}`)).status === 429) limited++;
     }
     expect(limited).toBeGreaterThan(0);
+    // The counter is named by an HMAC of the address, not by a hash anyone can recompute.
+    const keys = await h.deps.redisFast.keys(`${h.deps.config.REDIS_PREFIX}:receipt-lookups:*`);
+    expect(keys).toHaveLength(1);
+    const plain = ['::ffff:127.0.0.1', '127.0.0.1', '::1'].map((address) =>
+      createHash('sha256').update(`ip:${address}`).digest('hex').slice(0, 32),
+    );
+    expect(plain).not.toContain(keys[0]?.split(':').at(-1));
   });
 });
 

@@ -15,6 +15,12 @@ export interface ReceiptRoutesDeps {
   /** Fast-fail Redis for the public rate limit. */
   redisFast: Redis;
   redisPrefix: string;
+  /**
+   * The name a client is counted under in Redis: an HMAC under a key derived from the master
+   * key, so a dump of Redis holds no address (a plain hash of 2^32 IPv4 addresses is undone in
+   * minutes).
+   */
+  clientKey: (client: string) => Promise<string>;
   /** Receipt look-ups per client IP (or per resident, for the bot) per minute. */
   receiptLimitPerMinute?: number;
   /** TINBAO_BOT_API_TOKEN: the bot presenting it is rate-limited per resident, not per IP. */
@@ -39,7 +45,7 @@ function receiptClientOf(req: Parameters<RequestHandler>[0], botApiToken: string
 }
 
 /**
- * A fixed one-minute window per client IP (hashed) in Redis. A resident checks a receipt a
+ * A fixed one-minute window per client IP (as an HMAC) in Redis. A resident checks a receipt a
  * few times; guessing codes needs millions. If Redis is down the look-up goes through.
  */
 export function receiptRateLimit(
@@ -47,12 +53,12 @@ export function receiptRateLimit(
   prefix: string,
   limit: number,
   logger: Logger,
+  clientKey: (client: string) => Promise<string>,
   botApiToken?: string,
 ): RequestHandler {
   return async (req, _res, next) => {
-    const digest = createHash('sha256').update(receiptClientOf(req, botApiToken)).digest('hex').slice(0, 32);
-    const key = `${prefix}:receipt-lookups:${digest}`;
     try {
+      const key = `${prefix}:receipt-lookups:${(await clientKey(receiptClientOf(req, botApiToken))).slice(0, 32)}`;
       const result = await redis.multi().incr(key).expire(key, 60, 'NX').exec();
       const hits = Number(result?.[0]?.[1] ?? 0);
       if (hits > limit) return next(tooManyRequests());
@@ -82,6 +88,7 @@ export function receiptRouteSpecs(deps: ReceiptRoutesDeps): AnyRouteSpec[] {
           deps.redisPrefix,
           deps.receiptLimitPerMinute ?? 20,
           deps.logger,
+          deps.clientKey,
           deps.botApiToken,
         ),
       ],
