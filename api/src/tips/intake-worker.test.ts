@@ -108,7 +108,7 @@ describe.each(ENGINES)('intake on %s', (engine) => {
     });
     expect(row.triagedAt).toBeInstanceOf(Date);
     expect(row.deadlineAt.getTime() - row.receivedAt.getTime()).toBe(20 * 24 * 3600 * 1000);
-    const opened = TipContentSchema.parse(await openJson(row.envelope, org));
+    const opened = TipContentSchema.parse(await openJson(row.envelope!, org));
     expect(opened).toEqual(content);
 
     // No plaintext: not in any column of the row, not in Redis, not in the logs.
