@@ -83,6 +83,10 @@ export const en: Messages = {
       csrf_failed: 'The session is no longer valid. Reload the page and try again.',
       payload_too_large: 'The data sent is too large.',
       decryption_failed: 'The tip could not be decrypted. Tell an administrator.',
+      tip_purged:
+        'The content of this tip (description, photos, notes) was deleted under the retention rules. Its statistics and audit trail remain.',
+      legal_hold_exists: 'This tip is already under a legal hold.',
+      no_legal_hold: 'This tip is not under a legal hold.',
     }),
     fallback: {
       user: 'The account could not be saved. Please try again.',

@@ -124,6 +124,10 @@ export const vi = {
       csrf_failed: 'Phiên làm việc không còn hợp lệ. Tải lại trang rồi thử lại.',
       payload_too_large: 'Dữ liệu gửi lên quá lớn.',
       decryption_failed: 'Không giải mã được nội dung tin báo. Báo quản trị viên.',
+      tip_purged:
+        'Nội dung tin báo này (mô tả, ảnh, ghi chú) đã được xoá theo quy định lưu trữ. Số liệu thống kê và nhật ký kiểm toán vẫn còn.',
+      legal_hold_exists: 'Tin báo này đang được giữ lại theo yêu cầu pháp lý.',
+      no_legal_hold: 'Tin báo này hiện không được giữ lại theo yêu cầu pháp lý.',
     }),
     /** Fallback per page when the code is not one we know. */
     fallback: {
