@@ -18,6 +18,8 @@ import { resolveMasterKey } from './keys/master-key';
 import { type Database, openDatabase } from './platform/db';
 import { createQueues, type Queues } from './platform/queues';
 import { createRedis } from './platform/redis';
+import { retentionPolicyOf } from './retention/config';
+import { scheduleDailyPurge } from './retention/worker';
 import { bootstrapFirstAdmin } from './users/bootstrap-admin';
 import { startWorkers } from './workers';
 
@@ -74,9 +76,17 @@ export async function startApiProcess(
             redisPrefix: config.REDIS_PREFIX,
             queues,
             logger,
+            retention: retentionPolicyOf(config),
           },
           { concurrency: config.INTAKE_CONCURRENCY, lockDurationMs: config.JOB_LOCK_MS },
         );
+  if (workers.length > 0) {
+    // In the background: a Redis still starting must not hold up the api (BullMQ waits for it).
+    scheduleDailyPurge(queues.retention).then(
+      () => logger.info({ pattern: 'daily' }, 'retention purge scheduled'),
+      (error: Error) => logger.warn({ err: error.message }, 'retention purge could not be scheduled'),
+    );
+  }
 
   const deps: ApiDeps = { config, database, redis, redisFast: redisHealth, queues, orgKeys, logger };
   const app = createApp({ logger, routers: featureRouters(deps) });
