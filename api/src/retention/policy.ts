@@ -1,5 +1,5 @@
-import type { PurgeReason, RetentionPolicy } from '@tinbao/shared/api/retention';
 import type { TipStatus } from '@tinbao/shared';
+import type { PurgeReason, RetentionPolicy } from '@tinbao/shared/api/retention';
 import { CLOSED_STATUSES, isClosedStatus } from '@tinbao/shared/permissions/index';
 import { and, isNotNull, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import { inList } from '../platform/columns';

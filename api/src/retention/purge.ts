@@ -67,7 +67,15 @@ export async function purgeDueTips(deps: PurgeDeps, options: PurgeOptions): Prom
     options.by === 'cli' ? auditActorOf('cli') : { actorType: 'system' as const, actorId: 'retention' };
   const due = await countDue(deps.db, deps.policy, now);
   const rows: Record<string, number> = Object.fromEntries(steps.map((step) => [step.name, 0]));
-  const result: PurgeResult = { runId, dryRun: options.dryRun === true, now, due, purged: 0, batches: 0, rows };
+  const result: PurgeResult = {
+    runId,
+    dryRun: options.dryRun === true,
+    now,
+    due,
+    purged: 0,
+    batches: 0,
+    rows,
+  };
   options.onProgress?.({ purged: 0, total: due.total });
   if (options.dryRun || due.total === 0) return result;
 
@@ -80,7 +88,9 @@ export async function purgeDueTips(deps: PurgeDeps, options: PurgeOptions): Prom
       const marked = await markPurged(tx, ids, now);
       // Locked rows cannot have changed; if they did, purge nothing of this batch.
       if (marked.length !== ids.length)
-        throw new Error(`retention purge: ${ids.length - marked.length} locked tips could not be marked purged`);
+        throw new Error(
+          `retention purge: ${ids.length - marked.length} locked tips could not be marked purged`,
+        );
       for (const tip of batch) {
         const reason = purgeReasonOf(tip)!;
         await appendAuditEvent(tx, {

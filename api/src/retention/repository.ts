@@ -44,7 +44,11 @@ export async function countHeld(db: DbOrTx): Promise<number> {
 }
 
 /** The next tips the purge reaches, soonest first: those due now, then by their purge date. */
-export async function nextToPurge(db: DbOrTx, policy: RetentionPolicy, limit: number): Promise<RetentionRow[]> {
+export async function nextToPurge(
+  db: DbOrTx,
+  policy: RetentionPolicy,
+  limit: number,
+): Promise<RetentionRow[]> {
   return db
     .select(retentionColumns)
     .from(tips)
@@ -141,6 +145,10 @@ export async function setHold(
 ): Promise<void> {
   await tx
     .update(tips)
-    .set({ legalHoldAt: hold?.at ?? null, legalHoldBy: hold?.by ?? null, legalHoldReason: hold?.reason ?? null })
+    .set({
+      legalHoldAt: hold?.at ?? null,
+      legalHoldBy: hold?.by ?? null,
+      legalHoldReason: hold?.reason ?? null,
+    })
     .where(eq(tips.id, tipId));
 }

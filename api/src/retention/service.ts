@@ -38,7 +38,10 @@ function presentHold(row: {
 }
 
 /** What the next purge run deletes (per reason), the number held, and the next tips with their purge date. */
-export async function retentionPreview(deps: RetentionDeps, limit: number): Promise<RetentionPreviewResponse> {
+export async function retentionPreview(
+  deps: RetentionDeps,
+  limit: number,
+): Promise<RetentionPreviewResponse> {
   const now = nowOf(deps);
   const [due, held, next] = await Promise.all([
     countDue(deps.db, deps.policy, now),

@@ -1,4 +1,10 @@
-import { JOB_NAMES, type Logger, PURGE_SCHEDULE, type PurgeTipsJob, PurgeTipsJobSchema } from '@tinbao/shared';
+import {
+  JOB_NAMES,
+  type Logger,
+  PURGE_SCHEDULE,
+  type PurgeTipsJob,
+  PurgeTipsJobSchema,
+} from '@tinbao/shared';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { type PurgeDeps, purgeDueTips } from './purge';
 

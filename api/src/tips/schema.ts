@@ -108,7 +108,10 @@ export const tips = pgTable(
       .on(table.closedAt, table.id)
       .where(sql`${table.purgedAt} IS NULL AND ${table.closedAt} IS NOT NULL`),
     // A tip has its envelope exactly until it is purged.
-    check('tips_envelope_until_purged_check', sql`(${table.envelope} IS NULL) = (${table.purgedAt} IS NOT NULL)`),
+    check(
+      'tips_envelope_until_purged_check',
+      sql`(${table.envelope} IS NULL) = (${table.purgedAt} IS NOT NULL)`,
+    ),
     // A hold is the three columns together; a held tip cannot be purged, whatever the code does.
     check(
       'tips_legal_hold_check',
