@@ -46,13 +46,16 @@ export function createPurgeTipsProcessor(deps: PurgeDeps & { logger: Logger; bat
   return async (job: Job<PurgeTipsJob>): Promise<PurgeTipsResult> => {
     if (!PurgeTipsJobSchema.safeParse(job.data).success)
       throw new UnrecoverableError('purge-tips job payload must be {}');
+    // Progress updates in order, and all written before the job completes.
+    let updates = Promise.resolve();
     const result = await purgeDueTips(deps, {
       by: 'scheduler',
       ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
       onProgress: (progress) => {
-        void job.updateProgress({ ...progress }).catch(() => {});
+        updates = updates.then(() => job.updateProgress({ ...progress })).catch(() => {});
       },
     });
+    await updates;
     deps.logger.info(
       { runId: result.runId, purged: result.purged, due: result.due.total, batches: result.batches },
       'retention purge finished',
