@@ -24,7 +24,7 @@ const purgeAt = (at: Date, options: Partial<PurgeOptions> = {}) =>
   );
 
 const PHOTO = {
-  mimeType: 'image/jpeg',
+  mimeType: 'image/jpeg' as const,
   width: 4,
   height: 4,
   dataBase64: Buffer.from('photo').toString('base64'),
