@@ -12,6 +12,7 @@ import {
   trustProxyVariable,
 } from '@tinbao/shared';
 import { z } from 'zod';
+import { RETENTION_VARIABLES } from './retention/config';
 
 /** Every environment variable the api process reads, parsed once in main.ts. */
 export const ApiConfigSchema = z
@@ -74,6 +75,8 @@ export const ApiConfigSchema = z
     PASSWORD_HASH_QUEUE: z.coerce.number().int().min(1).max(10_000).default(16),
     /** Shared with the bot: its /trangthai look-ups are rate-limited per resident, not per bot IP. */
     TINBAO_BOT_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Days a closed tip's content is kept (365), a rejected or duplicate tip's (90). */
+    ...RETENTION_VARIABLES,
   })
   .superRefine((config, context) => {
     if (!config.TINBAO_MASTER_KEY && !config.TINBAO_MASTER_KEY_FILE) {

@@ -8,6 +8,8 @@ import { healthRouter } from './health/routes';
 import { docsRouter } from './openapi/document';
 import { type AnyRouteSpec, mountRoutes } from './openapi/route-spec';
 import { placeRouteSpecs } from './places/routes';
+import { retentionPolicyOf } from './retention/config';
+import { retentionRouteSpecs } from './retention/routes';
 import { routingRouteSpecs } from './routing/routes';
 import { statsRouteSpecs } from './stats/routes';
 import { tipRouteSpecs } from './tips/routes';
@@ -61,6 +63,11 @@ export const FEATURES: readonly Feature[] = [
   { name: 'routing', routes: (deps) => routingRouteSpecs({ db: deps.database.db }) },
   { name: 'stats', routes: (deps) => statsRouteSpecs({ db: deps.database.db, ...clock(deps) }) },
   { name: 'places', routes: () => placeRouteSpecs() },
+  {
+    name: 'retention',
+    routes: (deps) =>
+      retentionRouteSpecs({ db: deps.database.db, policy: retentionPolicyOf(deps.config), ...clock(deps) }),
+  },
 ];
 
 /** The route specs of these features (default: all), wired to the deps. */

@@ -20,6 +20,8 @@ import { type Database, openDatabase } from './platform/db';
 import { createMetrics, type Metrics } from './platform/metrics';
 import { createQueues, type Queues } from './platform/queues';
 import { createRedis } from './platform/redis';
+import { retentionPolicyOf } from './retention/config';
+import { scheduleDailyPurge } from './retention/worker';
 import { bootstrapFirstAdmin } from './users/bootstrap-admin';
 import { startWorkers } from './workers';
 
@@ -81,9 +83,17 @@ export async function startApiProcess(
             metrics,
             logger,
             intakeMaxAgeMs: config.INTAKE_MAX_AGE_HOURS * 3600 * 1000,
+            retention: retentionPolicyOf(config),
           },
           { concurrency: config.INTAKE_CONCURRENCY, lockDurationMs: config.JOB_LOCK_MS },
         );
+  if (workers.length > 0) {
+    // In the background: a Redis still starting must not hold up the api (BullMQ waits for it).
+    scheduleDailyPurge(queues.retention).then(
+      () => logger.info({ pattern: 'daily' }, 'retention purge scheduled'),
+      (error: Error) => logger.warn({ err: error.message }, 'retention purge could not be scheduled'),
+    );
+  }
 
   // Passwords are hashed on these threads only: a flood of logins waits in a queue of known length.
   const argon2 =

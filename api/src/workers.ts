@@ -1,10 +1,13 @@
 import { type KeyPair, type Logger, QUEUE_NAMES } from '@tinbao/shared';
+import type { RetentionPolicy } from '@tinbao/shared/api/retention';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createNotifyUnitProcessor } from './notifications/notify-unit-worker';
 import type { Db } from './platform/db';
 import type { Metrics } from './platform/metrics';
 import { type Queues, startWorker, type WorkerOptions } from './platform/queues';
+import { DEFAULT_RETENTION_POLICY } from './retention/config';
+import { createPurgeTipsProcessor } from './retention/worker';
 import { createStoreTipProcessor } from './tips/intake-worker';
 import { createTriageTipProcessor } from './tips/triage-worker';
 
@@ -22,6 +25,8 @@ export interface WorkerDeps {
   logger: Logger;
   /** How old a submission may be when intake takes it (INTAKE_MAX_AGE_HOURS). */
   intakeMaxAgeMs?: number;
+  /** How long tips are kept (the api passes its config's; default 365/90 days). */
+  retention?: RetentionPolicy;
 }
 
 /** Starts every BullMQ worker of the api process; returns them for a graceful close. */
@@ -52,6 +57,17 @@ export function startWorkers(deps: WorkerDeps, options: WorkerOptions): Worker[]
       createNotifyUnitProcessor({ db: deps.db, relayQueue: deps.queues.relay, logger: deps.logger }),
       base,
       { ...options, concurrency: Math.max(1, Math.floor(options.concurrency / 4)) },
+    ),
+    // One purge at a time per process (two processes split the work: SKIP LOCKED).
+    startWorker(
+      QUEUE_NAMES.retention,
+      createPurgeTipsProcessor({
+        db: deps.db,
+        policy: deps.retention ?? DEFAULT_RETENTION_POLICY,
+        logger: deps.logger,
+      }),
+      base,
+      { ...options, concurrency: 1 },
     ),
   ];
 }

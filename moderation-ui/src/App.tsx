@@ -18,6 +18,9 @@ const UnitsPage = lazy(() => import('./units/UnitsPage').then((m) => ({ default:
 const RoutingRulesPage = lazy(() =>
   import('./routing/RoutingRulesPage').then((m) => ({ default: m.RoutingRulesPage })),
 );
+const RetentionPage = lazy(() =>
+  import('./retention/RetentionPage').then((m) => ({ default: m.RetentionPage })),
+);
 
 function NotFound() {
   const { t } = useI18n();
@@ -53,6 +56,7 @@ function AuthenticatedRoutes({ mustChangePassword }: { mustChangePassword: boole
   else if (pathname === '/admin/users' && can('users.manage')) page = <UsersPage />;
   else if (pathname === '/admin/units' && can('units.manage')) page = <UnitsPage />;
   else if (pathname === '/admin/rules' && can('routing.manage')) page = <RoutingRulesPage />;
+  else if (pathname === '/admin/retention' && can('retention.read')) page = <RetentionPage />;
   else page = <NotFound />;
   return (
     <AppShell>

@@ -7,6 +7,7 @@ export const QUEUE_NAMES = {
   triage: 'triage',
   notify: 'notify',
   relay: 'relay',
+  retention: 'retention',
 } as const;
 
 export const JOB_NAMES = {
@@ -14,6 +15,7 @@ export const JOB_NAMES = {
   triageTip: 'triage-tip',
   notifyUnit: 'notify-unit',
   relayMessage: 'relay-message',
+  purgeTips: 'purge-tips',
 } as const;
 
 export const StoreTipJobSchema = z.object({ tipId: z.uuid() }).strict();
@@ -24,6 +26,13 @@ export type TriageTipJob = z.infer<typeof TriageTipJobSchema>;
 
 export const NotifyUnitJobSchema = z.object({ tipId: z.uuid(), unitId: z.uuid() }).strict();
 export type NotifyUnitJob = z.infer<typeof NotifyUnitJobSchema>;
+
+/** The retention purge: no ids at all, the job purges whatever is due when it runs. */
+export const PurgeTipsJobSchema = z.object({}).strict();
+export type PurgeTipsJob = z.infer<typeof PurgeTipsJobSchema>;
+
+/** When the api's workers run the purge: daily at 02:30 in Vietnam, a quiet hour for staff. */
+export const PURGE_SCHEDULE = { hour: 2, minute: 30, timeZone: 'Asia/Ho_Chi_Minh' } as const;
 
 /**
  * On the relay queue (the bot sends it): a fixed text to one of a unit's notification targets

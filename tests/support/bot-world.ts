@@ -68,8 +68,16 @@ export interface BotWorld {
   logs: ReturnType<typeof createLogCapture>;
   restartBot(): Promise<void>;
   stopBot(): Promise<void>;
-  tipsByReceipt(receiptCode: string): Promise<(typeof tips.$inferSelect)[]>;
+  tipsByReceipt(receiptCode: string): Promise<StoredTipRow[]>;
   close(): Promise<void>;
+}
+
+/** A tip row as intake stores it: with its envelope (only a retention purge, years later, nulls it). */
+export type StoredTipRow = typeof tips.$inferSelect & { envelope: Uint8Array };
+
+function storedTipRow(row: typeof tips.$inferSelect): StoredTipRow {
+  if (!row.envelope) throw new Error(`tip ${row.receiptCode} has no envelope (purged)`);
+  return { ...row, envelope: row.envelope };
 }
 
 export async function startBotWorld(
@@ -229,7 +237,8 @@ export async function startBotWorld(
       await stopBot();
       await startBot();
     },
-    tipsByReceipt: (receiptCode) => database.db.select().from(tips).where(eq(tips.receiptCode, receiptCode)),
+    tipsByReceipt: async (receiptCode) =>
+      (await database.db.select().from(tips).where(eq(tips.receiptCode, receiptCode))).map(storedTipRow),
     close: async () => {
       await stopBot();
       await Promise.all(workers.map((worker) => worker.close()));

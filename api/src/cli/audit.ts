@@ -7,7 +7,7 @@ export const AUDIT_USAGE = `  audit verify               walk the hash-chained a
 `;
 
 /** `audit verify`: 0 when the chain is intact, 1 when it breaks (or cannot be read). */
-export async function auditCommand(argv: string[]): Promise<number> {
+export async function auditCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command] = argv;
   if (command !== 'verify') {
     console.error(`usage: npm run tinbao -- audit verify\n${AUDIT_USAGE}`);
@@ -15,7 +15,7 @@ export async function auditCommand(argv: string[]): Promise<number> {
   }
   let database: Database;
   try {
-    database = await openCliDatabase();
+    database = await openCliDatabase(env);
   } catch (error) {
     if (!(error instanceof CliDatabaseError)) throw error;
     console.error(`tinbao audit: ${error.message}`);

@@ -1,6 +1,7 @@
 import { KeyFileError } from '@tinbao/shared';
 import { AUDIT_USAGE, auditCommand } from './audit';
 import { keysInit } from './keys';
+import { RETENTION_USAGE, retentionCommand } from './retention';
 import { USERS_USAGE, usersCommand } from './users';
 
 /**
@@ -13,13 +14,14 @@ commands:
   keys init [--if-missing]   create the organisation key pair; prints the public key
                              master key: TINBAO_MASTER_KEY, or the file TINBAO_MASTER_KEY_FILE
                              (created, mode 0600, when neither is set: DATA_DIR/keys/master.key)
-${USERS_USAGE}${AUDIT_USAGE}`;
+${USERS_USAGE}${AUDIT_USAGE}${RETENTION_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv;
   if (group === 'keys' && command === 'init') return keysInit(rest);
   if (group === 'users') return usersCommand(command === undefined ? [] : [command, ...rest]);
   if (group === 'audit') return auditCommand(command === undefined ? [] : [command, ...rest]);
+  if (group === 'retention') return retentionCommand(command === undefined ? [] : [command, ...rest]);
   console.error(USAGE);
   return group === undefined || group === 'help' || group === '--help' ? 0 : 2;
 }

@@ -11,6 +11,16 @@ describe('API docs', () => {
       json.body.paths as Record<string, Record<string, { operationId: string }>>,
     ).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
     expect(operations).toContain('transitionTip');
+    expect(operations).toEqual(
+      expect.arrayContaining(['getRetentionPreview', 'listLegalHolds', 'placeLegalHold', 'releaseLegalHold']),
+    );
+    const hold = json.body.paths['/api/v1/tips/{id}/legal-hold'];
+    expect(hold.put['x-roles']).toEqual(['admin']);
+    expect(hold.put['x-permission']).toBe('retention.manage');
+    // 410 tip_purged is documented where a purged tip can be met: operations on one tip.
+    expect(hold.put.responses['410'].description).toContain('tip_purged');
+    expect(json.body.paths['/api/v1/tips/{id}'].get.responses['410']).toBeDefined();
+    expect(json.body.paths['/api/v1/retention/preview'].get.responses['410']).toBeUndefined();
     expect(
       json.body.paths['/api/v1/tips/{id}/transitions'].post.requestBody.content['application/json'].schema
         .oneOf,

@@ -36,6 +36,8 @@ const ERROR_RESPONSES: Record<string, string> = {
     'forbidden (role), csrf_failed (missing X-CSRF-Token) or password_change_required (temporary password: POST /auth/password first)',
   '404': 'not_found — also for a tip of another unit, so its existence does not leak',
   '409': 'illegal_transition / version_conflict / already_*: with status and allowed actions',
+  '410':
+    "tip_purged: the tip's content was deleted under the retention rules (its clear fields and audit events remain)",
   '429': 'rate_limited',
 };
 
@@ -54,6 +56,8 @@ export function buildOpenApiDocument(specs: AnyRouteSpec[]): Record<string, unkn
     const errors = Object.fromEntries(
       Object.entries(ERROR_RESPONSES)
         .filter(([status]) => spec.permission !== 'public' || ['400', '404', '429'].includes(status))
+        // Only an operation on one tip can meet a purged one.
+        .filter(([status]) => status !== '410' || spec.path.startsWith('/tips/:id'))
         .map(([status, description]) => [
           status,
           { description, content: { 'application/json': { schema: error } } },

@@ -23,6 +23,9 @@ export const forbidden = (message = 'not allowed') => new AppError(403, 'forbidd
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `${what} not found`);
 export const conflict = (code: ApiErrorCode, message: string, details?: Record<string, unknown>) =>
   new AppError(409, code, message, details);
+/** 410: what was asked for existed and was deleted on purpose (a purged tip's content). */
+export const gone = (code: ApiErrorCode, message: string, details?: Record<string, unknown>) =>
+  new AppError(410, code, message, details);
 export const tooManyRequests = (message = 'too many requests, try again later') =>
   new AppError(429, 'rate_limited', message);
 

@@ -169,3 +169,72 @@ describe.each(ENGINES)('migration 0013_tip_notes_unit on %s', (engine) => {
     ]);
   });
 });
+
+describe.each(ENGINES)('migration 0014_retention on %s', (engine) => {
+  let database: Engined;
+  let before: string;
+
+  beforeAll(async () => {
+    database = await openEngine(engine);
+    before = await migrationsBefore('0014_retention');
+  });
+  afterAll(async () => {
+    await database?.close();
+    if (before) await rm(before, { recursive: true, force: true });
+  });
+
+  it('starts the retention clock of tips that already left the workflow at their audit event, else their last change', async () => {
+    await database.migrate(before);
+    await database.query(
+      `INSERT INTO admin_units (code, level, name, unit_type, parent_code, search_key)
+        VALUES ('44', 'province', 'Tỉnh Quảng Trị', 'Tỉnh', NULL, 'tinhquangtri')`,
+    );
+    const tip = (n: number) => `11111111-1111-4111-8111-00000000000${n}`;
+    const insert = (n: number, status: string, updatedAt: string) =>
+      database.query(
+        `INSERT INTO tips (id, receipt_code, status, category, province_code, venue_type, observed, channel,
+           submitted_at, deadline_at, envelope, updated_at)
+         VALUES ($1, $2, $3, 'mua_ban', '44', 'karaoke', 'hom_nay', 'web', now(), now(), '\\x00', $4)`,
+        [tip(n), `TB-AAAAA-AAAA${n}`, status, updatedAt],
+      );
+    await insert(1, 'closed', '2025-09-01T00:00:00Z');
+    await insert(2, 'rejected', '2025-08-01T00:00:00Z');
+    await insert(3, 'duplicate', '2025-07-01T00:00:00Z');
+    await insert(4, 'routed', '2025-06-01T00:00:00Z');
+    const event = (seq: number, n: number, action: string, at: string) =>
+      database.query(
+        `INSERT INTO audit_events (seq, id, occurred_at, actor_type, action, subject_type, subject_id, prev_hash, hash)
+         VALUES ($1, gen_random_uuid(), $2, 'user', $3, 'tip', $4, repeat('0', 64), repeat('0', 64))`,
+        [seq, at, action, tip(n)],
+      );
+    // Rejected in May, closed in June: the close is the later one.
+    await event(1, 1, 'tip.reject', '2025-05-01T00:00:00Z');
+    await event(2, 1, 'tip.close', '2025-06-15T00:00:00Z');
+    await event(3, 2, 'tip.reject', '2025-07-20T00:00:00Z');
+    await event(4, 4, 'tip.route', '2025-05-20T00:00:00Z');
+
+    await database.migrate(MIGRATIONS);
+
+    const rows = await database.query<{ id: string; closed_at: Date | string | null }>(
+      'SELECT id, closed_at FROM tips ORDER BY id',
+    );
+    expect(rows.map((row) => (row.closed_at ? new Date(row.closed_at).toISOString() : null))).toEqual([
+      '2025-06-15T00:00:00.000Z',
+      '2025-07-20T00:00:00.000Z',
+      // No event: its last change.
+      '2025-07-01T00:00:00.000Z',
+      null,
+    ]);
+    // The envelope stays until the purge, and a held tip cannot be purged.
+    await expect(database.query(`UPDATE tips SET envelope = NULL WHERE id = $1`, [tip(1)])).rejects.toThrow(
+      /tips_envelope_until_purged_check/,
+    );
+    await expect(
+      database.query(
+        `UPDATE tips SET legal_hold_at = now(), legal_hold_by = gen_random_uuid(), legal_hold_reason = 'x',
+           purged_at = now(), envelope = NULL WHERE id = $1`,
+        [tip(2)],
+      ),
+    ).rejects.toThrow(/tips_purged_not_held_check/);
+  });
+});

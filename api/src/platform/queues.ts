@@ -2,6 +2,7 @@ import {
   bullPrefix,
   type Logger,
   type NotifyUnitJob,
+  type PurgeTipsJob,
   QUEUE_NAMES,
   type RelayJob,
   type StoreTipJob,
@@ -16,6 +17,8 @@ export interface Queues {
   notify: Queue<NotifyUnitJob>;
   /** `relay-message` jobs the bot sends: unit notifications (later, messages to residents). */
   relay: Queue<RelayJob>;
+  /** The daily retention purge (a job scheduler; no payload). */
+  retention: Queue<PurgeTipsJob>;
   close(): Promise<void>;
 }
 
@@ -28,14 +31,16 @@ export function createQueues(connection: Redis, redisPrefix: string): Queues {
   const triage = new Queue<TriageTipJob>(QUEUE_NAMES.triage, options);
   const notify = new Queue<NotifyUnitJob>(QUEUE_NAMES.notify, options);
   const relay = new Queue<RelayJob>(QUEUE_NAMES.relay, options);
-  for (const queue of [intake, triage, notify, relay]) queue.on('error', () => {});
+  const retention = new Queue<PurgeTipsJob>(QUEUE_NAMES.retention, options);
+  for (const queue of [intake, triage, notify, relay, retention]) queue.on('error', () => {});
   return {
     intake,
     triage,
     notify,
     relay,
+    retention,
     close: async () => {
-      await Promise.all([intake.close(), triage.close(), notify.close(), relay.close()]);
+      await Promise.all([intake.close(), triage.close(), notify.close(), relay.close(), retention.close()]);
     },
   };
 }

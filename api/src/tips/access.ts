@@ -1,7 +1,7 @@
 import type { Actor } from '@tinbao/shared/permissions/index';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db';
-import { notFound } from '../platform/errors';
+import { gone, notFound } from '../platform/errors';
 import { tipRoutes, tips } from '../platform/schema';
 import type { TipRow } from './repository';
 
@@ -25,19 +25,32 @@ export function visibilityCondition(actor: Actor): SQL | undefined {
   return actor.unitId ? routedToUnit(actor.unitId) : sql`false`;
 }
 
+/** 410 tip_purged: the tip's content is gone under the retention rules; what remains is said plainly. */
+export function tipPurged(purgedAt: Date) {
+  return gone(
+    'tip_purged',
+    `the content of this tip (description, photos, notes) was deleted on ${purgedAt.toISOString().slice(0, 10)} ` +
+      'under the retention rules; its statistics fields and audit trail remain',
+    { purgedAt: purgedAt.toISOString() },
+  );
+}
+
 /**
  * Loads a tip the actor may see, or answers 404 — the same 404 whether the tip does not
  * exist or belongs to another unit (or province, for a province moderator), so an officer cannot learn that it exists.
+ * A purged tip answers 410 tip_purged (after the visibility check, so it leaks nothing either)
+ * unless the caller reads only what a purge keeps (`purged: 'allow'`: the timeline, retention).
  */
 export async function loadVisibleTip(
   db: DbOrTx,
   actor: Actor,
   tipId: string,
-  options: { forUpdate?: boolean } = {},
+  options: { forUpdate?: boolean; purged?: 'refuse' | 'allow' } = {},
 ): Promise<TipRow> {
   const condition = and(eq(tips.id, tipId), visibilityCondition(actor));
   const query = db.select().from(tips).where(condition).limit(1);
   const [row] = options.forUpdate ? await query.for('update') : await query;
   if (!row) throw notFound('tip');
+  if (row.purgedAt && options.purged !== 'allow') throw tipPurged(row.purgedAt);
   return row;
 }

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestUser, loginAgent } from '../auth/testing';
 import { type AnyRouteSpec, isTipScoped } from '../openapi/route-spec';
+import { DEFAULT_RETENTION_POLICY } from '../retention/config';
+import { placeLegalHold } from '../retention/service';
 import { createRoutingRule } from '../routing/service';
 import { createUnit } from '../units/service';
 import {
@@ -151,6 +153,23 @@ const REQUESTS: Record<string, () => Promise<Prepared>> = {
   }),
   resetUserTotp: async () => ({ path: `/api/v1/users/${(await spareUser()).id}/reset-2fa` }),
   resetUserPassword: async () => ({ path: `/api/v1/users/${(await spareUser()).id}/reset-password` }),
+  getRetentionPreview: async () => ({ path: '/api/v1/retention/preview?limit=5' }),
+  listLegalHolds: async () => ({ path: '/api/v1/retention/holds' }),
+  getTipRetention: async () => ({ path: `/api/v1/tips/${(await routedTip()).id}/retention` }),
+  placeLegalHold: async () => ({
+    path: `/api/v1/tips/${(await routedTip()).id}/legal-hold`,
+    body: { reason: 'Vụ án số 7/2025: giữ nguyên chứng cứ' },
+  }),
+  releaseLegalHold: async () => {
+    const tip = await routedTip();
+    await placeLegalHold(
+      { db: h.database.db, policy: DEFAULT_RETENTION_POLICY },
+      adminActor(),
+      tip.id,
+      'Vụ án số 8/2025',
+    );
+    return { path: `/api/v1/tips/${tip.id}/legal-hold` };
+  },
 };
 
 const ROLE_OF: Record<Exclude<Persona, 'anonymous'>, StaffRole> = {

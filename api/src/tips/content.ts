@@ -26,7 +26,9 @@ export async function openSealed<T>(
  */
 export async function openTipContent(
   orgKeys: KeyPair,
-  row: Pick<TipRow, 'id' | 'receiptCode' | 'channel' | 'submittedAt' | 'envelope'>,
+  row: Pick<TipRow, 'id' | 'receiptCode' | 'channel' | 'submittedAt'> & {
+    envelope: NonNullable<TipRow['envelope']>;
+  },
 ): Promise<TipContent> {
   try {
     return TipContentSchema.parse(await openSealedTip(row.envelope, row, orgKeys, { legacy: 'accept' }));

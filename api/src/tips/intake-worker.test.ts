@@ -160,7 +160,7 @@ describe.each(ENGINES)('intake on %s', (engine) => {
     expect(row.triagedAt).toBeInstanceOf(Date);
     expect(row.deadlineAt.getTime() - row.receivedAt.getTime()).toBe(20 * 24 * 3600 * 1000);
     // Opened as the stored row names it: id, receipt code, channel and time from the database.
-    const opened = TipContentSchema.parse(await openSealedTip(row.envelope, row, org));
+    const opened = TipContentSchema.parse(await openSealedTip(row.envelope!, row, org));
     expect(opened).toEqual(content);
 
     // No plaintext: not in any column of the row, not in Redis, not in the logs.
@@ -333,7 +333,7 @@ describe.each(ENGINES)('intake on %s', (engine) => {
       const rows = await database.db.select().from(tips).where(eq(tips.id, record.clear.id));
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ channel: record.clear.channel, communeCode: record.clear.communeCode });
-      expect(TipContentSchema.parse(await openSealedTip(rows[0]!.envelope, rows[0]!, org)).category).toBe(
+      expect(TipContentSchema.parse(await openSealedTip(rows[0]!.envelope!, rows[0]!, org)).category).toBe(
         record.clear.category,
       );
       const events = await database.db

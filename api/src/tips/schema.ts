@@ -7,8 +7,10 @@ import {
 } from '@tinbao/shared';
 import { RejectReasonSchema, TipOutcomeSchema } from '@tinbao/shared/api/tips';
 import { OPEN_STATUSES } from '@tinbao/shared/permissions/index';
+import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  check,
   index,
   integer,
   pgTable,
@@ -53,7 +55,8 @@ export const tips = pgTable(
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     /** A crime report must be settled within 20 days of receipt (extendable). */
     deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'date' }).notNull(),
-    envelope: bytea('envelope').notNull(),
+    /** The sealed content (description, pin, photos); null once purged (tips_envelope_until_purged_check). */
+    envelope: bytea('envelope'),
     /** The resident's chat id sealed to the bot's relay key; null without follow-up consent. */
     replyToken: bytea('reply_token'),
     triagedAt: timestamp('triaged_at', { withTimezone: true, mode: 'date' }),
@@ -64,6 +67,17 @@ export const tips = pgTable(
     statusReason: text('status_reason', { enum: enumValues(RejectReasonSchema.options) }),
     /** For status 'duplicate': the tip it was merged into. */
     duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => tips.id),
+    /**
+     * When the tip left the workflow (rejected, marked duplicate or closed; closing a rejected
+     * tip sets it again): the retention clock starts here. Null while the tip is open.
+     */
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    /** When the retention purge deleted its content; the clear fields stay for the statistics. */
+    purgedAt: timestamp('purged_at', { withTimezone: true, mode: 'date' }),
+    /** A legal hold (an admin's, with a case reference): while set, the purge never touches the tip. */
+    legalHoldAt: timestamp('legal_hold_at', { withTimezone: true, mode: 'date' }),
+    legalHoldBy: uuid('legal_hold_by'),
+    legalHoldReason: text('legal_hold_reason'),
   },
   (table) => [
     index('tips_queue_idx').on(table.status, table.priority.desc(), table.deadlineAt, table.id),
@@ -89,6 +103,21 @@ export const tips = pgTable(
     enumCheck('tips_observed_check', table.observed, ObservedWhenSchema.options),
     enumCheck('tips_channel_check', table.channel, ChannelSchema.options),
     enumCheck('tips_status_reason_check', table.statusReason, RejectReasonSchema.options),
+    // The retention purge: candidates are scanned by closing time among the tips not purged yet.
+    index('tips_retention_idx')
+      .on(table.closedAt, table.id)
+      .where(sql`${table.purgedAt} IS NULL AND ${table.closedAt} IS NOT NULL`),
+    // A tip has its envelope exactly until it is purged.
+    check(
+      'tips_envelope_until_purged_check',
+      sql`(${table.envelope} IS NULL) = (${table.purgedAt} IS NOT NULL)`,
+    ),
+    // A hold is the three columns together; a held tip cannot be purged, whatever the code does.
+    check(
+      'tips_legal_hold_check',
+      sql`(${table.legalHoldAt} IS NULL) = (${table.legalHoldBy} IS NULL) AND (${table.legalHoldAt} IS NULL) = (${table.legalHoldReason} IS NULL)`,
+    ),
+    check('tips_purged_not_held_check', sql`${table.purgedAt} IS NULL OR ${table.legalHoldAt} IS NULL`),
   ],
 );
 

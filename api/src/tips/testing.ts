@@ -5,6 +5,7 @@
  *   const { id } = await createTestTip(db, orgKeys.publicKey, { communeCode: '19564', status: 'validated' });
  */
 import { loadAdminUnits, sealTip, splitSubmission, type TipStatus, type TipSubmission } from '@tinbao/shared';
+import { isClosedStatus } from '@tinbao/shared/permissions/index';
 import { buildTipSubmission } from '@tinbao/shared/testing/tips';
 import { eq } from 'drizzle-orm';
 import { seedAdminUnits } from '../admin-units/seed';
@@ -20,6 +21,8 @@ export interface TestTipOptions extends Partial<TipSubmission> {
   routedTo?: string[];
   /** Mark those routes acknowledged. */
   acknowledged?: boolean;
+  /** When it left the workflow (default: now for a closed, rejected or duplicate status). */
+  closedAt?: Date;
 }
 
 export interface TestTip {
@@ -33,12 +36,18 @@ export async function createTestTip(
   orgPublicKey: Uint8Array,
   options: TestTipOptions = {},
 ): Promise<TestTip> {
-  const { receivedAt, status, routedTo, acknowledged, ...overrides } = options;
+  const { receivedAt, status, routedTo, acknowledged, closedAt, ...overrides } = options;
   const submission = buildTipSubmission(overrides);
   const { clear, content } = splitSubmission(submission);
   const envelope = await sealTip(content, clear, [orgPublicKey]);
   await insertTipIfAbsent(db, { clear, envelope }, receivedAt ?? new Date());
-  if (status) await db.update(tips).set({ status }).where(eq(tips.id, clear.id));
+  if (status || closedAt) {
+    const closing = closedAt ?? (status && isClosedStatus(status) ? new Date() : undefined);
+    await db
+      .update(tips)
+      .set({ ...(status ? { status } : {}), ...(closing ? { closedAt: closing } : {}) })
+      .where(eq(tips.id, clear.id));
+  }
   if (routedTo?.length) {
     await db.insert(tipRoutes).values(
       routedTo.map((unitId) => ({

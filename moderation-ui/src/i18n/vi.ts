@@ -1,5 +1,6 @@
 import type { Channel, ObservedWhen, TipCategory, TipStatus, VenueType } from '@tinbao/shared';
 import { type ApiErrorCode, TIP_CONFLICT_CODES, type TipConflictCode } from '@tinbao/shared/api/errors';
+import type { PurgeReason } from '@tinbao/shared/api/retention';
 import type { RejectReason, TipOutcome } from '@tinbao/shared/api/tips';
 import type { UnitKind } from '@tinbao/shared/api/units';
 import type { NotificationChannel } from '@tinbao/shared/notifications/targets';
@@ -65,6 +66,7 @@ export const vi = {
     users: 'Tài khoản',
     units: 'Đơn vị',
     rules: 'Quy tắc chuyển',
+    retention: 'Lưu trữ & xoá dữ liệu',
     logout: 'Đăng xuất',
     signedInAs: 'Đăng nhập:',
     account: 'Tài khoản của tôi',
@@ -130,6 +132,10 @@ export const vi = {
       decryption_failed: 'Không giải mã được nội dung tin báo. Báo quản trị viên.',
       proof_of_work_required: 'Cần hoàn tất phép tính chống dò mật khẩu trước khi đăng nhập.',
       server_busy: 'Máy chủ đang bận. Vui lòng thử lại sau vài giây.',
+      tip_purged:
+        'Nội dung tin báo này (mô tả, ảnh, ghi chú) đã được xoá theo quy định lưu trữ. Số liệu thống kê và nhật ký kiểm toán vẫn còn.',
+      legal_hold_exists: 'Tin báo này đang được giữ lại theo yêu cầu pháp lý.',
+      no_legal_hold: 'Tin báo này hiện không được giữ lại theo yêu cầu pháp lý.',
     }),
     /** Fallback per page when the code is not one we know. */
     fallback: {
@@ -138,6 +144,7 @@ export const vi = {
       rule: 'Không lưu được quy tắc chuyển. Vui lòng thử lại.',
       password: 'Không đổi được mật khẩu. Vui lòng thử lại.',
       stats: 'Không tải được số liệu thống kê. Vui lòng thử lại.',
+      retention: 'Không cập nhật được việc giữ lại tin báo. Vui lòng thử lại.',
     } as Record<string, string>,
   },
   /** Names of request fields, to say which one the server refused. */
@@ -388,6 +395,9 @@ export const vi = {
       'tip.acknowledge': 'Đơn vị tiếp nhận',
       'tip.report_outcome': 'Báo cáo kết quả',
       'tip.close': 'Đóng vụ việc',
+      'tip.purged': 'Xoá nội dung theo quy định lưu trữ',
+      'tip.legal_hold_placed': 'Giữ lại theo yêu cầu pháp lý',
+      'tip.legal_hold_released': 'Bỏ giữ lại theo yêu cầu pháp lý',
     } as Record<string, string>,
     empty: 'Chưa có sự kiện.',
     views: (n: number, who: string) => `Đã xem ${n} lần (${who})`,
@@ -474,6 +484,53 @@ export const vi = {
     explain:
       'Bạn không thao tác một lúc. Sau 1 phút nữa, phiên sẽ tự đăng xuất và xóa nội dung khỏi màn hình.',
     stay: 'Tiếp tục làm việc',
+  },
+  retention: {
+    title: 'Lưu trữ & xoá dữ liệu',
+    intro: (closedDays: number, rejectedDays: number) =>
+      `Nội dung tin báo (mô tả, vị trí, ảnh, ghi chú) được xoá ${closedDays} ngày sau khi đóng vụ việc; tin bị loại hoặc trùng lặp được xoá sau ${rejectedDays} ngày. Các trường thống kê và nhật ký kiểm toán được giữ lại.`,
+    schedule: (time: string) => `Việc xoá chạy tự động mỗi ngày lúc ${time} (giờ Việt Nam).`,
+    dueTitle: 'Sẽ xoá ở lần chạy tới',
+    dueTotal: 'Tổng số tin',
+    held: 'Đang giữ lại theo yêu cầu pháp lý',
+    nextTitle: 'Các tin sắp bị xoá',
+    nextHint: 'Sắp xếp theo ngày xoá, sớm nhất trước. Tin đang giữ lại không có trong danh sách này.',
+    noneNext: 'Không có tin nào chờ xoá.',
+    receiptCode: 'Mã tin',
+    status: 'Trạng thái',
+    reason: 'Loại',
+    closedAt: 'Ngày đóng',
+    purgeAt: 'Ngày xoá',
+    dueNow: 'Đến hạn',
+    actions: 'Thao tác',
+    hold: 'Giữ lại',
+    holdFor: (code: string) => `Giữ lại tin ${code}`,
+    holdTitle: 'Giữ lại tin báo theo yêu cầu pháp lý',
+    holdExplain:
+      'Tin được giữ lại sẽ không bị xoá cho đến khi bỏ giữ. Ghi số hồ sơ, quyết định hoặc văn bản yêu cầu; không ghi nội dung tin báo hay tên người.',
+    holdReason: 'Căn cứ giữ lại',
+    holdPlaced: 'Đã giữ lại tin báo.',
+    release: 'Bỏ giữ',
+    releaseFor: (code: string) => `Bỏ giữ tin ${code}`,
+    releaseConfirm: (code: string) =>
+      `Bỏ giữ lại tin ${code}? Nếu đã quá thời hạn lưu trữ, nội dung sẽ bị xoá ở lần chạy tới.`,
+    released: 'Đã bỏ giữ lại.',
+    heldTitle: 'Tin đang giữ lại',
+    noneHeld: 'Không có tin nào đang được giữ lại.',
+    heldSince: 'Giữ từ',
+    heldBy: 'Người giữ',
+    wouldPurgeAt: 'Sẽ xoá vào (nếu bỏ giữ)',
+    stillOpen: 'Chưa đóng',
+    holdOtherTitle: 'Giữ lại một tin khác',
+    holdOtherHint: 'Có thể giữ lại cả tin đang xử lý: khi đóng, tin sẽ không bị xoá.',
+    find: 'Tìm và giữ lại',
+    badge: 'Giữ lại theo yêu cầu pháp lý',
+    badgeTitle: (reason: string, since: string) => `Căn cứ: ${reason} · từ ${since}`,
+    purgeReason: per<PurgeReason>()({
+      closed: 'Đã đóng',
+      rejected: 'Bị loại',
+      duplicate: 'Trùng lặp',
+    }),
   },
   stats: {
     title: 'Thống kê',

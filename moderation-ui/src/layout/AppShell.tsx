@@ -60,6 +60,8 @@ export function AppShell({ children }: { children: ReactNode }) {
   if (can('users.manage')) items.push({ to: '/admin/users', label: t.nav.users, testId: 'nav-users' });
   if (can('units.manage')) items.push({ to: '/admin/units', label: t.nav.units, testId: 'nav-units' });
   if (can('routing.manage')) items.push({ to: '/admin/rules', label: t.nav.rules, testId: 'nav-rules' });
+  if (can('retention.read'))
+    items.push({ to: '/admin/retention', label: t.nav.retention, testId: 'nav-retention' });
 
   const roleLabel = t.roles[user.role];
   const shownName = user.displayName || user.username;

@@ -74,7 +74,7 @@ export function Field({
  * Where an error is shown: the tip-conflict text belongs to tip actions only; other pages
  * get their own fallback for codes we do not know.
  */
-export type ErrorContext = 'tip' | 'user' | 'unit' | 'rule' | 'password' | 'stats';
+export type ErrorContext = 'tip' | 'user' | 'unit' | 'rule' | 'password' | 'stats' | 'retention';
 
 /** The field a 400 names: `issues[0].path` or a `body.field:` prefix of the message. */
 function invalidFieldLabel(t: Messages, error: ApiError): string | null {

@@ -17,6 +17,7 @@ import {
   PriorityBadge,
   StatusBadge,
 } from '../layout/ui';
+import { LegalHoldBadge } from '../retention/LegalHoldBadge';
 import { ActionDialog, ExtendDeadlineDialog } from './ActionDialogs';
 import { RoutingDialog } from './RoutingDialog';
 import { TipNotes } from './TipNotes';
@@ -140,6 +141,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
         <StatusBadge status={tip.status} />
         <PriorityBadge priority={tip.priority} />
         <DeadlineBadge deadlineAt={tip.deadlineAt} status={tip.status} overdue={tip.overdue} />
+        <LegalHoldBadge tipId={id} />
       </div>
 
       <section className="card" aria-labelledby="actions-title" data-testid="tip-actions">

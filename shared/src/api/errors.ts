@@ -43,6 +43,10 @@ export const ApiErrorCodeSchema = z.enum([
   'username_taken',
   'cannot_change_own_account',
   'unit_code_taken',
+  'legal_hold_exists',
+  'no_legal_hold',
+  // 410: the tip's content was purged under the retention rules (its clear fields and audit events remain)
+  'tip_purged',
   // 429
   'rate_limited',
   'server_busy',

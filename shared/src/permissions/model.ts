@@ -50,6 +50,10 @@ export const PERMISSIONS = {
   'routing.read': { roles: ['admin', 'moderator'], scope: 'none' },
   'routing.manage': { roles: ['admin'], scope: 'none' },
   'stats.read': { roles: ['admin', 'moderator'], scope: 'province' },
+  /** What the retention purge deletes next, the legal holds, a tip's retention state (the UI's /admin/retention). */
+  'retention.read': { roles: ['admin'], scope: 'none' },
+  /** Place or release a legal hold on a tip (a held tip is never purged). */
+  'retention.manage': { roles: ['admin'], scope: 'none' },
 } as const satisfies Record<string, { roles: readonly StaffRole[]; scope: 'none' | 'tip' | 'province' }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -31,6 +31,16 @@ export const OPEN_STATUSES = [
   'acknowledged',
 ] as const satisfies readonly TipStatus[];
 
+/**
+ * Statuses a tip leaves the workflow in: the retention clock (tips.closed_at) starts when a tip
+ * enters one. Rejected and duplicate tips may still be closed; nothing leads out of closed.
+ */
+export const CLOSED_STATUSES = ['rejected', 'duplicate', 'closed'] as const satisfies readonly TipStatus[];
+
+export function isClosedStatus(status: TipStatus): boolean {
+  return (CLOSED_STATUSES as readonly TipStatus[]).includes(status);
+}
+
 export function isOpenStatus(status: TipStatus): boolean {
   return (OPEN_STATUSES as readonly TipStatus[]).includes(status);
 }

@@ -2,7 +2,7 @@ import type { TipContent } from '@tinbao/shared';
 import type { TipDetailResponse } from '@tinbao/shared/api/tips';
 import { coarseArea, type TipFieldAccess, tipFieldAccess } from '@tinbao/shared/permissions/index';
 import { notFound } from '../../platform/errors';
-import type { Actor } from '../access';
+import { type Actor, tipPurged } from '../access';
 import { auditedVisibleTip, openTipContent } from '../content';
 import { listDeadlineExtensions } from '../deadlines/repository';
 import { nowOf, type TipsDeps } from '../deps';
@@ -42,7 +42,9 @@ export async function getTipDetail(
   tipId: string,
 ): Promise<TipDetailResponse> {
   const row = await auditedVisibleTip(deps, actor, tipId, 'tip.decrypted');
-  const content = await openTipContent(deps.orgKeys, row);
+  // auditedVisibleTip refuses a purged tip already; this narrows the type.
+  if (!row.envelope) throw tipPurged(row.purgedAt ?? new Date());
+  const content = await openTipContent(deps.orgKeys, { ...row, envelope: row.envelope });
   const fields = tipFieldAccess(actor);
   const [[summary], extensions, duplicates] = await Promise.all([
     presentTipSummaries(deps.db, [row], nowOf(deps), fields),
@@ -66,7 +68,8 @@ export async function getTipPhoto(
   index: number,
 ): Promise<{ mimeType: string; data: Buffer }> {
   const row = await auditedVisibleTip(deps, actor, tipId, 'tip.photo_decrypted', { index });
-  const content = await openTipContent(deps.orgKeys, row);
+  if (!row.envelope) throw tipPurged(row.purgedAt ?? new Date());
+  const content = await openTipContent(deps.orgKeys, { ...row, envelope: row.envelope });
   const photo = content.photos[index];
   if (!photo) throw notFound('photo');
   return { mimeType: photo.mimeType, data: Buffer.from(photo.dataBase64, 'base64') };

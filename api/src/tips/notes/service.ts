@@ -32,7 +32,8 @@ export async function addTipNote(
 ): Promise<TipNote> {
   const sealed = await sealJson({ body }, [deps.orgKeys.publicKey]);
   const note = await deps.db.transaction(async (tx) => {
-    await loadVisibleTip(tx, actor, tipId);
+    // Locked: a retention purge of this tip commits first (then this answers 410) or waits.
+    await loadVisibleTip(tx, actor, tipId, { forUpdate: true });
     const note = await insertNote(tx, {
       tipId,
       authorId: actor.userId,

@@ -1,5 +1,5 @@
 import type { TipTransitionRequest, TipTransitionResponse } from '@tinbao/shared/api/tips';
-import { can, nextStatus, tipFieldAccess } from '@tinbao/shared/permissions/index';
+import { can, isClosedStatus, nextStatus, tipFieldAccess } from '@tinbao/shared/permissions/index';
 import { appendAuditEvent } from '../../audit/audit-log';
 import type { DomainEvent } from '../../events/bus';
 import { forbidden } from '../../platform/errors';
@@ -33,7 +33,9 @@ export async function transitionTip(
       throw await versionConflict(tx, actor, tipId);
 
     const effect = await runAction({ tx, actor, tip, now, orgKeys: deps.orgKeys }, request);
-    const updated = await updateTipIfVersion(tx, tip, { ...effect.changes, status: to }, now);
+    // Leaving the workflow starts the retention clock (see api/src/retention).
+    const closing = isClosedStatus(to) && to !== tip.status ? { closedAt: now } : {};
+    const updated = await updateTipIfVersion(tx, tip, { ...effect.changes, ...closing, status: to }, now);
     if (!updated) throw await versionConflict(tx, actor, tipId);
     await appendAuditEvent(tx, {
       actorType: 'user',
