@@ -167,6 +167,7 @@ const gateway = await startChild(
     ...zaloWebhook,
     // As npm start and the compose file run the gateway (docs/ARCHITECTURE.md, memory).
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+    BOT_MEMORY_LOG_SECONDS: '1',
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     DATA_DIR: dataDir,
@@ -186,8 +187,28 @@ const gateway = await startChild(
   ],
 );
 // Drained so the gateway never blocks on a full pipe (its info logs are part of its cost).
-gateway.stdout?.resume();
+// Its memory log (BOT_MEMORY_LOG_SECONDS=1) is read: the lowest V8 heap seen since the last
+// look is about the heap after a collection, which tells a leak from pages the allocator keeps.
+let heapFloor = { heapUsedMiB: Number.POSITIVE_INFINITY, externalMiB: Number.POSITIVE_INFINITY };
+let pendingLog = '';
+gateway.stdout?.on('data', (chunk: Buffer) => {
+  const lines = (pendingLog + chunk.toString()).split('\n');
+  pendingLog = lines.pop() ?? '';
+  for (const line of lines) {
+    if (!line.includes('"msg":"memory"')) continue;
+    const { heapUsedMiB, externalMiB } = JSON.parse(line) as { heapUsedMiB: number; externalMiB: number };
+    heapFloor = {
+      heapUsedMiB: Math.min(heapFloor.heapUsedMiB, heapUsedMiB),
+      externalMiB: Math.min(heapFloor.externalMiB, externalMiB),
+    };
+  }
+});
 gateway.stderr?.resume();
+const takeHeapFloor = () => {
+  const floor = heapFloor;
+  heapFloor = { heapUsedMiB: Number.POSITIVE_INFINITY, externalMiB: Number.POSITIVE_INFINITY };
+  return floor;
+};
 const telegram = createEmulatorClient(telegramUrl);
 const zalo = createZaloEmulatorClient(zaloUrl);
 const photo = await sharp({ create: { width: 1280, height: 960, channels: 3, background: '#5a8' } })
@@ -409,6 +430,7 @@ try {
   );
   const start = await usageOf(gateway.pid!);
   console.log(`  after warm-up: ${fixed(start.rssMiB, 1)} MiB`);
+  takeHeapFloor();
   let finished = 0;
   const samples: number[] = [];
   while (finished < MEMORY_CONVERSATIONS) {
@@ -418,7 +440,10 @@ try {
     const { rssMiB } = await usageOf(gateway.pid!);
     samples.push(rssMiB);
     if (finished % 1000 === 0 || finished === MEMORY_CONVERSATIONS) {
-      console.log(`  after ${String(finished).padStart(5)} conversations: ${fixed(rssMiB, 1)} MiB`);
+      const floor = takeHeapFloor();
+      console.log(
+        `  after ${String(finished).padStart(5)} conversations: ${fixed(rssMiB, 1)} MiB resident; V8 heap ${fixed(floor.heapUsedMiB, 1)} MiB, outside it ${fixed(floor.externalMiB, 1)} MiB (lowest of the last 1,000)`,
+      );
       if (process.env.BENCH_HEAP_DIR) await heapSnapshot(gateway.pid!, process.env.BENCH_HEAP_DIR);
     }
   }

@@ -70,6 +70,8 @@ export const BotConfigSchema = z
     /** Shared with the api: lets it rate-limit /trangthai per resident instead of per bot IP. */
     TINBAO_BOT_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
     LOG_LEVEL: logLevelVariable,
+    /** Every this many seconds, one log line of the process's memory (0: never). */
+    BOT_MEMORY_LOG_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
   })
   // No messenger token is required: the gateway always serves the web form.
   .superRefine((config, context) => {
