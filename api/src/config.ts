@@ -53,6 +53,8 @@ export const ApiConfigSchema = z
     LOGIN_IP_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
     /** Shared with the bot: its /trangthai look-ups are rate-limited per resident, not per bot IP. */
     TINBAO_BOT_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** The routed unit's officers may ask the resident questions and read the answers (moderators always may). */
+    TINBAO_OFFICERS_MAY_ASK: booleanVariable.default(false),
   })
   .superRefine((config, context) => {
     if (!config.TINBAO_MASTER_KEY && !config.TINBAO_MASTER_KEY_FILE) {

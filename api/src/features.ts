@@ -7,6 +7,7 @@ import { healthRouter } from './health/routes';
 import { docsRouter } from './openapi/document';
 import { type AnyRouteSpec, mountRoutes } from './openapi/route-spec';
 import { placeRouteSpecs } from './places/routes';
+import { questionRouteSpecs } from './questions/routes';
 import { routingRouteSpecs } from './routing/routes';
 import { statsRouteSpecs } from './stats/routes';
 import { tipRouteSpecs } from './tips/routes';
@@ -52,6 +53,17 @@ export const FEATURES: readonly Feature[] = [
         redisFast: deps.redisFast,
         redisPrefix: deps.config.REDIS_PREFIX,
         ...(deps.config.TINBAO_BOT_API_TOKEN ? { botApiToken: deps.config.TINBAO_BOT_API_TOKEN } : {}),
+        officersMayAsk: deps.config.TINBAO_OFFICERS_MAY_ASK,
+        ...clock(deps),
+      }),
+  },
+  {
+    name: 'questions',
+    routes: (deps) =>
+      questionRouteSpecs({
+        db: deps.database.db,
+        orgKeys: deps.orgKeys,
+        officersMayAsk: deps.config.TINBAO_OFFICERS_MAY_ASK,
         ...clock(deps),
       }),
   },

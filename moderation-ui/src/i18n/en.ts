@@ -75,6 +75,9 @@ export const en: Messages = {
       unknown_province: 'The chosen province was not found.',
       username_taken: 'This username is already in use. Choose another.',
       unit_code_taken: 'A unit with this code exists. Choose another code.',
+      too_many_open_questions:
+        'This tip has as many unanswered questions as allowed. Wait for an answer or withdraw one.',
+      question_not_open: 'This question was answered or withdrawn already.',
       cannot_change_own_account: 'You cannot change your own role or disable yourself.',
       unknown_unit: 'The chosen unit was not found.',
       weak_password:

@@ -117,6 +117,9 @@ export const vi = {
       unknown_province: 'Không tìm thấy tỉnh/thành phố đã chọn.',
       username_taken: 'Tên đăng nhập này đã được dùng. Chọn tên khác.',
       unit_code_taken: 'Mã đơn vị này đã tồn tại. Chọn mã khác.',
+      too_many_open_questions:
+        'Tin báo này đã có đủ câu hỏi chưa được trả lời. Hãy chờ trả lời hoặc rút lại một câu.',
+      question_not_open: 'Câu hỏi này đã được trả lời hoặc đã rút lại.',
       cannot_change_own_account: 'Bạn không thể tự đổi vai trò hoặc tự khóa tài khoản của mình.',
       unknown_unit: 'Không tìm thấy đơn vị đã chọn.',
       weak_password: 'Mật khẩu mới chưa đạt yêu cầu: ít nhất 12 ký tự và không chứa tên đăng nhập.',

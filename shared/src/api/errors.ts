@@ -42,6 +42,9 @@ export const ApiErrorCodeSchema = z.enum([
   'username_taken',
   'cannot_change_own_account',
   'unit_code_taken',
+  /** Questions: too many open at once on a tip; withdrawing one that was answered or withdrawn. */
+  'too_many_open_questions',
+  'question_not_open',
   // 429
   'rate_limited',
   // 500
