@@ -98,7 +98,7 @@ export function TipQuestions({
             <strong>{t.questions.visibility}</strong> {t.questions.visibilityHint}
           </p>
           <ErrorNotice error={error} />
-          <fieldset className="row">
+          <fieldset className="question-templates">
             <legend className="hint">{t.questions.templates}</legend>
             {QUESTION_TEMPLATES.map((template) => (
               <Button key={template} onClick={() => setText(template)} data-testid="question-template">
