@@ -16,7 +16,13 @@ import { dumpRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotWorld, startBotWorld } from '../support/bot-world';
-import { type ResidentDriver, telegramResident, webResident, zaloResident } from '../support/residents';
+import {
+  type ResidentDriver,
+  startTipInDakrong,
+  telegramResident,
+  webResident,
+  zaloResident,
+} from '../support/residents';
 import { hiddenFields } from '../support/web-client';
 
 // The pull path of the follow-up loop on every channel, over real HTTP: a moderator asks through
@@ -186,6 +192,20 @@ describe.each(MESSENGERS)('pull on $name', ({ resident }) => {
     expect(
       await world.database.db.select().from(tipAnswers).where(eq(tipAnswers.tipId, next.tip.id)),
     ).toHaveLength(0);
+  });
+});
+
+describe('answering in the middle of a new tip', () => {
+  it('the draft waits: after the answer the resident is back at the step they left', async () => {
+    const { tip, questionId } = await tipWithQuestion('Có bao nhiêu người liên quan?');
+    const you = zaloResident(world, `zm${randomBytes(8).toString('hex')}`);
+    await startTipInDakrong(you, 'Mua bán ma túy');
+    await you.say(`/trangthai ${tip.receiptCode}`);
+    await you.choose(BUTTONS.answerQuestion);
+    const back = await you.say('Hai người, một nam một nữ.');
+    expect(back[0]).toBe(TEXT.answerSent);
+    expect(back.join('\n')).toContain('Bước 4/8');
+    await waitForAnswer(questionId);
   });
 });
 
