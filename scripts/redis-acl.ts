@@ -73,13 +73,19 @@ export function queueRedisAcl(prefix: string, passwords: Omit<RedisPasswords, 'd
     ]),
     userLine(REDIS_USERS.worker, passwords.worker, [
       `~${prefix}:intake-record:*`,
+      `~${prefix}:intake-answer:*`,
       bull('intake'),
       bull('triage'),
       bull('notify'),
       bull('relay'),
     ]),
-    // The gateway writes intake records but never reads one back (%W: write only).
-    userLine(REDIS_USERS.bot, passwords.bot, [`%W~${prefix}:intake-record:*`, bull('intake'), bull('relay')]),
+    // The gateway writes intake records (tips, residents' answers) but never reads one back (%W: write only).
+    userLine(REDIS_USERS.bot, passwords.bot, [
+      `%W~${prefix}:intake-record:*`,
+      `%W~${prefix}:intake-answer:*`,
+      bull('intake'),
+      bull('relay'),
+    ]),
   ].join('\n')}\n`;
 }
 

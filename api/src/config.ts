@@ -77,6 +77,8 @@ export const ApiConfigSchema = z
     TINBAO_BOT_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
     /** Days a closed tip's content is kept (365), a rejected or duplicate tip's (90). */
     ...RETENTION_VARIABLES,
+    /** The routed unit's officers may ask the resident questions and read the answers (moderators always may). */
+    TINBAO_OFFICERS_MAY_ASK: booleanVariable.default(false),
   })
   .superRefine((config, context) => {
     if (!config.TINBAO_MASTER_KEY && !config.TINBAO_MASTER_KEY_FILE) {

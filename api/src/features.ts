@@ -8,6 +8,7 @@ import { healthRouter } from './health/routes';
 import { docsRouter } from './openapi/document';
 import { type AnyRouteSpec, mountRoutes } from './openapi/route-spec';
 import { placeRouteSpecs } from './places/routes';
+import { questionRouteSpecs } from './questions/routes';
 import { retentionPolicyOf } from './retention/config';
 import { retentionRouteSpecs } from './retention/routes';
 import { routingRouteSpecs } from './routing/routes';
@@ -56,6 +57,17 @@ export const FEATURES: readonly Feature[] = [
         redisPrefix: deps.config.REDIS_PREFIX,
         clientKey: async (client) => (await loginKeysOf(deps.config)).clientKey({ address: client }),
         ...(deps.config.TINBAO_BOT_API_TOKEN ? { botApiToken: deps.config.TINBAO_BOT_API_TOKEN } : {}),
+        officersMayAsk: deps.config.TINBAO_OFFICERS_MAY_ASK,
+        ...clock(deps),
+      }),
+  },
+  {
+    name: 'questions',
+    routes: (deps) =>
+      questionRouteSpecs({
+        db: deps.database.db,
+        orgKeys: deps.orgKeys,
+        officersMayAsk: deps.config.TINBAO_OFFICERS_MAY_ASK,
         ...clock(deps),
       }),
   },

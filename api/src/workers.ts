@@ -1,11 +1,12 @@
-import { type KeyPair, type Logger, QUEUE_NAMES } from '@tinbao/shared';
+import { JOB_NAMES, type KeyPair, type Logger, QUEUE_NAMES } from '@tinbao/shared';
 import type { RetentionPolicy } from '@tinbao/shared/api/retention';
-import type { Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createNotifyUnitProcessor } from './notifications/notify-unit-worker';
 import type { Db } from './platform/db';
 import type { Metrics } from './platform/metrics';
 import { type Queues, startWorker, type WorkerOptions } from './platform/queues';
+import { createStoreAnswerProcessor } from './questions/answer-intake';
 import { DEFAULT_RETENTION_POLICY } from './retention/config';
 import { createPurgeTipsProcessor } from './retention/worker';
 import { createStoreTipProcessor } from './tips/intake-worker';
@@ -33,21 +34,7 @@ export interface WorkerDeps {
 export function startWorkers(deps: WorkerDeps, options: WorkerOptions): Worker[] {
   const base = { connection: deps.queueConnection, redisPrefix: deps.redisPrefix, logger: deps.logger };
   return [
-    startWorker(
-      QUEUE_NAMES.intake,
-      createStoreTipProcessor({
-        db: deps.db,
-        redis: deps.redis,
-        redisPrefix: deps.redisPrefix,
-        triageQueue: deps.queues.triage,
-        orgKeys: deps.orgKeys,
-        metrics: deps.metrics,
-        logger: deps.logger,
-        ...(deps.intakeMaxAgeMs ? { maxAgeMs: deps.intakeMaxAgeMs } : {}),
-      }),
-      base,
-      options,
-    ),
+    startWorker(QUEUE_NAMES.intake, createIntakeProcessor(deps), base, options),
     startWorker(QUEUE_NAMES.triage, createTriageTipProcessor({ db: deps.db, logger: deps.logger }), base, {
       ...options,
       concurrency: Math.max(1, Math.floor(options.concurrency / 2)),
@@ -70,4 +57,20 @@ export function startWorkers(deps: WorkerDeps, options: WorkerOptions): Worker[]
       { ...options, concurrency: 1 },
     ),
   ];
+}
+
+/** The intake queue carries tips and residents' answers: one processor each, by job name. */
+function createIntakeProcessor(deps: WorkerDeps) {
+  const common = {
+    db: deps.db,
+    redis: deps.redis,
+    redisPrefix: deps.redisPrefix,
+    orgKeys: deps.orgKeys,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    ...(deps.intakeMaxAgeMs ? { maxAgeMs: deps.intakeMaxAgeMs } : {}),
+  };
+  const tips = createStoreTipProcessor({ ...common, triageQueue: deps.queues.triage });
+  const answers = createStoreAnswerProcessor(common);
+  return (job: Job) => (job.name === JOB_NAMES.storeAnswer ? answers(job) : tips(job));
 }

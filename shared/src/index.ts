@@ -11,6 +11,7 @@ export * from './intake/intake-record';
 export * from './jobs';
 export * from './logging/logger';
 export * from './places/index';
+export * from './questions/index';
 export * from './text/normalize';
 export * from './tips/receipt-code';
 export * from './tips/schemas';

@@ -12,6 +12,8 @@ export const QUEUE_NAMES = {
 
 export const JOB_NAMES = {
   storeTip: 'store-tip',
+  /** A resident's answer to a staff question, on the intake queue beside the tips. */
+  storeAnswer: 'store-answer',
   triageTip: 'triage-tip',
   notifyUnit: 'notify-unit',
   relayMessage: 'relay-message',
@@ -20,6 +22,11 @@ export const JOB_NAMES = {
 
 export const StoreTipJobSchema = z.object({ tipId: z.uuid() }).strict();
 export type StoreTipJob = z.infer<typeof StoreTipJobSchema>;
+
+export const StoreAnswerJobSchema = z.object({ answerId: z.uuid() }).strict();
+export type StoreAnswerJob = z.infer<typeof StoreAnswerJobSchema>;
+/** Every job of the intake queue: a tip or an answer, told apart by the job name. */
+export type IntakeJob = StoreTipJob | StoreAnswerJob;
 
 export const TriageTipJobSchema = z.object({ tipId: z.uuid() }).strict();
 export type TriageTipJob = z.infer<typeof TriageTipJobSchema>;

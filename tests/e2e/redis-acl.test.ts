@@ -10,11 +10,14 @@ import { createQueues, type Queues } from '@tinbao/api/platform/queues';
 import { createRedis } from '@tinbao/api/platform/redis';
 import { tips } from '@tinbao/api/platform/schema';
 import { createTestDatabase, type TestDatabase } from '@tinbao/api/platform/test-database';
+import { askQuestion } from '@tinbao/api/questions/service';
 import { seedTestAdminUnits } from '@tinbao/api/tips/testing';
 import { startWorkers } from '@tinbao/api/workers';
 import { assertVolatileRedis } from '@tinbao/bot/drafts/volatile-redis';
 import { createBotRedis, waitForRedis as waitForBotRedis } from '@tinbao/bot/redis';
 import {
+  answerJobId,
+  answerRecordKey,
   bullPrefix,
   createLogger,
   generateKeyPair,
@@ -22,9 +25,12 @@ import {
   type KeyPair,
   QUEUE_NAMES,
   type RelayJob,
+  type StoreAnswerJob,
   type StoreTipJob,
+  sealAnswer,
   sealTip,
   splitSubmission,
+  submitSealedAnswer,
   submitSealedTip,
 } from '@tinbao/shared';
 import { createLogCapture } from '@tinbao/shared/testing/log-capture';
@@ -170,6 +176,30 @@ describe('the Redis ACL users of the compose deployment', () => {
     expect((await intakeQueue.getJob(clear.id))?.id).toBe(clear.id);
     expect((await stored).returnvalue).toEqual({ tipId: clear.id, stored: true });
     expect(await database.db.select({ id: tips.id }).from(tips).where(eq(tips.id, clear.id))).toHaveLength(1);
+
+    // A resident's answer to a staff question: written (never read) by the gateway, stored by the worker.
+    const question = await askQuestion(
+      { db: database.db, orgKeys: org, officersMayAsk: false },
+      { userId: crypto.randomUUID(), role: 'admin', unitId: null, provinceCode: null },
+      clear.id,
+      'Việc này thường diễn ra vào giờ nào?',
+    );
+    const answer = {
+      answerId: crypto.randomUUID(),
+      tipId: clear.id,
+      questionId: question.id,
+      answeredAt: new Date().toISOString(),
+    };
+    const answered = new Promise<Job>((resolve, reject) => {
+      workers[0]!.on('completed', (job) => job.id === answerJobId(answer.answerId) && resolve(job));
+      workers[0]!.on('failed', (job, error) => job?.id === answerJobId(answer.answerId) && reject(error));
+    });
+    await submitSealedAnswer(
+      { redis: botRedis, redisPrefix: prefix, intakeQueue: intakeQueue as unknown as Queue<StoreAnswerJob> },
+      { clear: answer, envelope: await sealAnswer('Khoảng 10 giờ tối', answer, [org.publicKey]) },
+    );
+    expect((await answered).returnvalue).toEqual({ answerId: answer.answerId, stored: true });
+    expect(await refusal(botRedis.hgetall(answerRecordKey(prefix, answer.answerId)))).toMatch(/NOPERM/);
     await intakeQueue.close();
 
     // The relay queue: the worker's notify step adds, the gateway's relay worker takes.

@@ -5,6 +5,7 @@
 export * from '../admin-units/schema';
 export * from '../audit/schema';
 export * from '../auth/schema';
+export * from '../questions/schema';
 export * from '../routing/schema';
 export * from '../tips/schema';
 export * from '../units/schema';

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { TipStatus } from '@tinbao/shared';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditCommand } from '../cli/audit';
 import { auditEvents, tipDeadlineExtensions, tipNotes, tipRoutes, tips } from '../platform/schema';
+import { tipQuestions } from '../questions/schema';
 import { COMMUNE_A, useWorkflowHarness } from '../tips/test-harness';
 import { createTestTip } from '../tips/testing';
 import { retentionPolicyOf } from './config';
@@ -52,8 +53,19 @@ async function closedTip(
     .post(`/api/v1/tips/${tip.id}/notes`)
     .send({ body: 'Ghi chú nội bộ về tin này.' });
   expect(note.status).toBe(201);
+  // A question to the resident (its sealed text is the purge's to delete, like the note).
+  await h.database.db.insert(tipQuestions).values({
+    id: randomUUID(),
+    tipId: tip.id,
+    askedBy: randomUUID(),
+    askedAt: daysBefore(daysAgo + 1),
+    envelope: randomBytes(64),
+  });
   return tip;
 }
+
+const questionCount = async (tipId: string) =>
+  (await h.database.db.select({ n: count() }).from(tipQuestions).where(eq(tipQuestions.tipId, tipId)))[0]!.n;
 
 async function rowOf(tipId: string) {
   const [row] = await h.database.db.select().from(tips).where(eq(tips.id, tipId));
@@ -182,7 +194,13 @@ describe('retention on PostgreSQL: preview, purge, holds', () => {
       due: { closed: 1, rejected: 2, duplicate: 1, total: 4 },
     });
     expect(progress).toEqual(['0/4', '2/4', '4/4']);
-    expect(result.rows).toEqual({ tip_notes: 4, 'tip_routes.outcome_note': 0, tip_deadline_extensions: 0 });
+    expect(result.rows).toEqual({
+      tip_notes: 4,
+      'tip_routes.outcome_note': 0,
+      tip_deadline_extensions: 0,
+      tip_answers: 0,
+      tip_questions: 4,
+    });
 
     for (const purged of [closed400, rejected100, duplicate100, rejectedThenClosed95]) {
       const row = await rowOf(purged.id);
@@ -190,6 +208,7 @@ describe('retention on PostgreSQL: preview, purge, holds', () => {
       expect(row.envelope).toBeNull();
       expect(row.replyToken).toBeNull();
       expect(await noteCount(purged.id)).toBe(0);
+      expect(await questionCount(purged.id)).toBe(0);
       // The clear fields and the routes stay.
       expect(row.receiptCode).toMatch(/^TB-/);
       expect(row.communeCode).toBe(COMMUNE_A);
@@ -204,6 +223,7 @@ describe('retention on PostgreSQL: preview, purge, holds', () => {
     }
     expect(await noteCount(closed100.id)).toBe(1);
     expect(await noteCount(held400.id)).toBe(1);
+    expect(await questionCount(held400.id)).toBe(1);
 
     // Audit events remain: every earlier one, plus one tip.purged without content.
     expect(await auditCount(closed400.id)).toBe(eventsBefore + 1);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestUser, loginAgent } from '../auth/testing';
 import { type AnyRouteSpec, isTipScoped } from '../openapi/route-spec';
+import { askQuestion } from '../questions/service';
 import { DEFAULT_RETENTION_POLICY } from '../retention/config';
 import { placeLegalHold } from '../retention/service';
 import { createRoutingRule } from '../routing/service';
@@ -80,6 +81,21 @@ const REQUESTS: Record<string, () => Promise<Prepared>> = {
   }),
   proposeUnits: async () => ({ path: `/api/v1/tips/${(await routedTip()).id}/routing-proposals` }),
   getTipTimeline: async () => ({ path: `/api/v1/tips/${(await routedTip()).id}/timeline` }),
+  listTipQuestions: async () => ({ path: `/api/v1/tips/${(await routedTip()).id}/questions` }),
+  askTipQuestion: async () => ({
+    path: `/api/v1/tips/${(await routedTip()).id}/questions`,
+    body: { text: 'Bạn có thể mô tả rõ hơn địa điểm không?' },
+  }),
+  withdrawTipQuestion: async () => {
+    const tip = await routedTip();
+    const question = await askQuestion(
+      { db: h.database.db, orgKeys: h.orgKeys, officersMayAsk: true },
+      adminActor(),
+      tip.id,
+      'Việc này thường diễn ra vào giờ nào?',
+    );
+    return { path: `/api/v1/tips/${tip.id}/questions/${question.id}/withdraw` };
+  },
   getReceiptStatus: async () => ({ path: `/api/v1/receipts/${(await routedTip()).receiptCode}` }),
   listUnits: async () => ({ path: '/api/v1/units?q=dak%20rong' }),
   getUnit: async () => ({ path: `/api/v1/units/${h.unitB}` }),

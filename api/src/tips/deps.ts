@@ -9,6 +9,8 @@ export interface TipsDeps {
   /** Side effects (notify a unit, later relay a question) leave through here. */
   events: Events;
   logger: Logger;
+  /** TINBAO_OFFICERS_MAY_ASK: officers read the answers too (the queue's badge of unread answers). */
+  officersMayAsk?: boolean;
   /** The clock (tests move it). */
   now?: () => Date;
 }

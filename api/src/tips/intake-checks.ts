@@ -30,6 +30,14 @@ export const INTAKE_REFUSAL_REASONS = [
   'submitted_in_future',
   /** `submittedAt` is older than the intake window. */
   'submitted_too_long_ago',
+  /** An answer: the text fails the answer rules (empty, too long, nothing but invisible characters). */
+  'answer_invalid',
+  /** An answer to a question that does not exist, or belongs to another tip. */
+  'question_unknown',
+  /** An answer to a withdrawn question. */
+  'question_withdrawn',
+  /** An answer to a question answered already (by another answer id). */
+  'question_answered',
 ] as const;
 export type IntakeRefusalReason = (typeof INTAKE_REFUSAL_REASONS)[number];
 

@@ -57,8 +57,15 @@ export interface WorkflowHarness extends Omit<AuthHarness, 'app'> {
   featureDeps: FeatureDeps;
 }
 
-export async function createWorkflowHarness(engine: Engine): Promise<WorkflowHarness> {
-  const auth = await createAuthHarness(engine);
+/**
+ * The harness lets the routed unit's officers ask the resident (TINBAO_OFFICERS_MAY_ASK), so the
+ * authorisation matrix reads the questions routes from the permission model alone.
+ */
+export async function createWorkflowHarness(
+  engine: Engine,
+  env: Record<string, string> = {},
+): Promise<WorkflowHarness> {
+  const auth = await createAuthHarness(engine, { env: { TINBAO_OFFICERS_MAY_ASK: 'true', ...env } });
   const db = auth.database.db;
   await seedTestAdminUnits(db, ['44']);
   await db.insert(adminUnits).values({

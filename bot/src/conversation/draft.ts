@@ -43,6 +43,28 @@ export const AsideSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('located'), provinceCode: ProvinceCodeSchema, communeCode: CommuneCodeSchema }),
   z.object({ kind: z.literal('add-text'), text: z.string() }),
   z.object({ kind: z.literal('candidate-description'), text: z.string() }),
+  /** /trangthai found open questions: which one to answer (or later). */
+  z.object({
+    kind: z.literal('answer-offer'),
+    receiptCode: ReceiptCodeSchema,
+    tipId: z.uuid(),
+    questions: z
+      .array(z.object({ id: z.uuid(), text: z.string() }))
+      .min(1)
+      .max(10),
+  }),
+  /**
+   * Waiting for the answer to one question. `answerId` is chosen (and saved) by the engine
+   * before the first attempt to send, so a retry after a failure sends the same answer.
+   */
+  z.object({
+    kind: z.literal('answer'),
+    receiptCode: ReceiptCodeSchema,
+    tipId: z.uuid(),
+    questionId: z.uuid(),
+    questionText: z.string(),
+    answerId: z.uuid().optional(),
+  }),
 ]);
 export type Aside = z.infer<typeof AsideSchema>;
 

@@ -3,6 +3,7 @@ import type { Logger } from '@tinbao/shared';
 import type { DraftStorage, PhotoStore } from '../drafts/draft-store';
 import { errorSummary } from '../errors';
 import { PhotoError, reencodePhoto } from '../photos/reencode';
+import { ensureAnswerId, isAnswerLimited, submitAnswer } from '../submission/answer';
 import { isStatusLookupLimited, type StatusLookup, statusResidentScope } from '../submission/status';
 import {
   ensurePending,
@@ -217,6 +218,28 @@ export function createConversation(deps: ConversationDeps): Conversation {
         });
         deps.logger.info({ channel: who.channel, result: result.kind }, 'receipt status looked up');
         return { kind: 'status-result', receiptCode: effect.receiptCode, result };
+      }
+      case 'submit-answer': {
+        const aside = draft.aside;
+        if (aside?.kind !== 'answer') return { kind: 'answer-refused', reason: 'not_open' };
+        const statusId = await deps.submit.pseudonyms.hard(statusResidentScope(who), who.userId);
+        if (await isAnswerLimited(deps.submit, statusId))
+          return { kind: 'answer-refused', reason: 'rate_limited' };
+        // Still open? Withdrawn or answered meanwhile: say so now (intake would refuse it anyway).
+        if (deps.statusLookup && !aside.answerId) {
+          const now = await deps.statusLookup(aside.receiptCode, { resident: statusId });
+          if (now.kind === 'found' && !now.questions?.some((question) => question.id === aside.questionId))
+            return { kind: 'answer-refused', reason: 'not_open' };
+        }
+        if (!aside.answerId) {
+          // Saved before the first attempt: a retry after a failure sends the same answer id.
+          ensureAnswerId(aside);
+          await deps.drafts.write(draftKey, draft);
+        }
+        await submitAnswer(deps.submit, aside, effect.text);
+        // Ids only: never the text, the question or the chat.
+        deps.logger.info({ channel: who.channel, answerId: aside.answerId }, 'answer submitted');
+        return { kind: 'answer-sent' };
       }
     }
   }

@@ -1,4 +1,5 @@
 import {
+  checkAnswerText,
   DescriptionSchema,
   MAX_DESCRIPTION_LENGTH,
   MAX_PHOTO_BYTES,
@@ -108,7 +109,11 @@ class Flow {
         this.say(TEXT.invalidDraft);
         return this.prompt('editChoice');
       case 'status-result':
-        return this.say(this.statusText(input.receiptCode, input.result));
+        return this.statusResult(input.receiptCode, input.result);
+      case 'answer-sent':
+        return this.answerDone(TEXT.answerSent);
+      case 'answer-refused':
+        return this.answerDone(input.reason === 'rate_limited' ? TEXT.answerTooMany : TEXT.answerNotOpen);
       case 'status-limited':
         return this.say(TEXT.statusTooMany);
       default:
@@ -218,6 +223,10 @@ class Flow {
         return TEXT.addText;
       case 'candidate-description':
         return TEXT.candidateDescription;
+      case 'answer-offer':
+        return TEXT.answerOfferHint;
+      case 'answer':
+        return TEXT.answerHint;
     }
   }
 
@@ -353,6 +362,7 @@ class Flow {
     const draft = this.draft;
     const trimmed = text.trim();
     if (trimmed.startsWith('/')) return this.command(trimmed);
+    if (draft.aside?.kind === 'answer') return this.answerText(text);
 
     if (draft.step === 'description' && !draft.aside) {
       const refusedAt = draft.tooLongAt;
@@ -667,7 +677,86 @@ class Flow {
         if (option !== 'use') return this.stale();
         delete draft.aside;
         return this.describe(aside.text);
+      case 'answer-offer': {
+        if (option === 'later') return this.answerDone(TEXT.answerLater);
+        const question = aside.questions[Number(/^answer_(\d)$/.exec(option)?.[1] ?? -1)];
+        if (!question) return this.stale();
+        draft.aside = {
+          kind: 'answer',
+          receiptCode: aside.receiptCode,
+          tipId: aside.tipId,
+          questionId: question.id,
+          questionText: question.text,
+        };
+        return this.say(TEXT.answerPrompt(question.text), {
+          options: [{ id: 'cancel_answer', label: BUTTONS.cancelAnswer }],
+        });
+      }
+      case 'answer':
+        if (option !== 'cancel_answer') return this.stale();
+        return this.answerDone(TEXT.answerCancelled);
     }
+  }
+
+  // ——— questions of the staff, answered with the receipt code (pull) ———
+
+  private statusResult(
+    code: string,
+    result: Extract<FlowInput, { kind: 'status-result' }>['result'],
+  ): undefined {
+    const questions = result.kind === 'found' ? (result.questions ?? []) : [];
+    if (result.kind !== 'found' || !result.tipId || questions.length === 0)
+      return this.say(this.statusText(code, result));
+    const numbered = questions.length > 1;
+    const lines = [
+      this.statusText(code, result),
+      '',
+      TEXT.questionsIntro(questions.length),
+      ...questions.map((question, index) => TEXT.question(question.text, numbered ? index + 1 : undefined)),
+      '',
+      TEXT.questionsHow,
+    ];
+    this.draft.aside = {
+      kind: 'answer-offer',
+      receiptCode: code,
+      tipId: result.tipId,
+      questions: questions.map((question) => ({ id: question.id, text: question.text })),
+    };
+    return this.say(lines.join('\n'), {
+      options: [
+        ...questions.map((_question, index) => ({
+          id: `answer_${index}`,
+          label: numbered ? BUTTONS.answerQuestionNumber(index + 1) : BUTTONS.answerQuestion,
+        })),
+        { id: 'later', label: BUTTONS.answerLater },
+      ],
+    });
+  }
+
+  private answerText(text: string): undefined {
+    const checked = checkAnswerText(text);
+    if (!checked.ok) {
+      const problem =
+        checked.problem === 'too_long'
+          ? TEXT.answerTooLong
+          : checked.problem === 'empty'
+            ? TEXT.answerEmpty
+            : TEXT.answerMeaningless;
+      return this.repeatMenu(problem);
+    }
+    this.turn.effects.push({ kind: 'submit-answer', text: checked.text });
+  }
+
+  /** The answer went (or will not): back to where the resident was, the tip draft if any. */
+  private answerDone(text: string): undefined {
+    const draft = this.draft;
+    delete draft.aside;
+    if (draft.step === 'idle') {
+      delete draft.menu;
+      return this.say(text);
+    }
+    this.say(text);
+    return this.prompt(draft.step);
   }
 
   private cancel(): undefined {

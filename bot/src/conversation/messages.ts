@@ -6,6 +6,7 @@ import {
   type VenueType,
 } from '@tinbao/shared';
 import type { ReceiptStatus } from '@tinbao/shared/api/tips';
+import { MAX_ANSWER_LENGTH } from '@tinbao/shared/questions/index';
 import type { Step } from './draft';
 import type { ChannelCapabilities } from './types';
 
@@ -75,6 +76,10 @@ export const BUTTONS = {
   edit: 'Sửa',
   cancel: 'Hủy',
   backToSummary: '« Quay lại',
+  answerQuestion: 'Trả lời câu hỏi',
+  answerQuestionNumber: (number: number) => `Trả lời câu hỏi ${number}`,
+  answerLater: 'Để sau',
+  cancelAnswer: 'Không trả lời nữa',
 } as const;
 
 /** What each messenger itself can see, said plainly in the welcome (DESIGN.md, security model). */
@@ -217,6 +222,26 @@ export const TEXT = {
     'Bạn đã tra cứu nhiều lần. Vui lòng thử lại sau khoảng 10 phút, tin của bạn vẫn được lưu an toàn.',
   statusUnavailable: 'Hiện chưa tra cứu được. Tin của bạn vẫn được lưu an toàn, vui lòng thử lại sau.',
   statusNotFound: (receiptCode: string) => `Không tìm thấy tin báo ${receiptCode}. Vui lòng kiểm tra lại mã.`,
+  questionsIntro: (count: number) =>
+    count === 1 ? 'Cán bộ có một câu hỏi cho bạn:' : `Cán bộ có ${count} câu hỏi cho bạn:`,
+  question: (text: string, number?: number) => (number ? `Câu hỏi ${number}: «${text}»` : `«${text}»`),
+  questionsHow:
+    'Câu trả lời được mã hóa ngay, chỉ cán bộ có thẩm quyền đọc được. Đừng ghi tên hay số điện thoại của bạn.',
+  answerOfferHint: 'Vui lòng chọn câu hỏi muốn trả lời, hoặc «Để sau».',
+  answerLater: 'Được. Bạn có thể trả lời sau: tra cứu lại mã tin báo để xem câu hỏi.',
+  answerPrompt: (question: string) =>
+    `Câu hỏi: «${question}»\nHãy gõ câu trả lời trong một tin nhắn (tối đa ${MAX_ANSWER_LENGTH} ký tự).`,
+  answerHint: `Vui lòng gõ câu trả lời bằng chữ trong một tin nhắn (tối đa ${MAX_ANSWER_LENGTH} ký tự), hoặc chọn «Không trả lời nữa».`,
+  answerEmpty: 'Câu trả lời đang trống. Vui lòng gõ câu trả lời bằng chữ.',
+  answerTooLong: `Câu trả lời quá dài: tối đa ${MAX_ANSWER_LENGTH} ký tự. Vui lòng rút gọn rồi gửi lại trong một tin nhắn.`,
+  answerMeaningless:
+    'Câu trả lời cần có chữ hoặc số, không chỉ biểu tượng hay ký tự ẩn. Vui lòng gõ lại bằng chữ.',
+  answerSent:
+    'Cảm ơn bạn. Câu trả lời đã được mã hóa và gửi đến cán bộ. Bạn có thể tra cứu lại mã tin báo để xem câu hỏi mới.',
+  answerCancelled: 'Đã bỏ qua. Câu hỏi vẫn chờ bạn khi tra cứu lại mã tin báo.',
+  answerTooMany: 'Bạn đã gửi nhiều câu trả lời. Vui lòng thử lại sau khoảng 10 phút.',
+  answerNotOpen:
+    'Câu hỏi này đã được trả lời hoặc cán bộ đã rút lại. Vui lòng tra cứu lại mã tin báo để xem câu hỏi hiện có.',
   photoTooLarge: 'Ảnh này lớn hơn 10 MB. Vui lòng gửi ảnh nhỏ hơn.',
   photoNotImage: 'Tệp này không phải là ảnh. Vui lòng gửi ảnh (JPG, PNG).',
   photoLimit: `Bạn đã gửi đủ ${MAX_PHOTOS} ảnh. Bấm «Xong» để tiếp tục.`,

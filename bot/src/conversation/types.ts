@@ -1,5 +1,5 @@
 import type { Channel } from '@tinbao/shared';
-import type { ReceiptStatus } from '@tinbao/shared/api/tips';
+import type { ReceiptQuestion, ReceiptStatus } from '@tinbao/shared/api/tips';
 import type { PhotoProblem } from '../photos/reencode';
 import type { DraftPhoto } from './draft';
 
@@ -51,11 +51,20 @@ export type EffectResult =
   | { kind: 'submit-refused'; reason: 'rate_limited' | 'invalid' }
   | { kind: 'status-result'; receiptCode: string; result: StatusResult }
   | { kind: 'status-limited' }
+  | { kind: 'answer-sent' }
+  /** The answer did not go: too many in the window, or the question is no longer open. */
+  | { kind: 'answer-refused'; reason: 'rate_limited' | 'not_open' }
   /** Every reply of the turn reached the resident: a receipt waiting for delivery is done with. */
   | { kind: 'delivered' };
 
 export type StatusResult =
-  | { kind: 'found'; status: ReceiptStatus }
+  | {
+      kind: 'found';
+      status: ReceiptStatus;
+      /** Given to the gateway only (bot token): binds an answer; the open questions to show. */
+      tipId?: string;
+      questions?: ReceiptQuestion[];
+    }
   | { kind: 'not_found' }
   | { kind: 'busy' }
   | { kind: 'unavailable' }
@@ -69,7 +78,9 @@ export type Effect =
   | { kind: 'store-photo'; source: PhotoSource; caption?: string }
   | { kind: 'delete-photos'; ids: string[] }
   | { kind: 'submit' }
-  | { kind: 'lookup-status'; receiptCode: string };
+  | { kind: 'lookup-status'; receiptCode: string }
+  /** Seal the answer in the draft's `answer` aside and hand it to the intake queue. */
+  | { kind: 'submit-answer'; text: string };
 
 export interface MenuOption {
   id: string;

@@ -1,10 +1,14 @@
-import { type ReceiptStatus, ReceiptStatusResponseSchema } from '@tinbao/shared/api/tips';
+import {
+  type ReceiptQuestion,
+  type ReceiptStatus,
+  ReceiptStatusResponseSchema,
+} from '@tinbao/shared/api/tips';
 import type { Redis } from 'ioredis';
 import type { Pseudonyms } from './pseudonyms';
 import type { Resident } from './submit';
 
 export type StatusLookupResult =
-  | { kind: 'found'; status: ReceiptStatus }
+  | { kind: 'found'; status: ReceiptStatus; tipId?: string; questions?: ReceiptQuestion[] }
   | { kind: 'not_found' }
   | { kind: 'busy' }
   | { kind: 'unavailable' };
@@ -49,7 +53,9 @@ export function createStatusLookup(apiUrl: string, options: StatusLookupOptions 
     if (response.status === 429) return { kind: 'busy' };
     if (!response.ok) return { kind: 'unavailable' };
     const parsed = ReceiptStatusResponseSchema.safeParse(await response.json().catch(() => undefined));
-    return parsed.success ? { kind: 'found', status: parsed.data.status } : { kind: 'unavailable' };
+    if (!parsed.success) return { kind: 'unavailable' };
+    const { status, tipId, questions } = parsed.data;
+    return { kind: 'found', status, ...(tipId ? { tipId } : {}), ...(questions ? { questions } : {}) };
   };
 }
 

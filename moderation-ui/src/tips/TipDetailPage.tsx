@@ -22,6 +22,7 @@ import { ActionDialog, ExtendDeadlineDialog } from './ActionDialogs';
 import { RoutingDialog } from './RoutingDialog';
 import { TipNotes } from './TipNotes';
 import { TipPhotos } from './TipPhotos';
+import { TipQuestions } from './TipQuestions';
 import { TipTimeline } from './TipTimeline';
 import { tipsApi } from './tips-api';
 import { useTipDetail } from './use-tip-detail';
@@ -47,7 +48,7 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
   const user = useUser();
   const officer = user.role === 'unit_officer';
   const can = useCan();
-  const { detail, timeline, notes } = useTipDetail(id);
+  const { detail, timeline, notes, questions } = useTipDetail(id);
   const [dialog, setDialog] = useState<TipAction | 'extend' | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(undefined);
@@ -251,6 +252,42 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
             <h3>{t.tip.photos}</h3>
             <TipPhotos photos={content.photos} />
           </section>
+          {questions.error instanceof ApiError && questions.error.status === 403 ? null : (
+            <AsyncCard
+              state={questions}
+              title={t.questions.title}
+              titleId="questions-title"
+              testId="tip-questions-card"
+            >
+              {(data) => (
+                <TipQuestions
+                  questions={data.questions}
+                  mayAsk={data.mayAsk}
+                  onAsk={async (text) => {
+                    const created = await tipsApi.askQuestion(id, text);
+                    questions.setData((current) =>
+                      current ? { ...current, questions: [...current.questions, created.question] } : current,
+                    );
+                    timeline.reload();
+                  }}
+                  onWithdraw={async (questionId) => {
+                    const withdrawn = await tipsApi.withdrawQuestion(id, questionId);
+                    questions.setData((current) =>
+                      current
+                        ? {
+                            ...current,
+                            questions: current.questions.map((question) =>
+                              question.id === questionId ? withdrawn.question : question,
+                            ),
+                          }
+                        : current,
+                    );
+                    timeline.reload();
+                  }}
+                />
+              )}
+            </AsyncCard>
+          )}
           <AsyncCard state={notes} title={t.tip.notes} titleId="notes-title">
             {(data) => (
               <TipNotes
@@ -311,7 +348,9 @@ export function TipDetailPage({ id, context }: { id: string; context: 'queue' | 
             )}
           </section>
           <AsyncCard state={timeline} title={t.tip.timeline} titleId="timeline-title">
-            {(data) => (data ? <TipTimeline events={data.events} /> : null)}
+            {(data) =>
+              data ? <TipTimeline events={data.events} questions={questions.data?.questions} /> : null
+            }
           </AsyncCard>
         </aside>
       </div>

@@ -83,6 +83,11 @@ export function TipList({
                   <StatusBadge status={tip.status} />
                   <PriorityBadge priority={tip.priority} />
                   <DeadlineBadge deadlineAt={tip.deadlineAt} status={tip.status} overdue={tip.overdue} />
+                  {tip.unreadAnswers ? (
+                    <span className="badge badge-unread" data-testid="unread-answers">
+                      {t.questions.unread(tip.unreadAnswers)}
+                    </span>
+                  ) : null}
                 </span>
                 <span className="line2">
                   {t.category[tip.category] ?? tip.category} · {t.venue[tip.venueType] ?? tip.venueType} ·{' '}

@@ -57,6 +57,10 @@ export function TipNotes({
         </ul>
       )}
       <form onSubmit={submit}>
+        <p className="notice" role="note" data-testid="note-visibility">
+          <strong>{unitOnly ? t.tip.unitNoteVisibility : t.tip.noteVisibility}</strong>{' '}
+          {t.tip.noteVisibilityHint}
+        </p>
         <ErrorNotice error={error} />
         <Field label={t.tip.noteLabel}>
           {(id) => (

@@ -1,3 +1,4 @@
+import type { TipQuestion } from '@tinbao/shared/api/questions';
 import type { TimelineEvent } from '@tinbao/shared/api/tips';
 import { useId, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
@@ -18,7 +19,22 @@ function describeDetails(details: Record<string, unknown>, status: Record<string
   return parts.join(' · ');
 }
 
-const VIEW_ACTIONS = new Set(['tip.decrypted', 'tip.photo_decrypted', 'tip.notes_decrypted']);
+const VIEW_ACTIONS = new Set([
+  'tip.decrypted',
+  'tip.photo_decrypted',
+  'tip.notes_decrypted',
+  'tip.questions_decrypted',
+]);
+
+/** The decrypted text a question event stands for: the question, or the resident's answer. */
+function questionTextOf(event: TimelineEvent, questions: TipQuestion[] | undefined): string | undefined {
+  const id = event.details.questionId;
+  if (typeof id !== 'string' || !questions) return undefined;
+  const question = questions.find((candidate) => candidate.id === id);
+  if (!question) return undefined;
+  if (event.action === 'tip.question_answered') return question.answer?.text;
+  return question.text;
+}
 
 type Entry = { kind: 'event'; event: TimelineEvent } | { kind: 'views'; events: TimelineEvent[] };
 
@@ -35,7 +51,7 @@ export function groupViews(events: TimelineEvent[]): Entry[] {
 }
 
 /** The audit events of one tip, oldest first; views folded unless asked for. */
-export function TipTimeline({ events }: { events: TimelineEvent[] }) {
+export function TipTimeline({ events, questions }: { events: TimelineEvent[]; questions?: TipQuestion[] }) {
   const { t, formatDateTime } = useI18n();
   const [showViews, setShowViews] = useState(false);
   const toggleId = useId();
@@ -86,6 +102,11 @@ export function TipTimeline({ events }: { events: TimelineEvent[] }) {
                 <strong>{t.timeline.actions[event.action] ?? event.action}</strong> — {actorOf(event)}
               </div>
               {details ? <div className="muted">{details}</div> : null}
+              {questionTextOf(event, questions) ? (
+                <div style={{ whiteSpace: 'pre-wrap' }} data-testid="timeline-question-text">
+                  «{questionTextOf(event, questions)}»
+                </div>
+              ) : null}
               <div className="when">
                 <time dateTime={event.occurredAt}>{formatDateTime(event.occurredAt)}</time>
               </div>

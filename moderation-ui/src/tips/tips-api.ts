@@ -1,3 +1,4 @@
+import { TipQuestionListResponseSchema, TipQuestionResponseSchema } from '@tinbao/shared/api/questions';
 import {
   type DeadlineExtensionCreate,
   DeadlineExtensionResponseSchema,
@@ -34,6 +35,18 @@ export const tipsApi = {
     apiParse(TipNoteListResponseSchema, tipPath(id, '/notes'), withSignal(signal)),
   addNote: (id: string, body: string) =>
     apiParse(TipNoteCreatedResponseSchema, tipPath(id, '/notes'), { method: 'POST', body: { body } }),
+  questions: (id: string, signal?: AbortSignal) =>
+    apiParse(TipQuestionListResponseSchema, tipPath(id, '/questions'), withSignal(signal)),
+  askQuestion: (id: string, text: string) =>
+    apiParse(TipQuestionResponseSchema, tipPath(id, '/questions'), { method: 'POST', body: { text } }),
+  withdrawQuestion: (id: string, questionId: string) =>
+    apiParse(
+      TipQuestionResponseSchema,
+      tipPath(id, `/questions/${encodeURIComponent(questionId)}/withdraw`),
+      {
+        method: 'POST',
+      },
+    ),
   transition: (id: string, request: TipTransitionRequest) =>
     apiParse(TipTransitionResponseSchema, tipPath(id, '/transitions'), { method: 'POST', body: request }),
   proposals: (id: string, signal?: AbortSignal) =>

@@ -13,5 +13,7 @@ export function useTipDetail(id: string) {
     [id, loadedVersion],
   );
   const notes = useApi((signal) => tipsApi.notes(id, signal), [id]);
-  return { detail, timeline, notes };
+  // 403 for an officer when the admin did not allow officers to ask: the card is then left out.
+  const questions = useApi((signal) => tipsApi.questions(id, signal), [id]);
+  return { detail, timeline, notes, questions };
 }

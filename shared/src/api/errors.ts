@@ -47,6 +47,9 @@ export const ApiErrorCodeSchema = z.enum([
   'no_legal_hold',
   // 410: the tip's content was purged under the retention rules (its clear fields and audit events remain)
   'tip_purged',
+  /** Questions: too many open at once on a tip; withdrawing one that was answered or withdrawn. */
+  'too_many_open_questions',
+  'question_not_open',
   // 429
   'rate_limited',
   'server_busy',

@@ -166,6 +166,8 @@ export const TipSummarySchema = z.object({
   deadlineAt: z.iso.datetime(),
   overdue: z.boolean(),
   followUpPossible: z.boolean(),
+  /** Answers of the resident no staff member has opened yet (the queue's and the inbox's badge). */
+  unreadAnswers: z.number().int().nonnegative().optional(),
   version: z.number().int(),
   routes: z.array(TipRouteSchema),
 });
@@ -344,4 +346,23 @@ export type TimelineResponse = z.infer<typeof TimelineResponseSchema>;
 export const ReceiptParamsSchema = z.object({ code: ReceiptCodeSchema });
 export const ReceiptStatusSchema = z.enum(['received', 'in_progress', 'forwarded', 'closed']);
 export type ReceiptStatus = z.infer<typeof ReceiptStatusSchema>;
-export const ReceiptStatusResponseSchema = z.object({ ok: z.literal(true), status: ReceiptStatusSchema });
+/** An open question as the gateway shows it to the resident who holds the receipt. */
+export const ReceiptQuestionSchema = z.object({
+  id: z.uuid(),
+  text: z.string().min(1).max(500),
+  askedAt: z.iso.datetime(),
+});
+export type ReceiptQuestion = z.infer<typeof ReceiptQuestionSchema>;
+
+/**
+ * The answer of the receipt look-up. `tipId` and `questions` go to the gateway only (it presents
+ * TINBAO_BOT_API_TOKEN): it shows the open questions to the resident and binds an answer to the
+ * tip and question ids. Anyone else learns the coarse status only.
+ */
+export const ReceiptStatusResponseSchema = z.object({
+  ok: z.literal(true),
+  status: ReceiptStatusSchema,
+  tipId: z.uuid().optional(),
+  questions: z.array(ReceiptQuestionSchema).optional(),
+});
+export type ReceiptStatusResponse = z.infer<typeof ReceiptStatusResponseSchema>;

@@ -41,6 +41,12 @@ export const PERMISSIONS = {
   'tips.read_staff_names': { roles: ['admin', 'moderator'], scope: 'tip' },
   /** The exact location pin; otherwise the ~1 km grid cell around it (coarseArea). */
   'tips.read_exact_location': { roles: ['admin', 'moderator'], scope: 'tip' },
+  /**
+   * Questions to the resident (pull: shown with /trangthai) and their answers: moderators and
+   * admins; the routed unit's officers too when the admin allows it (TINBAO_OFFICERS_MAY_ASK,
+   * checked by the questions service: without it an officer is refused with 403).
+   */
+  'tips.ask_resident': { roles: STAFF_ROLES, scope: 'tip' },
   /** Routing proposals: only those who may route a tip. */
   'tips.route': { roles: ['admin', 'moderator'], scope: 'tip' },
   'units.read': { roles: ['admin', 'moderator'], scope: 'none' },

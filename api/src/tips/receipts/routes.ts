@@ -1,16 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Logger } from '@tinbao/shared';
+import type { KeyPair, Logger } from '@tinbao/shared';
 import { ReceiptParamsSchema, ReceiptStatusResponseSchema } from '@tinbao/shared/api/tips';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { type AnyRouteSpec, defineRoute } from '../../openapi/route-spec';
 import type { Db } from '../../platform/db';
 import { notFound, tooManyRequests } from '../../platform/errors';
-import { findStatusByReceipt } from './repository';
+import { openQuestionsForResident } from '../../questions/service';
+import { findTipByReceipt } from './repository';
 import { receiptStatusOf } from './status';
 
 export interface ReceiptRoutesDeps {
   db: Db;
+  /** Opens the open questions for the gateway's look-ups (shown to the resident who holds the receipt). */
+  orgKeys: KeyPair;
   logger: Logger;
   /** Fast-fail Redis for the public rate limit. */
   redisFast: Redis;
@@ -30,18 +33,27 @@ export interface ReceiptRoutesDeps {
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 const RESIDENT_HEADER = /^[A-Za-z0-9_-]{8,64}$/;
 
+/** The keyed resident hash the gateway sent, when it presented the right bot token; else undefined. */
+function gatewayResidentOf(
+  req: Parameters<RequestHandler>[0],
+  botApiToken: string | undefined,
+): string | undefined {
+  const token = req.get('x-tinbao-bot-token');
+  const resident = req.get('x-tinbao-resident');
+  // Digests have equal lengths, so the comparison takes the same time whatever was sent.
+  if (botApiToken && token && resident && RESIDENT_HEADER.test(resident)) {
+    if (timingSafeEqual(sha256(token), sha256(botApiToken))) return resident;
+  }
+  return undefined;
+}
+
 /**
  * Who a receipt look-up counts against: the resident's keyed hash (sent by the bot, whose IP
  * every resident shares) when the bot token matches, else the client IP.
  */
 function receiptClientOf(req: Parameters<RequestHandler>[0], botApiToken: string | undefined): string {
-  const token = req.get('x-tinbao-bot-token');
-  const resident = req.get('x-tinbao-resident');
-  // Digests have equal lengths, so the comparison takes the same time whatever was sent.
-  if (botApiToken && token && resident && RESIDENT_HEADER.test(resident)) {
-    if (timingSafeEqual(sha256(token), sha256(botApiToken))) return `resident:${resident}`;
-  }
-  return `ip:${req.ip ?? 'unknown'}`;
+  const resident = gatewayResidentOf(req, botApiToken);
+  return resident ? `resident:${resident}` : `ip:${req.ip ?? 'unknown'}`;
 }
 
 /**
@@ -92,10 +104,16 @@ export function receiptRouteSpecs(deps: ReceiptRoutesDeps): AnyRouteSpec[] {
           deps.botApiToken,
         ),
       ],
-      handler: async ({ params }) => {
-        const status = await findStatusByReceipt(deps.db, params.code);
-        if (!status) throw notFound('receipt');
-        return { ok: true, status: receiptStatusOf(status) };
+      handler: async ({ params, req }) => {
+        const tip = await findTipByReceipt(deps.db, params.code);
+        if (!tip) throw notFound('receipt');
+        const status = receiptStatusOf(tip.status);
+        // Only the gateway (bot token) is told the tip id and the open questions, to show them to
+        // the resident and bind an answer; the questions are decrypted for this answer only.
+        if (!gatewayResidentOf(req, deps.botApiToken)) return { ok: true, status };
+        // A closed tip asks nothing more.
+        const questions = status === 'closed' ? [] : await openQuestionsForResident(deps, tip.id);
+        return { ok: true, status, tipId: tip.id, questions };
       },
     }),
   ];

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, toNfc } from '@tinbao/shared';
+import { type Logger, normalizeReceiptCode, toNfc } from '@tinbao/shared';
+import { ReceiptStatusSchema } from '@tinbao/shared/api/tips';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
+import type { DraftMenu } from '../../conversation/draft';
 import type { DeliveryContext } from '../../conversation/engine';
 import { BACK } from '../../conversation/menus';
 import { TEXT } from '../../conversation/messages';
@@ -16,7 +18,15 @@ import { type AbuseGuard, type AbuseLimits, createAbuseGuard, DEFAULT_ABUSE_LIMI
 import { WEB_CAPABILITIES, WEB_TEXT } from './copy';
 import { FormError, MAX_FIELD_BYTES, type PostedForm, readMultipart } from './form';
 import { createPageStore, type PageStore, pageOf } from './page-store';
-import { messagePage, PATHS, statusPage, stepPage, waitPage, welcomePage } from './pages';
+import {
+  messagePage,
+  PATHS,
+  type StatusQuestionForm,
+  statusPage,
+  stepPage,
+  waitPage,
+  welcomePage,
+} from './pages';
 import { createWebSessions } from './session';
 
 export { WEB_CAPABILITIES } from './copy';
@@ -307,6 +317,48 @@ export function createWebAdapter(deps: WebAdapterDeps): WebAdapter {
     response.redirect(303, PATHS.home);
   });
 
+  /** Turns of a resident who is nobody: a fresh id, never a cookie; `forget` leaves no draft behind. */
+  const turnsOfNobody = () => {
+    if (!handler) throw new Error('web adapter not started');
+    const run = handler;
+    const resident = residentOf(sessions.issue().draftId);
+    let last: DeliveryContext | undefined;
+    const turn = async (input: ResidentInput) => {
+      const texts: string[] = [];
+      let context: DeliveryContext | undefined;
+      await run({ resident, input }, async (replies, turnContext) => {
+        for (const reply of replies) if (reply.kind !== 'retire-menu') texts.push(reply.text);
+        context = turnContext;
+        return {};
+      });
+      last = context;
+      return { texts, context };
+    };
+    return {
+      run: turn,
+      /** An offer or a question still waiting is dismissed (its replies unused): the draft goes. */
+      async forget() {
+        const menu = last?.menu;
+        if (!menu) return;
+        if (last?.aside === 'answer-offer') await turn({ kind: 'choice', menu: menu.seq, option: 'later' });
+        else if (last?.aside === 'answer')
+          await turn({ kind: 'choice', menu: menu.seq, option: 'cancel_answer' });
+      },
+    };
+  };
+  const questionFormsOf = (menu: DraftMenu): StatusQuestionForm[] =>
+    menu.options.flatMap((option, index) =>
+      option.startsWith('answer_') ? [{ option, label: menu.labels[index] ?? option }] : [],
+    );
+  /** The status look-up through the core, and the answer forms of the open questions it found. */
+  const lookUpStatus = async (code: string) => {
+    const turns = turnsOfNobody();
+    const { texts, context } = await turns.run({ kind: 'text', text: `/trangthai ${code}` });
+    const questions = context?.aside === 'answer-offer' && context.menu ? questionFormsOf(context.menu) : [];
+    await turns.forget();
+    return { answers: texts, questions };
+  };
+
   app.get(PATHS.status, rateLimited, (_request, response) => {
     send(response, 200, statusPage({}));
   });
@@ -321,17 +373,59 @@ export function createWebAdapter(deps: WebAdapterDeps): WebAdapter {
     if (!code) return send(response, 200, statusPage({ answers: [WEB_TEXT.statusEmpty] }));
     if (!abuse.mayLookUp(clientOf(request)))
       return send(response, 429, statusPage({ answers: [WEB_TEXT.statusTooMany], code }));
-    if (!handler) throw new Error('web adapter not started');
-    const answers: string[] = [];
-    const { draftId } = sessions.issue();
-    await handler(
-      { resident: residentOf(draftId), input: { kind: 'text', text: `/trangthai ${code}` } },
-      async (replies) => {
-        for (const reply of replies) if (reply.kind !== 'retire-menu') answers.push(reply.text);
-        return {};
-      },
+    const { answers, questions } = await lookUpStatus(code);
+    send(response, 200, statusPage({ answers, code, questions }));
+  });
+
+  /**
+   * A resident who is nobody (a fresh id per request, as for the look-up) answers an open
+   * question: the core runs `/trangthai` again (the question must still be open), the chosen
+   * question, then the text, exactly as on the messengers; nothing of it stays behind.
+   */
+  app.post(PATHS.answer, sameSiteOnly, rateLimited, async (request, response) => {
+    const form = await readForm(request);
+    const code = toNfc(form.fields.code ?? '')
+      .trim()
+      .slice(0, 40);
+    const option = form.fields.option ?? '';
+    if (!code) return send(response, 200, statusPage({ answers: [WEB_TEXT.statusEmpty] }));
+    if (!abuse.mayLookUp(clientOf(request)))
+      return send(response, 429, statusPage({ answers: [WEB_TEXT.statusTooMany], code }));
+    const turns = turnsOfNobody();
+    const status = await turns.run({ kind: 'text', text: `/trangthai ${code}` });
+    const offer = status.context?.aside === 'answer-offer' ? status.context.menu : undefined;
+    if (!offer?.options.includes(option) || !option.startsWith('answer_')) {
+      await turns.forget();
+      const questions = offer ? questionFormsOf(offer) : [];
+      // The tip was found but this question is no longer open (answered, withdrawn): say so first.
+      const normalized = normalizeReceiptCode(code);
+      const found =
+        normalized !== undefined &&
+        ReceiptStatusSchema.options.some((stage) => status.texts.includes(TEXT.status(normalized, stage)));
+      return send(
+        response,
+        200,
+        statusPage({
+          answers: found ? [TEXT.answerNotOpen, ...status.texts] : status.texts,
+          code,
+          questions,
+        }),
+      );
+    }
+    await turns.run({ kind: 'choice', menu: offer.seq, option });
+    const answered = await turns.run({ kind: 'text', text: form.fields.text ?? '' });
+    const stillAsking = answered.context?.aside === 'answer';
+    await turns.forget();
+    const label = offer.labels[offer.options.indexOf(option)] ?? '';
+    send(
+      response,
+      200,
+      statusPage({
+        answers: stillAsking ? [...answered.texts, ...status.texts] : answered.texts,
+        code,
+        questions: stillAsking ? [{ option, label }] : [],
+      }),
     );
-    send(response, 200, statusPage({ answers, code }));
   });
 
   app.use((_request, response) => {

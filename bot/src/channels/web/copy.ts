@@ -66,6 +66,7 @@ export const WEB_TEXT = {
   statusIntro: 'Nhập mã tin báo bạn nhận được khi gửi (dạng TB-XXXXX-XXXXX).',
   statusLabel: 'Mã tin báo',
   statusButton: 'Tra cứu',
+  answerButton: 'Gửi câu trả lời',
   statusEmpty: 'Vui lòng nhập mã tin báo, dạng TB-XXXXX-XXXXX.',
   statusTooMany: 'Bạn tra cứu hơi nhiều. Vui lòng thử lại sau ít phút.',
   noCookie:

@@ -29,7 +29,9 @@ export const StoredPageSchema = z.object({
   ),
   context: z.object({
     step: StepSchema,
-    aside: z.enum(['cancel', 'located', 'add-text', 'candidate-description']).optional(),
+    aside: z
+      .enum(['cancel', 'located', 'add-text', 'candidate-description', 'answer-offer', 'answer'])
+      .optional(),
     menu: DraftMenuSchema.optional(),
     photoCount: z.number().int().nonnegative(),
     receipt: z.string().optional(),

@@ -1,4 +1,4 @@
-import { MAX_DESCRIPTION_LENGTH } from '@tinbao/shared';
+import { MAX_ANSWER_LENGTH, MAX_DESCRIPTION_LENGTH } from '@tinbao/shared';
 import { BACK } from '../../conversation/menus';
 import type { Reply } from '../../conversation/types';
 import { WEB_TEXT, webWording } from './copy';
@@ -18,6 +18,7 @@ export const PATHS = {
   wait: '/cho',
   done: '/xong',
   status: '/tra-cuu',
+  answer: '/tra-cuu/tra-loi',
   css: '/tinbao.css',
 } as const;
 
@@ -99,10 +100,27 @@ export function receiptPage(receipt: string, csrf: string): string {
   );
 }
 
-export function statusPage(options: { answers?: string[]; code?: string }): string {
+/** An open question's answer form on the status page: the core's menu option and its label. */
+export interface StatusQuestionForm {
+  option: string;
+  label: string;
+}
+
+export function statusPage(options: {
+  answers?: string[];
+  code?: string;
+  questions?: StatusQuestionForm[];
+}): string {
+  const questionForms = (options.questions ?? []).map(
+    (question) =>
+      html`<form method="post" action="${PATHS.answer}" class="answer"><input type="hidden" name="code" value="${options.code ?? ''}"><input type="hidden" name="option" value="${question.option}">
+<label class="field" for="text-${question.option}">${question.label}</label>
+<textarea id="text-${question.option}" name="text" rows="4" maxlength="${String(MAX_ANSWER_LENGTH)}"></textarea>
+<div class="row"><button type="submit">${WEB_TEXT.answerButton}</button></div></form>`,
+  );
   return layout(
     html`<h1>${WEB_TEXT.statusTitle}</h1>${(options.answers ?? []).map((answer) => html`<p class="notice" role="status" data-reply>${answer}</p>`)}
-<form method="post" action="${PATHS.status}"><p>${WEB_TEXT.statusIntro}</p><label class="field" for="code">${WEB_TEXT.statusLabel}</label>
+${questionForms}<form method="post" action="${PATHS.status}"><p>${WEB_TEXT.statusIntro}</p><label class="field" for="code">${WEB_TEXT.statusLabel}</label>
 <input type="text" id="code" name="code" maxlength="40" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${options.code ?? ''}">
 <div class="row"><button type="submit">${WEB_TEXT.statusButton}</button></div></form>`,
     { title: WEB_TEXT.statusTitle },

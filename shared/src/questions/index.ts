@@ -1,0 +1,3 @@
+export * from './answer-record';
+export * from './sealed';
+export * from './text';
