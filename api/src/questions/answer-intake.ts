@@ -16,9 +16,10 @@ import type { Redis } from 'ioredis';
 import { appendAuditEvent } from '../audit/audit-log';
 import type { Db } from '../platform/db';
 import type { Metrics } from '../platform/metrics';
-import { auditEvents, tipAnswers, tipQuestions } from '../platform/schema';
+import { tipAnswers, tipQuestions } from '../platform/schema';
 import { DEFAULT_INTAKE_MAX_AGE_MS, INTAKE_CLOCK_SKEW_MS, type IntakeRefusal } from '../tips/intake-checks';
-import { INTAKE_REFUSED_ACTION, IntakeRefusedError } from '../tips/intake-worker';
+import { auditIntakeRefusalOnce } from '../tips/intake-refusal-audit';
+import { IntakeRefusedError } from '../tips/intake-worker';
 
 export interface AnswerIntakeDeps {
   db: Db;
@@ -135,25 +136,9 @@ export function createStoreAnswerProcessor(deps: AnswerIntakeDeps) {
 
 /** One refusal event per answer job (its subject is the answer id, never the text). */
 async function auditRefusal(db: Db, job: Job, answerId: string | undefined, refusal: IntakeRefusal) {
-  const subject = { subjectType: 'intake_answer', subjectId: answerId ?? String(job.id) };
-  await db.transaction(async (tx) => {
-    const [already] = await tx
-      .select({ seq: auditEvents.seq })
-      .from(auditEvents)
-      .where(
-        and(
-          eq(auditEvents.action, INTAKE_REFUSED_ACTION),
-          eq(auditEvents.subjectType, subject.subjectType),
-          eq(auditEvents.subjectId, subject.subjectId),
-        ),
-      )
-      .limit(1);
-    if (already) return;
-    await appendAuditEvent(tx, {
-      actorType: 'system',
-      action: INTAKE_REFUSED_ACTION,
-      ...subject,
-      details: { reason: refusal.reason },
-    });
-  });
+  await auditIntakeRefusalOnce(
+    db,
+    { subjectType: 'intake_answer', subjectId: answerId ?? String(job.id) },
+    { reason: refusal.reason },
+  );
 }

@@ -10,18 +10,17 @@ import {
   type TriageTipJob,
 } from '@tinbao/shared';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
-import { and, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { appendAuditEvent } from '../audit/audit-log';
 import type { Db } from '../platform/db';
 import type { Metrics } from '../platform/metrics';
-import { auditEvents } from '../platform/schema';
 import {
   checkIntakeRecord,
   DEFAULT_INTAKE_MAX_AGE_MS,
   INTAKE_CLOCK_SKEW_MS,
   type IntakeRefusal,
 } from './intake-checks';
+import { auditIntakeRefusalOnce } from './intake-refusal-audit';
 import { insertTipIfAbsent, tipExists } from './repository';
 
 export interface IntakeDeps {
@@ -40,7 +39,7 @@ export interface IntakeDeps {
 
 export type StoreTipResult = { tipId: string; stored: boolean };
 
-export const INTAKE_REFUSED_ACTION = 'tip.intake_refused';
+export { INTAKE_REFUSED_ACTION } from './intake-refusal-audit';
 
 /** A refusal that is final: BullMQ fails the job at once, without retries, and keeps it with this reason. */
 export class IntakeRefusedError extends UnrecoverableError {
@@ -136,27 +135,11 @@ export function createStoreTipProcessor(deps: IntakeDeps) {
  * so the same id is never queued again; a run repeated after a crash finds its event and adds none.
  */
 async function auditRefusal(db: Db, job: Job, tipId: string | undefined, refusal: IntakeRefusal) {
-  const subject = tipId
-    ? { subjectType: 'tip', subjectId: tipId }
-    : { subjectType: 'intake_job', subjectId: String(job.id) };
-  await db.transaction(async (tx) => {
-    const [already] = await tx
-      .select({ seq: auditEvents.seq })
-      .from(auditEvents)
-      .where(
-        and(
-          eq(auditEvents.action, INTAKE_REFUSED_ACTION),
-          eq(auditEvents.subjectType, subject.subjectType),
-          eq(auditEvents.subjectId, subject.subjectId),
-        ),
-      )
-      .limit(1);
-    if (already) return;
-    await appendAuditEvent(tx, {
-      actorType: 'system',
-      action: INTAKE_REFUSED_ACTION,
-      ...subject,
-      details: { reason: refusal.reason, ...(refusal.fields ? { fields: refusal.fields } : {}) },
-    });
-  });
+  await auditIntakeRefusalOnce(
+    db,
+    tipId
+      ? { subjectType: 'tip', subjectId: tipId }
+      : { subjectType: 'intake_job', subjectId: String(job.id) },
+    { reason: refusal.reason, ...(refusal.fields ? { fields: refusal.fields } : {}) },
+  );
 }
