@@ -54,3 +54,14 @@ export const redisPrefixVariable = z
   .string()
   .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 letters, digits, colons, dashes or underscores')
   .default('tinbao');
+
+/**
+ * Express's `trust proxy`: `loopback`, addresses or CIDRs separated by commas, a hop count,
+ * or true/false. Which proxies may name the client address (X-Forwarded-For) and HTTPS.
+ */
+export const trustProxyVariable = z
+  .string()
+  .min(1)
+  .transform((value): boolean | number | string =>
+    value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value,
+  );
