@@ -7,13 +7,15 @@ export interface AppDeps {
   logger: Logger;
   /** Feature routers, mounted in order. */
   routers: Router[];
+  /** Express `trust proxy` (TRUST_PROXY); loopback when not given. */
+  trustProxy?: boolean | number | string;
 }
 
 /** The HTTP app: security headers, JSON bodies, feature routers, one error middleware. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? 'loopback');
   app.use(
     helmet({
       // Strict CSP for the Vite-built SPA: no inline script, no third-party origin, no framing.
