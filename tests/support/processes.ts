@@ -23,7 +23,24 @@ export function startTsProcess(
   args: string[] = [],
 ): RunningProcess {
   // `node --import tsx` rather than the tsx binary: one process, so a SIGKILL hits the program itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', `${REPO_ROOT}${entry}`, ...args], {
+  return startNodeProcess(entry, ['--import', 'tsx', `${REPO_ROOT}${entry}`, ...args], env);
+}
+
+/** Starts a compiled JavaScript file (e.g. dist/api.js) with plain `node`, no TypeScript loader. */
+export function startJsProcess(
+  file: string,
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+): RunningProcess {
+  return startNodeProcess(file, [file, ...args], env);
+}
+
+function startNodeProcess(
+  entry: string,
+  nodeArgs: string[],
+  env: Record<string, string | undefined>,
+): RunningProcess {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
