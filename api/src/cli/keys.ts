@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createOrgKeys, decodeSecret, ensureSecretFile, orgKeyPaths, readPublicKey } from '@tinbao/shared';
+import {
+  createOrgKeys,
+  decodeSecret,
+  ensureSecretFile,
+  orgKeyPaths,
+  readPublicKey,
+  readSecretFile,
+} from '@tinbao/shared';
 
 /**
  * A copy of the public key for the gateway, which must not see the folder holding the wrapped
@@ -44,7 +51,10 @@ export async function keysInit(argv: string[]): Promise<number> {
     masterKey = decoded;
   } else {
     const file = process.env.TINBAO_MASTER_KEY_FILE || `${keysDir}/master.key`;
-    masterKey = await ensureSecretFile(file, 'master key');
+    // An existing file (a Docker secret is read-only) is only read; a missing one is created.
+    masterKey = existsSync(file)
+      ? await readSecretFile(file, 'master key')
+      : await ensureSecretFile(file, 'master key');
     console.log(`master key: ${file} (mode 0600; keep it apart from backups of the database)`);
   }
   const publicKey = await createOrgKeys(paths, masterKey);
