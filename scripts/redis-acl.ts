@@ -23,7 +23,7 @@ import { z } from 'zod';
 export const REDIS_USERS = {
   /** The HTTP API: login and receipt look-up counters, notify-unit jobs when a moderator routes. */
   api: 'tinbao-api',
-  /** The BullMQ workers (TINBAO_ROLE=worker): intake, triage and notify queues, intake records, relay jobs. */
+  /** The BullMQ workers (TINBAO_ROLE=worker): intake, triage, notify and retention queues, intake records, relay jobs. */
   worker: 'tinbao-worker',
   /** The gateway: writes intake records and store-tip jobs, runs the relay worker. */
   bot: 'tinbao-bot',
@@ -79,6 +79,8 @@ export function queueRedisAcl(prefix: string, passwords: Omit<RedisPasswords, 'd
       bull('triage'),
       bull('notify'),
       bull('relay'),
+      // The daily purge (api/src/retention/worker.ts): its job scheduler and jobs.
+      bull('retention'),
     ]),
     // The gateway writes intake records but never reads one back (%W: write only).
     userLine(REDIS_USERS.bot, passwords.bot, [`%W~${prefix}:intake-record:*`, bull('intake'), bull('relay')]),

@@ -10,6 +10,7 @@ import { createQueues, type Queues } from '@tinbao/api/platform/queues';
 import { createRedis } from '@tinbao/api/platform/redis';
 import { tips } from '@tinbao/api/platform/schema';
 import { createTestDatabase, type TestDatabase } from '@tinbao/api/platform/test-database';
+import { DAILY_PURGE_SCHEDULER_ID, scheduleDailyPurge } from '@tinbao/api/retention/worker';
 import { seedTestAdminUnits } from '@tinbao/api/tips/testing';
 import { startWorkers } from '@tinbao/api/workers';
 import { assertVolatileRedis } from '@tinbao/bot/drafts/volatile-redis';
@@ -19,6 +20,7 @@ import {
   createLogger,
   generateKeyPair,
   intakeRecordKey,
+  JOB_NAMES,
   type KeyPair,
   QUEUE_NAMES,
   type RelayJob,
@@ -257,6 +259,21 @@ describe('the Redis ACL users of the compose deployment', () => {
     expect(await refusal(api.flushall())).toMatch(/NOPERM/);
     expect(await refusal(api.call('ACL', 'LIST'))).toMatch(/NOPERM/);
     await queues.close();
+  });
+
+  it('lets the worker schedule the daily retention purge and run it, as its user', async () => {
+    await scheduleDailyPurge(workerQueues.retention);
+    expect((await workerQueues.retention.getJobSchedulers()).map((scheduler) => scheduler.key)).toContain(
+      DAILY_PURGE_SCHEDULER_ID,
+    );
+    const retention = workers.find((worker) => worker.name === QUEUE_NAMES.retention)!;
+    const job = await workerQueues.retention.add(JOB_NAMES.purgeTips, {});
+    const done = await new Promise<Job>((resolve, reject) => {
+      retention.on('completed', (completed) => completed.id === job.id && resolve(completed));
+      retention.on('failed', (failed, error) => failed?.id === job.id && reject(error));
+    });
+    expect(done.returnvalue).toMatchObject({ purged: 0 });
+    await workerQueues.retention.removeJobScheduler(DAILY_PURGE_SCHEDULER_ID);
   });
 
   it('keeps the worker from the api’s counters and from administration', async () => {
