@@ -1,18 +1,20 @@
 /**
- * Redis ACL files for docker-compose.yml: one Redis user per process, each with the commands
- * and the keys it needs and nothing else, the `default` user off. The files hold SHA-256
- * hashes of the passwords, never the passwords (those stay in the environment, in REDIS_URL).
+ * The Redis secrets of docker-compose.yml: one Redis user per process, each with the commands
+ * and the keys it needs and nothing else, the `default` user off.
  *
- *   npm run redis-acl -- --generate      # prints fresh passwords to add to .env
- *   npm run redis-acl                    # writes secrets/redis/{queue,drafts}-users.acl from .env's
+ *   npm run redis-acl
  *
- * Reads REDIS_API_PASSWORD, REDIS_WORKER_PASSWORD, REDIS_BOT_PASSWORD, REDIS_DRAFTS_PASSWORD
- * and REDIS_PREFIX (default `tinbao`); writes to REDIS_ACL_DIR (default ./secrets/redis).
+ * writes into TINBAO_SECRETS_DIR (default ./secrets), as Docker secrets (README «Deployment»):
+ * - redis_api_url, redis_worker_url, redis_bot_url, redis_bot_drafts_url: each process's
+ *   redis://user:password@host:6379, read through REDIS_URL_FILE / DRAFT_REDIS_URL_FILE; made
+ *   once with a random password, kept as they are on later runs;
+ * - redis_queue_acl, redis_drafts_acl: the two redis-servers' ACL files, made again on every run
+ *   from those passwords (SHA-256 hashes, never a password). REDIS_PREFIX: default `tinbao`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfigOrExit } from '@tinbao/shared';
 import { z } from 'zod';
@@ -21,7 +23,7 @@ import { z } from 'zod';
 export const REDIS_USERS = {
   /** The HTTP API: login and receipt look-up counters, notify-unit jobs when a moderator routes. */
   api: 'tinbao-api',
-  /** The BullMQ workers (TINBAO_ROLE=worker): intake, triage and notify queues, intake records, relay jobs. */
+  /** The BullMQ workers (TINBAO_ROLE=worker): intake, triage, notify and retention queues, intake records, relay jobs. */
   worker: 'tinbao-worker',
   /** The gateway: writes intake records and store-tip jobs, runs the relay worker. */
   bot: 'tinbao-bot',
@@ -78,6 +80,8 @@ export function queueRedisAcl(prefix: string, passwords: Omit<RedisPasswords, 'd
       bull('triage'),
       bull('notify'),
       bull('relay'),
+      // The daily purge (api/src/retention/worker.ts): its job scheduler and jobs.
+      bull('retention'),
     ]),
     // The gateway writes intake records (tips, residents' answers) but never reads one back (%W: write only).
     userLine(REDIS_USERS.bot, passwords.bot, [
@@ -100,58 +104,75 @@ export function draftsRedisAcl(prefix: string, password: string): string {
   ].join('\n')}\n`;
 }
 
-const passwordVariable = z
-  .string()
-  .min(32, 'must be at least 32 characters (npm run redis-acl -- --generate)');
+/** The Docker secrets (files of TINBAO_SECRETS_DIR) that carry each Redis user's URL, by password. */
+export const REDIS_URL_SECRETS = {
+  api: 'redis_api_url',
+  worker: 'redis_worker_url',
+  bot: 'redis_bot_url',
+  drafts: 'redis_bot_drafts_url',
+} as const satisfies Record<keyof RedisPasswords, string>;
+
+/** The Docker secrets holding the two redis-servers' ACL files. */
+export const REDIS_ACL_SECRETS = { queue: 'redis_queue_acl', drafts: 'redis_drafts_acl' } as const;
+
+/** Each password's URL as compose's services reach the two Redis (services `redis`, `redis-drafts`). */
+export function composeRedisUrls(passwords: RedisPasswords): Record<keyof RedisPasswords, string> {
+  const url = (user: string, password: string, host: string) =>
+    `redis://${user}:${encodeURIComponent(password)}@${host}:6379`;
+  return {
+    api: url(REDIS_USERS.api, passwords.api, 'redis'),
+    worker: url(REDIS_USERS.worker, passwords.worker, 'redis'),
+    bot: url(REDIS_USERS.bot, passwords.bot, 'redis'),
+    drafts: url(REDIS_USERS.bot, passwords.drafts, 'redis-drafts'),
+  };
+}
+
+/** The password of a URL file made earlier, or undefined when there is none yet. */
+async function passwordOf(path: string): Promise<string | undefined> {
+  if (!existsSync(path)) return undefined;
+  const text = (await readFile(path, 'utf8')).trim();
+  const password = URL.canParse(text) ? decodeURIComponent(new URL(text).password) : '';
+  if (password.length < 32)
+    throw new RangeError(`${path} holds no redis:// URL with a password of 32 characters or more`);
+  return password;
+}
+
+/** Writes a secret file anew: readable by the containers' users (node, redis), the 0700 folder keeps others out. */
+async function writeSecret(path: string, text: string): Promise<void> {
+  await rm(path, { force: true });
+  await writeFile(path, text, { mode: 0o600 });
+  await chmod(path, 0o444);
+  console.log(`wrote ${path}`);
+}
 
 async function main() {
-  if (process.argv.includes('--generate')) {
-    for (const name of [
-      'REDIS_API_PASSWORD',
-      'REDIS_WORKER_PASSWORD',
-      'REDIS_BOT_PASSWORD',
-      'REDIS_DRAFTS_PASSWORD',
-    ])
-      console.log(`${name}=${randomBytes(32).toString('hex')}`);
-    return;
-  }
-  // The passwords usually sit in .env beside docker-compose.yml; what the shell sets wins.
-  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfigOrExit(
     z.object({
-      REDIS_API_PASSWORD: passwordVariable,
-      REDIS_WORKER_PASSWORD: passwordVariable,
-      REDIS_BOT_PASSWORD: passwordVariable,
-      REDIS_DRAFTS_PASSWORD: passwordVariable,
       REDIS_PREFIX: z
         .string()
         .regex(/^[A-Za-z0-9_-]+$/)
         .default('tinbao'),
-      REDIS_ACL_DIR: z.string().min(1).default('./secrets/redis'),
+      TINBAO_SECRETS_DIR: z.string().min(1).default('./secrets'),
     }),
     process.env,
     'redis-acl',
   );
-  const dir = resolve(config.REDIS_ACL_DIR);
+  const dir = resolve(config.TINBAO_SECRETS_DIR);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const files: [string, string][] = [
-    [
-      `${dir}/queue-users.acl`,
-      queueRedisAcl(config.REDIS_PREFIX, {
-        api: config.REDIS_API_PASSWORD,
-        worker: config.REDIS_WORKER_PASSWORD,
-        bot: config.REDIS_BOT_PASSWORD,
-      }),
-    ],
-    [`${dir}/drafts-users.acl`, draftsRedisAcl(config.REDIS_PREFIX, config.REDIS_DRAFTS_PASSWORD)],
-  ];
-  for (const [path, text] of files) {
-    await writeFile(path, text);
-    // Hashes of 32-byte random passwords only; the redis user inside the container must read it.
-    await chmod(path, 0o644);
-    console.log(`wrote ${path}`);
+  const names = Object.keys(REDIS_URL_SECRETS) as (keyof RedisPasswords)[];
+  const found = await Promise.all(names.map((name) => passwordOf(join(dir, REDIS_URL_SECRETS[name]))));
+  const passwords = Object.fromEntries(
+    names.map((name, index) => [name, found[index] ?? randomBytes(32).toString('hex')]),
+  ) as unknown as RedisPasswords;
+  const urls = composeRedisUrls(passwords);
+  for (const [index, name] of names.entries()) {
+    if (found[index] === undefined) await writeSecret(join(dir, REDIS_URL_SECRETS[name]), `${urls[name]}\n`);
   }
-  // The folder is the operator's (0700); the redis container reads the files through compose secrets.
+  await writeSecret(join(dir, REDIS_ACL_SECRETS.queue), queueRedisAcl(config.REDIS_PREFIX, passwords));
+  await writeSecret(
+    join(dir, REDIS_ACL_SECRETS.drafts),
+    draftsRedisAcl(config.REDIS_PREFIX, passwords.drafts),
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

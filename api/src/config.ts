@@ -14,6 +14,21 @@ import {
 import { z } from 'zod';
 import { RETENTION_VARIABLES } from './retention/config';
 
+/**
+ * The api's secrets (and the URLs that may carry a password): each may also be read from the
+ * file NAME_FILE names (Docker secrets, /run/secrets/…). TINBAO_MASTER_KEY_FILE names the
+ * master key's file as it always did.
+ */
+export const API_FILE_VARIABLES = [
+  'DATABASE_URL',
+  'DATABASE_PASSWORD',
+  'DATABASE_MIGRATION_URL',
+  'DATABASE_MIGRATION_PASSWORD',
+  'REDIS_URL',
+  'TINBAO_MASTER_KEY',
+  'TINBAO_BOT_API_TOKEN',
+] as const;
+
 /** Every environment variable the api process reads, parsed once in main.ts. */
 export const ApiConfigSchema = z
   .object({
@@ -23,7 +38,13 @@ export const ApiConfigSchema = z
     /** Which reverse proxies may name the client address (X-Forwarded-For); unset: none. */
     TRUST_PROXY: trustProxyVariable.default(false),
     DATA_DIR: z.string().min(1).default('./data'),
+    /** The role the api works as: on a server with two roles, the app role (no DDL, audit append-only). */
     DATABASE_URL: databaseUrlVariable.optional(),
+    /** Replaces the password of DATABASE_URL (so the URL itself holds no secret). */
+    DATABASE_PASSWORD: z.string().min(1).optional(),
+    /** The schema owner: migrations run as it at start-up, then the api works as DATABASE_URL. */
+    DATABASE_MIGRATION_URL: databaseUrlVariable.optional(),
+    DATABASE_MIGRATION_PASSWORD: z.string().min(1).optional(),
     REDIS_URL: redisUrlVariable,
     REDIS_PREFIX: redisPrefixVariable,
     TINBAO_MASTER_KEY: secretKeyVariable.optional(),
@@ -81,6 +102,21 @@ export const ApiConfigSchema = z
     TINBAO_OFFICERS_MAY_ASK: booleanVariable.default(false),
   })
   .superRefine((config, context) => {
+    if (config.DATABASE_MIGRATION_URL && !config.DATABASE_URL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'is required when DATABASE_MIGRATION_URL is set (the app role the api works as)',
+      });
+    }
+    for (const [password, url] of [
+      ['DATABASE_PASSWORD', 'DATABASE_URL'],
+      ['DATABASE_MIGRATION_PASSWORD', 'DATABASE_MIGRATION_URL'],
+    ] as const) {
+      if (config[password] && !config[url]) {
+        context.addIssue({ code: 'custom', path: [password], message: `is set but ${url} is not` });
+      }
+    }
     if (!config.TINBAO_MASTER_KEY && !config.TINBAO_MASTER_KEY_FILE) {
       context.addIssue({
         code: 'custom',
@@ -90,3 +126,25 @@ export const ApiConfigSchema = z
     }
   });
 export type ApiConfig = z.output<typeof ApiConfigSchema>;
+
+/** A postgres:// URL with its password replaced, when one is given apart from it. */
+export function withPassword(url: string, password: string | undefined): string {
+  if (!password) return url;
+  const parsed = new URL(url);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}
+
+/** The URLs the api connects with, passwords applied: the app role's and the owner's (migrations). */
+export function databaseUrlsOf(
+  config: Pick<
+    ApiConfig,
+    'DATABASE_URL' | 'DATABASE_PASSWORD' | 'DATABASE_MIGRATION_URL' | 'DATABASE_MIGRATION_PASSWORD'
+  >,
+): { url: string; migrationUrl?: string } | undefined {
+  if (!config.DATABASE_URL) return undefined;
+  const url = withPassword(config.DATABASE_URL, config.DATABASE_PASSWORD);
+  return config.DATABASE_MIGRATION_URL
+    ? { url, migrationUrl: withPassword(config.DATABASE_MIGRATION_URL, config.DATABASE_MIGRATION_PASSWORD) }
+    : { url };
+}

@@ -12,7 +12,7 @@ import type { Worker } from 'bullmq';
 import type { Express } from 'express';
 import { seedAdminUnits } from './admin-units/seed';
 import { createApp } from './app';
-import type { ApiConfig } from './config';
+import { type ApiConfig, databaseUrlsOf } from './config';
 import type { ApiDeps } from './deps';
 import { featureRouters } from './features';
 import { resolveMasterKey } from './keys/master-key';
@@ -48,9 +48,10 @@ export async function startApiProcess(
 ): Promise<ApiProcess> {
   const orgKeys = await readOrgKeyPair(orgKeyPaths(keysDirOf(config)), await resolveMasterKey(config));
 
+  const postgres = databaseUrlsOf(config);
   const database = await openDatabase(
-    config.DATABASE_URL
-      ? { engine: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+    postgres
+      ? { engine: 'postgres', ...postgres, poolSize: config.DATABASE_POOL_SIZE }
       : { engine: 'pglite', dataDir: `${config.DATA_DIR}/pglite` },
   );
   if (config.SEED_ADMIN_UNITS) {

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOrgKeys, orgKeyPaths, parseConfig } from '@tinbao/shared';
 import { describe, expect, it } from 'vitest';
-import { BotConfigSchema } from './config';
+import { BOT_FILE_VARIABLES, BotConfigSchema } from './config';
 import { loadBotSecrets } from './secrets';
 
 describe('bot configuration', () => {
@@ -63,5 +63,53 @@ describe('bot configuration', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('reads its secrets and the org public key from *_FILE variables (Docker secrets)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tinbao-bot-files-'));
+    try {
+      const publicKey = await createOrgKeys(orgKeyPaths(`${dir}/keys`), new Uint8Array(32).fill(2));
+      const files = {
+        TELEGRAM_BOT_TOKEN: '123:telegram-token',
+        TELEGRAM_WEBHOOK_SECRET: 'telegram-webhook-secret-0123456789',
+        ZALO_BOT_TOKEN: '456:zalo-token',
+        ZALO_WEBHOOK_SECRET: 'zalo-webhook-secret',
+        TINBAO_BOT_API_TOKEN: 'b'.repeat(43),
+        REDIS_URL: 'redis://gateway:pw@redis:6379',
+      };
+      const env: Record<string, string> = {
+        TELEGRAM_WEBHOOK_URL: 'https://tinbao.example.vn/webhook/telegram',
+        ZALO_WEBHOOK_URL: 'https://tinbao.example.vn/webhook/zalo',
+        TINBAO_ORG_PUBLIC_KEY_FILE: orgKeyPaths(`${dir}/keys`).publicKeyFile,
+      };
+      for (const [name, value] of Object.entries(files)) {
+        await writeFile(`${dir}/${name}`, `${value}\n`, { mode: 0o600 });
+        env[`${name}_FILE`] = `${dir}/${name}`;
+      }
+      const result = parseConfig(BotConfigSchema, env, { fileVariables: BOT_FILE_VARIABLES });
+      expect(result.ok ? [] : result.problems).toEqual([]);
+      if (!result.ok) return;
+      expect(result.config).toMatchObject(files);
+      expect(result.config.TINBAO_ORG_PUBLIC_KEY).toEqual(publicKey);
+      // The wrapped private key beside it is never read.
+      expect(await readFile(orgKeyPaths(`${dir}/keys`).wrappedPrivateKeyFile, 'utf8')).toContain('wrapped');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a token given both inline and as a file', () => {
+    const result = parseConfig(
+      BotConfigSchema,
+      {
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        ZALO_BOT_TOKEN: '1:a',
+        ZALO_BOT_TOKEN_FILE: '/run/secrets/zalo',
+      },
+      { fileVariables: BOT_FILE_VARIABLES },
+    );
+    expect(result.ok ? [] : result.problems).toEqual([
+      'ZALO_BOT_TOKEN_FILE: set either ZALO_BOT_TOKEN or ZALO_BOT_TOKEN_FILE, not both',
+    ]);
   });
 });

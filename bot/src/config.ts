@@ -4,8 +4,28 @@ import {
   redisPrefixVariable,
   redisUrlVariable,
   secretKeyVariable,
+  trustProxyVariable,
 } from '@tinbao/shared';
 import { z } from 'zod';
+
+/**
+ * The gateway's secrets (and the Redis URLs, which may carry a password): each may also be read
+ * from the file NAME_FILE names (Docker secrets, /run/secrets/…). The organisation's public key
+ * is no secret, but compose hands it over as a file too.
+ */
+export const BOT_FILE_VARIABLES = [
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'ZALO_BOT_TOKEN',
+  'ZALO_WEBHOOK_SECRET',
+  'REDIS_URL',
+  'DRAFT_REDIS_URL',
+  'TINBAO_BOT_API_TOKEN',
+  'TINBAO_BOT_DRAFT_KEY',
+  'TINBAO_BOT_PEPPER',
+  'TINBAO_BOT_RELAY_KEY',
+  'TINBAO_ORG_PUBLIC_KEY',
+] as const;
 
 /** Every environment variable the bot process reads, parsed once in main.ts. */
 export const BotConfigSchema = z
@@ -42,13 +62,7 @@ export const BotConfigSchema = z
      * for the web form's in-memory rate limits and Secure cookie: Express's `trust proxy`
      * ("loopback", addresses or CIDRs separated by commas, or a hop count). Unset: none.
      */
-    WEB_FORM_TRUST_PROXY: z
-      .string()
-      .min(1)
-      .transform((value): boolean | number | string =>
-        value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value,
-      )
-      .optional(),
+    WEB_FORM_TRUST_PROXY: trustProxyVariable.optional(),
     /** The web form's public address, named in the messengers' welcome. */
     TINBAO_WEB_FORM_URL: z.url({ message: 'must be a URL, e.g. https://tinbao.example.vn' }).optional(),
     REDIS_URL: redisUrlVariable,

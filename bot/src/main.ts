@@ -14,7 +14,7 @@ import { createTelegramAdapter, type TelegramAdapter } from './channels/telegram
 import { createWebAdapter } from './channels/web/adapter';
 import { createZaloAdapter } from './channels/zalo/adapter';
 import { ZaloApiError } from './channels/zalo/client';
-import { BotConfigSchema, botKeysDirOf } from './config';
+import { BOT_FILE_VARIABLES, BotConfigSchema, botKeysDirOf } from './config';
 import { createPlaceFinder } from './conversation/places';
 import { assertVolatileRedis } from './drafts/volatile-redis';
 import { createGateway, startChannels } from './gateway';
@@ -29,7 +29,7 @@ import { createStatusLookup } from './submission/status';
  * Composition root of the intake gateway: config → keys → Redis, queue → the conversation
  * engine → one adapter per configured channel (Telegram, Zalo) and the web form → start.
  */
-const config = loadConfigOrExit(BotConfigSchema, process.env, 'bot');
+const config = loadConfigOrExit(BotConfigSchema, process.env, 'bot', { fileVariables: BOT_FILE_VARIABLES });
 const logger = createLogger({ name: 'bot', level: config.LOG_LEVEL });
 
 const secrets = await loadBotSecrets(config).catch((error: Error) => {

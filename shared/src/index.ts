@@ -1,5 +1,6 @@
 export * from './admin-units/admin-units';
 export * from './config/env';
+export * from './config/variable-files';
 export * from './config/variables';
 export * from './crypto/argon2-pool';
 export * from './crypto/envelope';

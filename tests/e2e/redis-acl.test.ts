@@ -1,6 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { createRedis } from '@tinbao/api/platform/redis';
 import { tips } from '@tinbao/api/platform/schema';
 import { createTestDatabase, type TestDatabase } from '@tinbao/api/platform/test-database';
 import { askQuestion } from '@tinbao/api/questions/service';
+import { DAILY_PURGE_SCHEDULER_ID, scheduleDailyPurge } from '@tinbao/api/retention/worker';
 import { seedTestAdminUnits } from '@tinbao/api/tips/testing';
 import { startWorkers } from '@tinbao/api/workers';
 import { assertVolatileRedis } from '@tinbao/bot/drafts/volatile-redis';
@@ -22,6 +23,7 @@ import {
   createLogger,
   generateKeyPair,
   intakeRecordKey,
+  JOB_NAMES,
   type KeyPair,
   QUEUE_NAMES,
   type RelayJob,
@@ -39,7 +41,16 @@ import { type Job, Queue, Worker } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { draftsRedisAcl, queueRedisAcl, REDIS_USERS, type RedisPasswords } from '../../scripts/redis-acl';
+import { parse } from 'yaml';
+import {
+  composeRedisUrls,
+  draftsRedisAcl,
+  queueRedisAcl,
+  REDIS_ACL_SECRETS,
+  REDIS_URL_SECRETS,
+  REDIS_USERS,
+  type RedisPasswords,
+} from '../../scripts/redis-acl';
 import { spawnRedisServer, waitForRedis } from '../../scripts/redis-server';
 import { REPO_ROOT } from '../support/processes';
 
@@ -280,6 +291,21 @@ describe('the Redis ACL users of the compose deployment', () => {
     await queues.close();
   });
 
+  it('lets the worker schedule the daily retention purge and run it, as its user', async () => {
+    await scheduleDailyPurge(workerQueues.retention);
+    expect((await workerQueues.retention.getJobSchedulers()).map((scheduler) => scheduler.key)).toContain(
+      DAILY_PURGE_SCHEDULER_ID,
+    );
+    const retention = workers.find((worker) => worker.name === QUEUE_NAMES.retention)!;
+    const job = await workerQueues.retention.add(JOB_NAMES.purgeTips, {});
+    const done = await new Promise<Job>((resolve, reject) => {
+      retention.on('completed', (completed) => completed.id === job.id && resolve(completed));
+      retention.on('failed', (failed, error) => failed?.id === job.id && reject(error));
+    });
+    expect(done.returnvalue).toMatchObject({ purged: 0 });
+    await workerQueues.retention.removeJobScheduler(DAILY_PURGE_SCHEDULER_ID);
+  });
+
   it('keeps the worker from the api’s counters and from administration', async () => {
     const worker = keep(createRedis(url(queuePort, REDIS_USERS.worker, passwords.worker), 'queue', 'w'));
     expect(await worker.ping()).toBe('PONG');
@@ -307,12 +333,85 @@ describe('the Redis ACL users of the compose deployment', () => {
     expect(await rawReply(draftsPort, `AUTH ${REDIS_USERS.api} ${passwords.api}`)).toMatch(/^-WRONGPASS/);
   });
 
-  it('is what docker-compose.yml gives each process: its own user in REDIS_URL, the ACL files as secrets', async () => {
-    const compose = await readFile(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
-    for (const user of Object.values(REDIS_USERS)) expect(compose).toContain(`redis://${user}:`);
-    expect(compose).toContain('redis://tinbao-bot:${REDIS_DRAFTS_PASSWORD');
-    expect(compose).toContain('"--aclfile", "/run/secrets/redis-queue-users"');
-    expect(compose).toContain('"--aclfile", "/run/secrets/redis-drafts-users"');
-    expect(compose).not.toMatch(/redis:\/\/redis(-drafts)?:6379/);
+  it('is what docker-compose.yml gives each process: its own user’s URL and the ACL files, as secrets', async () => {
+    const compose = parse(await readFile(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+      services: Record<
+        string,
+        { command?: string[]; environment?: Record<string, string>; secrets?: string[] }
+      >;
+      secrets: Record<string, { file: string }>;
+    };
+    const secretOf = (service: string, variable: string) => {
+      const value = compose.services[service]?.environment?.[variable];
+      const name = /^\/run\/secrets\/(.+)$/.exec(value ?? '')?.[1];
+      expect(name, `${service}: ${variable}`).toBeDefined();
+      expect(compose.services[service]?.secrets).toContain(name);
+      expect(compose.secrets[name!]?.file).toBe(`./secrets/${name}`);
+      return name;
+    };
+    // Each process its own user on the queue's Redis, the gateway its own on the drafts Redis.
+    expect(secretOf('api', 'REDIS_URL_FILE')).toBe(REDIS_URL_SECRETS.api);
+    expect(secretOf('worker', 'REDIS_URL_FILE')).toBe(REDIS_URL_SECRETS.worker);
+    expect(compose.services.worker?.environment?.TINBAO_ROLE).toBe('worker');
+    expect(compose.services.api?.environment?.TINBAO_ROLE).toBe('http');
+    expect(secretOf('bot', 'REDIS_URL_FILE')).toBe(REDIS_URL_SECRETS.bot);
+    expect(secretOf('bot', 'DRAFT_REDIS_URL_FILE')).toBe(REDIS_URL_SECRETS.drafts);
+    for (const [service, acl] of [
+      ['redis', REDIS_ACL_SECRETS.queue],
+      ['redis-drafts', REDIS_ACL_SECRETS.drafts],
+    ] as const) {
+      const command = compose.services[service]?.command ?? [];
+      expect(command.slice(command.indexOf('--aclfile'))).toEqual(['--aclfile', `/run/secrets/${acl}`]);
+      expect(compose.services[service]?.secrets).toEqual([acl]);
+    }
+    // No Redis URL in the environment at all (with or without a password).
+    expect(JSON.stringify(compose.services)).not.toContain('redis://');
+    // What those secrets hold: each user on its own Redis service.
+    expect(composeRedisUrls(passwords)).toEqual({
+      api: `redis://tinbao-api:${passwords.api}@redis:6379`,
+      worker: `redis://tinbao-worker:${passwords.worker}@redis:6379`,
+      bot: `redis://tinbao-bot:${passwords.bot}@redis:6379`,
+      drafts: `redis://tinbao-bot:${passwords.drafts}@redis-drafts:6379`,
+    });
+  });
+
+  it('npm run redis-acl makes the URL secrets once and the ACL files from them on every run', async () => {
+    const secrets = join(dir, 'secrets');
+    const run = () =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/redis-acl.ts')], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, TINBAO_SECRETS_DIR: secrets },
+        encoding: 'utf8',
+      });
+    const first = run();
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const read = async (name: string) => readFile(join(secrets, name), 'utf8');
+    const urls = Object.fromEntries(
+      await Promise.all(
+        Object.entries(REDIS_URL_SECRETS).map(async ([key, name]) => [key, (await read(name)).trim()]),
+      ),
+    ) as Record<keyof RedisPasswords, string>;
+    const made = Object.fromEntries(
+      Object.entries(urls).map(([key, value]) => [key, decodeURIComponent(new URL(value).password)]),
+    ) as unknown as RedisPasswords;
+    expect(new Set(Object.values(made)).size).toBe(4);
+    for (const password of Object.values(made)) expect(password).toMatch(/^[0-9a-f]{64}$/);
+    expect(urls).toEqual(composeRedisUrls(made));
+    expect(await read(REDIS_ACL_SECRETS.queue)).toBe(queueRedisAcl('tinbao', made));
+    expect(await read(REDIS_ACL_SECRETS.drafts)).toBe(draftsRedisAcl('tinbao', made.drafts));
+    for (const password of Object.values(made)) {
+      expect(await read(REDIS_ACL_SECRETS.queue)).not.toContain(password);
+      expect(await read(REDIS_ACL_SECRETS.drafts)).not.toContain(password);
+    }
+    for (const name of [...Object.values(REDIS_URL_SECRETS), ...Object.values(REDIS_ACL_SECRETS)])
+      expect((await stat(join(secrets, name))).mode & 0o777).toBe(0o444);
+
+    // Again: the same passwords, the ACL files rewritten (the 0444 files replaced, not opened).
+    const second = run();
+    expect(second.stderr).toBe('');
+    expect(second.status).toBe(0);
+    expect((await read(REDIS_URL_SECRETS.api)).trim()).toBe(urls.api);
+    expect(await read(REDIS_ACL_SECRETS.queue)).toBe(queueRedisAcl('tinbao', made));
   });
 });

@@ -29,7 +29,26 @@ export function startTsProcess(
 ): RunningProcess {
   // `node --import tsx` rather than the tsx binary: one process, so a SIGKILL hits the program
   // itself (`nice` execs it in place, same pid).
-  const node = [process.execPath, '--import', 'tsx', `${REPO_ROOT}${entry}`, ...args];
+  return startNodeProcess(entry, ['--import', 'tsx', `${REPO_ROOT}${entry}`, ...args], env, options);
+}
+
+/** Starts a compiled JavaScript file (e.g. dist/api.js) with plain `node`, no TypeScript loader. */
+export function startJsProcess(
+  file: string,
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+  options: { niceness?: number } = {},
+): RunningProcess {
+  return startNodeProcess(file, [file, ...args], env, options);
+}
+
+function startNodeProcess(
+  entry: string,
+  nodeArgs: string[],
+  env: Record<string, string | undefined>,
+  options: { niceness?: number },
+): RunningProcess {
+  const node = [process.execPath, ...nodeArgs];
   const [command, ...commandArgs] = options.niceness
     ? ['nice', '-n', String(options.niceness), ...node]
     : node;

@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
-import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { ExtractTablesWithRelations } from 'drizzle-orm/relations';
 import pg from 'pg';
 import { restrictToOwner } from './owner-only';
+import { appRoleOfUrl, migrateIfPending, migratePostgres } from './postgres-roles';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -28,12 +28,20 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { engine: 'postgres'; url: string; poolSize?: number }
+  | {
+      engine: 'postgres';
+      /** The role the app works as (the pool). */
+      url: string;
+      poolSize?: number;
+      /**
+       * The schema owner's URL: migrations run as it, then the role of `url` is granted what
+       * the app needs. Without it, `url` migrates when a migration is pending (one role).
+       */
+      migrationUrl?: string;
+    }
   | { engine: 'pglite' /** a folder, or undefined for in-memory */; dataDir?: string };
 
-const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
-// Any fixed number: serialises migrations when several api processes start at once.
-const MIGRATION_LOCK = 72_430_001;
+export const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 export class DatabaseLockedError extends Error {
   constructor(readonly dataDir: string) {
@@ -47,19 +55,13 @@ export class DatabaseLockedError extends Error {
 /** Opens the store of record and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.engine === 'postgres'
-    ? openPostgres(options.url, options.poolSize)
+    ? openPostgres(options.url, options.poolSize, options.migrationUrl)
     : openPglite(options.dataDir);
 }
 
-async function openPostgres(url: string, poolSize = 10): Promise<Database> {
-  const migrationClient = new pg.Client({ connectionString: url });
-  await migrationClient.connect();
-  try {
-    await migrationClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await migrateNodePg(drizzleNodePg({ client: migrationClient, schema }), { migrationsFolder: MIGRATIONS });
-  } finally {
-    await migrationClient.end();
-  }
+async function openPostgres(url: string, poolSize = 10, migrationUrl?: string): Promise<Database> {
+  if (migrationUrl) await migratePostgres(migrationUrl, MIGRATIONS, { appRole: appRoleOfUrl(url) });
+  else await migrateIfPending(url, MIGRATIONS);
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
