@@ -2,6 +2,7 @@ import type { HeldTip, PurgeCandidate } from '@tinbao/shared/api/retention';
 import { type FormEvent, Fragment, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { AsyncCard } from '../layout/async';
+import { DataTable } from '../layout/DataTable';
 import { FormField } from '../layout/FormField';
 import { Link } from '../layout/router';
 import { Button, Dialog, ErrorNotice, Field, Notice, PageTitle, StatusBadge } from '../layout/ui';
@@ -81,109 +82,100 @@ export function RetentionPage() {
         titleId="retention-next"
         testId="retention-next"
       >
-        {(data) =>
-          data.next.length === 0 ? (
-            <p className="muted">{t.retention.noneNext}</p>
-          ) : (
-            <>
-              <p className="hint">{t.retention.nextHint}</p>
-              <table className="table" data-testid="retention-next-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t.retention.receiptCode}</th>
-                    <th scope="col">{t.retention.status}</th>
-                    <th scope="col">{t.retention.reason}</th>
-                    <th scope="col">{t.retention.closedAt}</th>
-                    <th scope="col">{t.retention.purgeAt}</th>
-                    <th scope="col">{t.retention.actions}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.next.map((tip: PurgeCandidate) => (
-                    <tr key={tip.tipId} data-testid="retention-next-row" data-receipt={tip.receiptCode}>
-                      <td data-label={t.retention.receiptCode}>
-                        <Link to={`/tips/${tip.tipId}`}>{tip.receiptCode}</Link>
-                      </td>
-                      <td data-label={t.retention.status}>
-                        <StatusBadge status={tip.status} />
-                      </td>
-                      <td data-label={t.retention.reason}>{t.retention.purgeReason[tip.reason]}</td>
-                      <td data-label={t.retention.closedAt}>{formatDate(tip.closedAt)}</td>
-                      <td data-label={t.retention.purgeAt}>
-                        {formatDate(tip.purgeAt)}{' '}
-                        {isDue(tip.purgeAt, data.now) ? (
-                          <span className="badge badge-deadline-overdue">{t.retention.dueNow}</span>
-                        ) : null}
-                      </td>
-                      <td data-label={t.retention.actions}>
-                        <Button
-                          className="btn-small"
-                          onClick={() => setHoldTarget({ tipId: tip.tipId, receiptCode: tip.receiptCode })}
-                          data-testid="hold-button"
-                        >
-                          {t.retention.hold}
-                          <span className="visually-hidden"> {tip.receiptCode}</span>
-                        </Button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </>
-          )
-        }
+        {(data) => (
+          <>
+            {data.next.length > 0 ? <p className="hint">{t.retention.nextHint}</p> : null}
+            <DataTable
+              rows={data.next}
+              labelledBy="retention-next"
+              testId="retention-next-table"
+              empty={t.retention.noneNext}
+              rowKey={(tip: PurgeCandidate) => tip.tipId}
+              rowProps={(tip) => ({ 'data-testid': 'retention-next-row', 'data-receipt': tip.receiptCode })}
+              columns={[
+                {
+                  header: t.retention.receiptCode,
+                  cell: (tip) => <Link to={`/tips/${tip.tipId}`}>{tip.receiptCode}</Link>,
+                },
+                { header: t.retention.status, cell: (tip) => <StatusBadge status={tip.status} /> },
+                { header: t.retention.reason, cell: (tip) => t.retention.purgeReason[tip.reason] },
+                { header: t.retention.closedAt, cell: (tip) => formatDate(tip.closedAt) },
+                {
+                  header: t.retention.purgeAt,
+                  cell: (tip) => (
+                    <>
+                      {formatDate(tip.purgeAt)}{' '}
+                      {isDue(tip.purgeAt, data.now) ? (
+                        <span className="badge badge-deadline-overdue">{t.retention.dueNow}</span>
+                      ) : null}
+                    </>
+                  ),
+                },
+                {
+                  header: t.retention.actions,
+                  cell: (tip) => (
+                    <Button
+                      className="btn-small"
+                      onClick={() => setHoldTarget({ tipId: tip.tipId, receiptCode: tip.receiptCode })}
+                      data-testid="hold-button"
+                    >
+                      {t.retention.hold}
+                      <span className="visually-hidden"> {tip.receiptCode}</span>
+                    </Button>
+                  ),
+                },
+              ]}
+            />
+          </>
+        )}
       </AsyncCard>
 
       <AsyncCard state={holds} title={t.retention.heldTitle} titleId="retention-held" testId="retention-held">
-        {(data) =>
-          data.holds.length === 0 ? (
-            <p className="muted">{t.retention.noneHeld}</p>
-          ) : (
-            <table className="table" data-testid="retention-held-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t.retention.receiptCode}</th>
-                  <th scope="col">{t.retention.status}</th>
-                  <th scope="col">{t.retention.holdReason}</th>
-                  <th scope="col">{t.retention.heldSince}</th>
-                  <th scope="col">{t.retention.wouldPurgeAt}</th>
-                  <th scope="col">{t.retention.actions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.holds.map((tip) => (
-                  <tr key={tip.tipId} data-testid="retention-held-row" data-receipt={tip.receiptCode}>
-                    <td data-label={t.retention.receiptCode}>
-                      <Link to={`/tips/${tip.tipId}`}>{tip.receiptCode}</Link>
-                    </td>
-                    <td data-label={t.retention.status}>
-                      <StatusBadge status={tip.status} />
-                    </td>
-                    <td data-label={t.retention.holdReason}>{tip.hold.reason}</td>
-                    <td data-label={t.retention.heldSince}>
-                      {formatDateTime(tip.hold.placedAt)}
-                      {tip.hold.placedByName ? <div className="muted">{tip.hold.placedByName}</div> : null}
-                    </td>
-                    <td data-label={t.retention.wouldPurgeAt}>
-                      {tip.purgeAt ? formatDate(tip.purgeAt) : t.retention.stillOpen}
-                    </td>
-                    <td data-label={t.retention.actions}>
-                      <Button
-                        className="btn-small"
-                        variant="danger"
-                        onClick={() => setReleaseTarget(tip)}
-                        data-testid="release-button"
-                      >
-                        {t.retention.release}
-                        <span className="visually-hidden"> {tip.receiptCode}</span>
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(data) => (
+          <DataTable
+            rows={data.holds}
+            labelledBy="retention-held"
+            testId="retention-held-table"
+            empty={t.retention.noneHeld}
+            rowKey={(tip: HeldTip) => tip.tipId}
+            rowProps={(tip) => ({ 'data-testid': 'retention-held-row', 'data-receipt': tip.receiptCode })}
+            columns={[
+              {
+                header: t.retention.receiptCode,
+                cell: (tip) => <Link to={`/tips/${tip.tipId}`}>{tip.receiptCode}</Link>,
+              },
+              { header: t.retention.status, cell: (tip) => <StatusBadge status={tip.status} /> },
+              { header: t.retention.holdReason, cell: (tip) => tip.hold.reason },
+              {
+                header: t.retention.heldSince,
+                cell: (tip) => (
+                  <>
+                    {formatDateTime(tip.hold.placedAt)}
+                    {tip.hold.placedByName ? <div className="muted">{tip.hold.placedByName}</div> : null}
+                  </>
+                ),
+              },
+              {
+                header: t.retention.wouldPurgeAt,
+                cell: (tip) => (tip.purgeAt ? formatDate(tip.purgeAt) : t.retention.stillOpen),
+              },
+              {
+                header: t.retention.actions,
+                cell: (tip) => (
+                  <Button
+                    className="btn-small"
+                    variant="danger"
+                    onClick={() => setReleaseTarget(tip)}
+                    data-testid="release-button"
+                  >
+                    {t.retention.release}
+                    <span className="visually-hidden"> {tip.receiptCode}</span>
+                  </Button>
+                ),
+              },
+            ]}
+          />
+        )}
       </AsyncCard>
 
       <section className="card" aria-labelledby="retention-hold-other">
