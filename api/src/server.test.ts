@@ -1,14 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, createOrgKeys, orgKeyPaths } from '@tinbao/shared';
+import { createLogger } from '@tinbao/shared';
 import { freePort, listeningAddresses } from '@tinbao/shared/testing/listening';
 import { createLogCapture } from '@tinbao/shared/testing/log-capture';
-import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiConfigSchema } from './config';
+import { createApiScratch } from './platform/test-scratch';
 import { startApiProcess } from './server';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -18,16 +13,7 @@ afterAll(async () => {
 
 describe('where the api listens', () => {
   it('on 127.0.0.1 only by default (read from /proc/net/tcp and tcp6, as ss -ltn does)', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'tinbao-listen-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const masterKey = randomBytes(32);
-    await createOrgKeys(orgKeyPaths(`${dataDir}/keys`), masterKey);
-    const prefix = createTestRedisPrefix('test-listen');
-    cleanups.push(async () => {
-      const redis = new Redis('redis://127.0.0.1:6379');
-      await deleteRedisPrefix(redis, prefix);
-      redis.disconnect();
-    });
+    const { dataDir, masterKey, prefix } = await createApiScratch('listen', { postgres: false }, cleanups);
     const port = await freePort();
     // The defaults, but for what has none (Redis, the master key) and what would cost seconds
     // and say nothing here (3,321 communes): PGlite in DATA_DIR, no HOST, no TRUST_PROXY.

@@ -1,24 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestUser, type TestUser, totpCode } from '@tinbao/api/auth/testing';
 import { type ApiConfig, ApiConfigSchema } from '@tinbao/api/config';
 import { users } from '@tinbao/api/platform/schema';
-import {
-  createScratchPostgresDatabase,
-  dropScratchPostgresDatabase,
-} from '@tinbao/api/platform/test-database';
+import { createApiScratch } from '@tinbao/api/platform/test-scratch';
 import { type ApiProcess, startApiProcess } from '@tinbao/api/server';
 import { seedTestAdminUnits } from '@tinbao/api/tips/testing';
 import { ensureUiBuilt } from '@tinbao/moderation-ui/scripts/ensure-built';
-import { createLogger, createOrgKeys, orgKeyPaths } from '@tinbao/shared';
+import { createLogger } from '@tinbao/shared';
 import { createLogCapture } from '@tinbao/shared/testing/log-capture';
-import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { eq } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { launchChromium } from '../support/browser';
@@ -46,18 +38,11 @@ export interface ModerationWorld {
 export async function startModerationWorld(env: Record<string, string> = {}): Promise<ModerationWorld> {
   ensureUiBuilt();
   const cleanups: Array<() => Promise<unknown>> = [];
-  const dataDir = await mkdtemp(join(tmpdir(), 'tinbao-ui-'));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  const masterKey = randomBytes(32);
-  await createOrgKeys(orgKeyPaths(`${dataDir}/keys`), masterKey);
-  const databaseUrl = await createScratchPostgresDatabase();
-  cleanups.push(() => dropScratchPostgresDatabase(databaseUrl));
-  const prefix = createTestRedisPrefix('test-ui');
-  cleanups.push(async () => {
-    const redis = new Redis('redis://127.0.0.1:6379');
-    await deleteRedisPrefix(redis, prefix);
-    redis.disconnect();
-  });
+  const { dataDir, masterKey, prefix, databaseUrl } = await createApiScratch(
+    'ui',
+    { postgres: true },
+    cleanups,
+  );
 
   const port = await freePort();
   const config = ApiConfigSchema.parse({

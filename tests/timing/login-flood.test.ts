@@ -1,26 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createTestUser, type TestUser, totpCode } from '@tinbao/api/auth/testing';
 import { type Database, openDatabase } from '@tinbao/api/platform/db';
 import { auditEvents, users } from '@tinbao/api/platform/schema';
-import {
-  createScratchPostgresDatabase,
-  dropScratchPostgresDatabase,
-} from '@tinbao/api/platform/test-database';
-import {
-  type Argon2Pool,
-  createArgon2Pool,
-  createOrgKeys,
-  orgKeyPaths,
-  solveProofOfWork,
-} from '@tinbao/shared';
+import { createApiScratch } from '@tinbao/api/platform/test-scratch';
+import { type Argon2Pool, createArgon2Pool, solveProofOfWork } from '@tinbao/shared';
 import { type ProofOfWork, ProofOfWorkRequiredSchema } from '@tinbao/shared/api/auth';
-import { createTestRedisPrefix, deleteRedisPrefix } from '@tinbao/shared/testing/redis-prefix';
 import { and, eq } from 'drizzle-orm';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RunningProcess, startTsProcess } from '../support/processes';
 
@@ -128,18 +113,11 @@ describe('login under flood', () => {
   }
 
   beforeAll(async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'tinbao-flood-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const masterKey = randomBytes(32);
-    await createOrgKeys(orgKeyPaths(`${dataDir}/keys`), masterKey);
-    const databaseUrl = await createScratchPostgresDatabase();
-    cleanups.push(() => dropScratchPostgresDatabase(databaseUrl));
-    const prefix = createTestRedisPrefix('test-flood');
-    cleanups.push(async () => {
-      const redis = new Redis('redis://127.0.0.1:6379');
-      await deleteRedisPrefix(redis, prefix);
-      redis.disconnect();
-    });
+    const { dataDir, masterKey, prefix, databaseUrl } = await createApiScratch(
+      'flood',
+      { postgres: true },
+      cleanups,
+    );
     port = await freePort();
     api = startTsProcess('api/src/main.ts', {
       PORT: String(port),
