@@ -25,13 +25,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEmulatorClient, type EmulatorMessage } from '@tinbao/emulators/telegram/client';
 import { createZaloEmulatorClient } from '@tinbao/emulators/zalo/client';
 import { generateKeyPair } from '@tinbao/shared';
+import { freePort } from '@tinbao/shared/testing/listening';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 
@@ -56,14 +56,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-${randomUUID()}`;
 const CLOCK_TICKS = 100;
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 function startChild(
   entry: string,

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import { decryptValue } from '@tinbao/bot/drafts/draft-store';
 import { createEmulatorClient } from '@tinbao/emulators/telegram/client';
 import { createZaloEmulatorClient } from '@tinbao/emulators/zalo/client';
 import { getSodium, openEnvelope, readSecretFile } from '@tinbao/shared';
+import { freePort } from '@tinbao/shared/testing/listening';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The attacker of the security model: a copy of everything at rest after `npm start` (the data
@@ -24,14 +24,6 @@ let dataDir: string;
 let keysDir: string;
 let output = '';
 const ports: Record<string, number> = {};
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 interface Chat {
   ids: string[];

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoginGuard } from '@tinbao/api/auth/login-guard';
@@ -35,6 +35,7 @@ import {
   submitSealedAnswer,
   submitSealedTip,
 } from '@tinbao/shared';
+import { freePort } from '@tinbao/shared/testing/listening';
 import { createLogCapture } from '@tinbao/shared/testing/log-capture';
 import { buildTipSubmission } from '@tinbao/shared/testing/tips';
 import { type Job, Queue, Worker } from 'bullmq';
@@ -56,14 +57,6 @@ import { REPO_ROOT } from '../support/processes';
 
 // The compose deployment's Redis ACL users (scripts/redis-acl.ts), on redis-servers of this test's
 // own: each process does its whole job as its user, and is refused everything else.
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 const url = (port: number, user: string, password: string) => `redis://${user}:${password}@127.0.0.1:${port}`;
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createZaloAdapter, ZALO_CAPABILITIES } from '@tinbao/bot/channels/zalo/adapter';
 import { hintOf, TEXT } from '@tinbao/bot/conversation/messages';
 import { createGateway, startChannels } from '@tinbao/bot/gateway';
 import { jpegWithGps } from '@tinbao/bot/testing/photos';
 import { createZaloEmulatorClient } from '@tinbao/emulators/zalo/client';
 import { startZaloEmulator } from '@tinbao/emulators/zalo/server';
+import { freePort } from '@tinbao/shared/testing/listening';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotWorld, startBotWorld } from '../support/bot-world';
 import { zaloResident } from '../support/residents';
@@ -19,14 +19,6 @@ afterAll(async () => {
 });
 
 const newChat = () => `zc${randomBytes(8).toString('hex')}`;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('Zalo specifics', () => {
   it('shows menus as numbered text and takes a number or the option’s words', async () => {

@@ -14,7 +14,7 @@ import { seedTestAdminUnits } from '../tips/testing';
 import { type Database, MIGRATIONS, openDatabase } from './db';
 import { grantAppRole, MigrationError, migratePostgres } from './postgres-roles';
 import { tips } from './schema';
-import { TEST_POSTGRES_URL } from './test-database';
+import { TEST_POSTGRES_URL, withAdminClient } from './test-database';
 
 /**
  * On the machine's PostgreSQL: a throw-away database owned by a throw-away owner role, and an
@@ -37,19 +37,9 @@ function urlAs(role: 'owner' | 'app', database = names.database, withPassword = 
   return url.toString();
 }
 
-async function asAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 const createdDatabases: string[] = [];
 async function createOwnedDatabase(name: string): Promise<void> {
-  await asAdmin((client) => client.query(`CREATE DATABASE ${name} OWNER ${names.owner}`));
+  await withAdminClient((client) => client.query(`CREATE DATABASE ${name} OWNER ${names.owner}`));
   createdDatabases.push(name);
 }
 
@@ -57,7 +47,7 @@ let database: Database;
 let app: pg.Client;
 
 beforeAll(async () => {
-  await asAdmin(async (client) => {
+  await withAdminClient(async (client) => {
     // LOGIN and nothing else: no SUPERUSER, CREATEDB, CREATEROLE, REPLICATION or BYPASSRLS.
     await client.query(`CREATE ROLE ${names.owner} LOGIN PASSWORD '${passwords.owner}'`);
     await client.query(`CREATE ROLE ${names.app} LOGIN PASSWORD '${passwords.app}'`);
@@ -77,7 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.end();
   await database?.close();
-  await asAdmin(async (client) => {
+  await withAdminClient(async (client) => {
     for (const name of createdDatabases) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await client.query(`DROP ROLE IF EXISTS ${names.app}`);
     await client.query(`DROP ROLE IF EXISTS ${names.owner}`);
@@ -182,14 +172,14 @@ describe('database roles on PostgreSQL', () => {
   it('says what to run when the app role finds migrations pending', async () => {
     const empty = `tinbao_roles_${randomBytes(6).toString('hex')}`;
     await createOwnedDatabase(empty);
-    await asAdmin((client) => client.query(`GRANT CONNECT ON DATABASE ${empty} TO ${names.app}`));
+    await withAdminClient((client) => client.query(`GRANT CONNECT ON DATABASE ${empty} TO ${names.app}`));
     const opening = openDatabase({ engine: 'postgres', url: urlAs('app', empty), poolSize: 1 });
     await expect(opening).rejects.toBeInstanceOf(MigrationError);
     await expect(opening).rejects.toThrow(/pending.*tinbao db migrate.*DATABASE_MIGRATION_URL/);
   });
 
   it('refuses to grant to the owner itself or to a superuser', async () => {
-    const superuser = await asAdmin(async (client) => {
+    const superuser = await withAdminClient(async (client) => {
       const result = await client.query<{ rolname: string }>(
         'SELECT rolname FROM pg_roles WHERE rolsuper ORDER BY rolname LIMIT 1',
       );

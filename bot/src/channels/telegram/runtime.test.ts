@@ -1,6 +1,6 @@
 import { createEmulatorClient } from '@tinbao/emulators/telegram/client';
 import { startTelegramEmulator, type TelegramEmulator } from '@tinbao/emulators/telegram/server';
-import { listeningAddresses } from '@tinbao/shared/testing/listening';
+import { freePort, listeningAddresses } from '@tinbao/shared/testing/listening';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXT } from '../../conversation/messages';
 import { startChannels } from '../../gateway';
@@ -19,15 +19,6 @@ afterAll(async () => {
   await world?.close();
   await emulator?.close();
 });
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A Telegram adapter against the emulator, started with the test world's gateway. */
 async function startTelegram(options: Pick<TelegramAdapterDeps, 'webhook' | 'pollTimeoutSeconds'>) {
