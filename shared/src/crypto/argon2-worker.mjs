@@ -2,10 +2,14 @@
 // cost). Plain JS, so the worker needs no TypeScript loader under tsx, vitest or compiled code.
 import sodium from 'libsodium-wrappers-sumo';
 
-await sodium.ready;
-
-/** One task per call: derive raw key bytes (pseudonym roots), hash or verify a password string. */
-export default function argon2(task) {
+/**
+ * One task per call: derive raw key bytes (pseudonym roots), hash or verify a password string.
+ * libsodium is awaited here, not with a top-level await: a thread terminated (pool closed) while
+ * its module was still evaluating asynchronously aborted the whole process in Node 20
+ * ("Check failed: (location_) != nullptr" in SourceTextModule::ExecuteAsyncModule).
+ */
+export default async function argon2(task) {
+  await sodium.ready;
   switch (task.op) {
     case 'derive':
       return sodium.crypto_pwhash(
